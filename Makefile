@@ -1,0 +1,49 @@
+# The two commands of the README, and the longer jobs beside them.
+#   make demo   install what is missing, build optimized, run the main job
+#   make test   install what is missing, build with sanitizers, run every test (ctest)
+#   make fuzz   build the libFuzzer targets with clang-14 and run each for FUZZ_SECONDS
+#   make bench  build optimized and run the benchmarks (median of repetitions)
+
+FUZZ_SECONDS ?= 60
+JOBS ?= $(shell nproc)
+FUZZ_SMOKE_SECONDS ?= 10
+
+.PHONY: demo test fuzz bench deps build-release build-asan build-fuzz vectors format clean
+
+deps:
+	@./scripts/install-deps.sh
+
+build-release: deps
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j $(JOBS)
+
+build-fuzz: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j $(JOBS)
+
+# The sanitizer tree runs the fuzz targets for a short smoke, so it needs the fuzz tree first.
+build-asan: deps build-fuzz
+	cmake --preset asan -DPARLEY_FUZZ_BIN_DIR=$(CURDIR)/build/fuzz/bin -DPARLEY_FUZZ_SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS) >/dev/null
+	cmake --build --preset asan -j $(JOBS)
+
+demo: build-release
+	./scripts/demo.sh
+
+test: build-asan
+	ctest --preset asan
+
+fuzz: build-fuzz
+	./scripts/fuzz.sh $(FUZZ_SECONDS)
+
+bench: build-release
+	./scripts/bench.sh
+
+# Regenerates the committed vector files from the code (CI's test does the same and diffs).
+vectors: build-release
+	./scripts/generate-vectors.sh
+
+format:
+	git ls-files '*.h' '*.cpp' | xargs clang-format -i
+
+clean:
+	rm -rf build
