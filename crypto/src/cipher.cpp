@@ -22,11 +22,16 @@ core::Result<void> check_sizes(core::BytesView key, core::BytesView iv, std::siz
 }
 
 // Runs one whole-message operation on a Botan mode; authentication and padding errors come out of
-// finish() as Botan exceptions and are all reported as decrypt_failed.
+// finish() as Botan exceptions and are all reported as decrypt_failed. `ad` is set for AEAD modes
+// (after the key: GCM needs its hash key first).
 core::Result<core::Bytes> run_mode(Botan::Cipher_Mode& mode, core::BytesView key, core::BytesView iv,
-                                   core::BytesView input) {
+                                   core::BytesView input, const core::BytesView* ad = nullptr) {
   return detail::guard(Errc::decrypt_failed, [&]() -> core::Result<core::Bytes> {
     mode.set_key(key.data(), key.size());
+    if (ad != nullptr) {
+      // Set for every message, even when empty: a Botan mode keeps the previous one otherwise.
+      static_cast<Botan::AEAD_Mode&>(mode).set_associated_data(ad->data(), ad->size());
+    }
     mode.start(iv.data(), iv.size());
     Botan::secure_vector<std::uint8_t> buf(input.begin(), input.end());
     mode.finish(buf);
@@ -51,9 +56,7 @@ core::Result<core::Bytes> run_aead(Aead aead, bool encrypt, core::BytesView key,
   PARLEY_CHECK(check_sizes(key, nonce, kAeadNonceSize));
   if (!encrypt && input.size() < kAeadTagSize) return core::make_error(Errc::decrypt_failed, "shorter than the tag");
   auto mode = make_aead(aead, encrypt);
-  // Associated data is set for every message, even when empty: Botan keeps the previous one otherwise.
-  mode->set_associated_data(ad.data(), ad.size());
-  return run_mode(*mode, key, nonce, input);
+  return run_mode(*mode, key, nonce, input, &ad);
 }
 
 }  // namespace
