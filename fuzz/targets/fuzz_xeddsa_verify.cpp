@@ -68,7 +68,7 @@ void verify_mode(Reader& in) {
   const auto parsed = crypto::parse_public_key(serialized);
   PARLEY_FUZZ_CHECK(parsed.ok() == (serialized[0] == crypto::kDjbKeyType));
   if (!parsed.ok()) PARLEY_FUZZ_CHECK(parsed.code() == Errc::bad_key);
-  // Any 33-byte-or-not input to the parser: only exactly 33 bytes can succeed.
+  // A bare 32-byte u, the usual mix-up between the two encodings, is refused whatever its bytes.
   const auto short_parse = crypto::parse_public_key(BytesView(serialized).first(32));
   PARLEY_FUZZ_CHECK(!short_parse.ok() && short_parse.code() == Errc::bad_key);
 

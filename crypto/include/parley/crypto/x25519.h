@@ -21,6 +21,7 @@ using X25519PublicKey = std::array<std::uint8_t, kX25519KeySize>;
 struct X25519KeyPair {
   core::SecretBytes private_key;  // 32 bytes, clamped
   X25519PublicKey public_key;
+  friend bool operator==(const X25519KeyPair&, const X25519KeyPair&) = default;
 };
 
 // Clamps as libsignal does: k[0] &= 248, k[31] &= 127, k[31] |= 64.

@@ -1,0 +1,42 @@
+#include "parley/conformance/generator.h"
+
+#include <array>
+#include <nlohmann/json.hpp>
+
+#include "generators/generators.h"
+
+namespace parley::conformance {
+
+namespace {
+
+struct GeneratorEntry {
+  std::string_view type;
+  core::Result<std::string> (*generate)();
+};
+
+constexpr std::array kGenerators{
+    GeneratorEntry{"crypto-basics", detail::generate_crypto_basics},
+};
+
+}  // namespace
+
+core::Result<std::string> generate(std::string_view type) {
+  for (const auto& entry : kGenerators) {
+    if (entry.type != type) continue;
+    // nlohmann can throw while building or dumping (e.g. invalid UTF-8); no exception leaves the library.
+    try {
+      return entry.generate();
+    } catch (const nlohmann::json::exception& e) {
+      return core::make_error(core::Errc::internal, std::string("generating ") + std::string(type) + ": " + e.what());
+    }
+  }
+  return core::make_error(core::Errc::unsupported, "no generator for type '" + std::string(type) + "'");
+}
+
+std::vector<std::string_view> generator_types() {
+  std::vector<std::string_view> out;
+  for (const auto& entry : kGenerators) out.push_back(entry.type);
+  return out;
+}
+
+}  // namespace parley::conformance

@@ -1,0 +1,12 @@
+// The generator of each vector type this project publishes, one source file per type.
+#pragma once
+
+#include <string>
+
+#include "parley/core/error.h"
+
+namespace parley::conformance::detail {
+
+core::Result<std::string> generate_crypto_basics();
+
+}  // namespace parley::conformance::detail

@@ -1,0 +1,213 @@
+// The verifiers on in-memory files: negative cases give the typed error (not a crash), broken
+// cases are malformed naming the field, and unknown types and kinds are skipped.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "parley/conformance/registry.h"
+#include "parley/conformance/vector_file.h"
+
+namespace parley::conformance {
+namespace {
+
+using nlohmann::json;
+
+// libsignal-protocol-c's test_curve25519_signature (tests/data/external/xeddsa-verify.json).
+constexpr const char* kPublicKey = "05ab7e717d4a163b7d9a1d8071dfe9dcf8cdcd1cea3339b6356be84d887e322c64";
+constexpr const char* kMessage = "05edce9d9c415ca78cb7252e72c2c4a554d3eb29485a0e1d503118d1a82d99fb4a";
+constexpr const char* kSignature =
+    "5de88ca9a89b4a115da79109c67c9c7464a3e4180274f1cb8c63c2984e286dfbede82deb9dcd9fae0bfbb821569b3d9001bd8130cd11d486"
+    "cef047bd60b86e88";
+
+std::vector<CaseOutcome> verify(const json& file) {
+  auto parsed = VectorFile::parse(file.dump());
+  EXPECT_TRUE(parsed.ok());
+  if (!parsed.ok()) return {};
+  return verify_cases(*parsed);
+}
+
+CaseOutcome verify_one(std::string_view type, json c) {
+  c["id"] = "case";
+  auto results = verify(json{{"type", type}, {"version", 1}, {"cases", json::array({c})}});
+  EXPECT_EQ(results.size(), 1u);
+  return results.empty() ? CaseOutcome{"", Outcome::fail("no result")} : results.front();
+}
+
+json xeddsa_case(std::string signature, bool valid) {
+  return {{"public_key", kPublicKey}, {"message", kMessage}, {"signature", std::move(signature)}, {"valid", valid}};
+}
+
+std::string flip_first_bit(std::string hex) {
+  hex[1] = hex[1] == 'd' ? 'c' : 'd';  // 0x5d -> 0x5c: bit 0 of byte 0 (in R)
+  return hex;
+}
+
+void expect_verdict(const CaseOutcome& r, Verdict v, std::string_view reason_contains = {}) {
+  ASSERT_TRUE(r.outcome.ok()) << core::to_string(r.outcome.error());
+  EXPECT_EQ(r.outcome->verdict, v) << r.outcome->reason;
+  EXPECT_NE(r.outcome->reason.find(reason_contains), std::string::npos) << r.outcome->reason;
+}
+
+void expect_malformed(const CaseOutcome& r, std::initializer_list<std::string_view> mentions) {
+  ASSERT_FALSE(r.outcome.ok()) << verdict_name(r.outcome->verdict);
+  EXPECT_EQ(r.outcome.code(), core::Errc::malformed);
+  for (auto m : mentions)
+    EXPECT_NE(r.outcome.error().detail.find(m), std::string::npos) << "'" << m << "' not in " << r.outcome.error().detail;
+}
+
+TEST(conformance_verifiers, XeddsaValidSignaturePasses) {
+  expect_verdict(verify_one("xeddsa-verify", xeddsa_case(kSignature, true)), Verdict::pass);
+}
+
+TEST(conformance_verifiers, FlippedSignatureBitIsRejectedWithBadSignature) {
+  auto c = xeddsa_case(flip_first_bit(kSignature), false);
+  expect_verdict(verify_one("xeddsa-verify", c), Verdict::pass, "rejected with bad_signature");
+  c["error"] = "bad_signature";
+  expect_verdict(verify_one("xeddsa-verify", c), Verdict::pass);
+}
+
+TEST(conformance_verifiers, FlippedBitClaimedValidFails) {
+  expect_verdict(verify_one("xeddsa-verify", xeddsa_case(flip_first_bit(kSignature), true)), Verdict::fail,
+                 "bad_signature");
+}
+
+TEST(conformance_verifiers, ValidSignatureClaimedInvalidFails) {
+  expect_verdict(verify_one("xeddsa-verify", xeddsa_case(kSignature, false)), Verdict::fail, "accepted");
+}
+
+TEST(conformance_verifiers, WrongKeyTypeByteIsBadKey) {
+  auto c = xeddsa_case(kSignature, false);
+  c["public_key"] = std::string("06") + (kPublicKey + 2);
+  c["error"] = "bad_key";
+  expect_verdict(verify_one("xeddsa-verify", c), Verdict::pass, "bad_key");
+  c["error"] = "bad_signature";  // the case names another code: the verifier must notice
+  expect_verdict(verify_one("xeddsa-verify", c), Verdict::fail, "expected error bad_signature, got bad_key");
+}
+
+TEST(conformance_verifiers, ShortSignatureIsMalformedNotACrash) {
+  auto c = xeddsa_case("5de8", false);
+  c["error"] = "malformed";
+  expect_verdict(verify_one("xeddsa-verify", c), Verdict::pass, "malformed");
+}
+
+TEST(conformance_verifiers, ValidCaseWithErrorFieldIsMalformed) {
+  auto c = xeddsa_case(kSignature, true);
+  c["error"] = "bad_signature";
+  expect_malformed(verify_one("xeddsa-verify", c), {"case 'case'", "field 'error'"});
+}
+
+TEST(conformance_verifiers, BadHexInSupportedTypeIsMalformedNamingTheField) {
+  auto c = xeddsa_case(kSignature, true);
+  c["message"] = "05zz";
+  expect_malformed(verify_one("xeddsa-verify", c), {"case 'case'", "field 'message'", "bad hex"});
+  c = xeddsa_case(kSignature, true);
+  c.erase("valid");
+  expect_malformed(verify_one("xeddsa-verify", c), {"field 'valid'", "missing"});
+}
+
+TEST(conformance_verifiers, HkdfMismatchFailsAndInconsistentLengthIsMalformed) {
+  // RFC 5869 A.3 with one output bit changed.
+  json c{{"ikm", "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"},
+         {"salt", ""},
+         {"info", ""},
+         {"length", 42},
+         {"okm", "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c9"}};
+  expect_verdict(verify_one("hkdf", c), Verdict::fail, "okm differs");
+  c["okm"] = "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8";
+  expect_verdict(verify_one("hkdf", c), Verdict::pass);
+  c["length"] = 41;
+  expect_malformed(verify_one("hkdf", c), {"field 'okm'"});
+}
+
+TEST(conformance_verifiers, TruncatedHmacComparesThePrefix) {
+  // RFC 4231 test case 5: only 128 bits are published.
+  json c{{"key", "0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c"},
+         {"data", "546573742057697468205472756e636174696f6e"},
+         {"mac", "a3b6167473100ee06e0c796c2955552b"}};
+  expect_verdict(verify_one("hmac-sha256", c), Verdict::pass);
+  c["mac"] = "a3b6167473100ee06e0c796c2955552c";
+  expect_verdict(verify_one("hmac-sha256", c), Verdict::fail, "mac differs");
+  c["mac"] = "";
+  expect_malformed(verify_one("hmac-sha256", c), {"field 'mac'"});
+}
+
+TEST(conformance_verifiers, X25519IteratedOnce) {
+  json c{{"kind", "iterated"},
+         {"iterations", 1},
+         {"output", "422c8e7a6227d7bca1350b3e2bb7279f7897b87bb6854b783c60e80311ae3079"}};
+  expect_verdict(verify_one("x25519", c), Verdict::pass);
+}
+
+TEST(conformance_verifiers, Ed25519SmallOrderKeyIsRejected) {
+  json c{{"public_key", "01" + std::string(62, '0')},
+         {"message", "72"},
+         {"signature", "01" + std::string(126, '0')},
+         {"valid", false},
+         {"error", "bad_signature"}};
+  expect_verdict(verify_one("ed25519-verify", c), Verdict::pass);
+  c["public_key"] = "01";
+  c["error"] = "bad_key";
+  expect_verdict(verify_one("ed25519-verify", c), Verdict::pass);
+}
+
+TEST(conformance_verifiers, UnknownKindIsSkipped) {
+  expect_verdict(verify_one("x25519", json{{"kind", "montgomery-ladder"}}), Verdict::skip, "unsupported kind");
+  expect_malformed(verify_one("x25519", json::object()), {"field 'kind'"});
+}
+
+TEST(conformance_verifiers, UnknownTypeSkipsEveryCase) {
+  auto results = verify(json{{"type", "signal-transcript"},
+                             {"version", 1},
+                             {"cases", json::array({json{{"id", "a"}}, json{{"id", "b"}}, 7})}});
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].id, "a");
+  EXPECT_EQ(results[2].id, "#2");
+  for (const auto& r : results) expect_verdict(r, Verdict::skip, "unsupported type 'signal-transcript'");
+}
+
+TEST(conformance_verifiers, UnsupportedVersionSkips) {
+  auto results = verify(json{{"type", "hkdf"}, {"version", 2}, {"cases", json::array({json{{"id", "a"}}})}});
+  ASSERT_EQ(results.size(), 1u);
+  expect_verdict(results[0], Verdict::skip, "unsupported version 2");
+}
+
+TEST(conformance_verifiers, NoiseFileSkipsWithIds) {
+  auto results = verify(json{{"vectors", json::array({json{{"protocol_name", "Noise_XX_25519_AESGCM_SHA256"}},
+                                                      json{{"name", "Noise_IK_25519_AESGCM_SHA256"},
+                                                           {"fallback", true}}})}});
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].id, "Noise_XX_25519_AESGCM_SHA256#0");
+  EXPECT_EQ(results[1].id, "Noise_IK_25519_AESGCM_SHA256#1");
+  for (const auto& r : results) expect_verdict(r, Verdict::skip, "unsupported type 'noise'");
+}
+
+// Every committed vector file: supported types pass (negative cases included), and only types
+// without a verifier are skipped.
+TEST(conformance_verifiers, RepositoryFilesPassOrSkipOnlyUnsupportedTypes) {
+  const std::filesystem::path root(PARLEY_SOURCE_DIR);
+  std::size_t passed = 0;
+  for (const char* dir : {"tests/data/external", "tests/data/rfc", "spec/vectors"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(root / dir)) {
+      if (entry.path().extension() != ".json") continue;
+      std::ifstream in(entry.path());
+      std::stringstream text;
+      text << in.rdbuf();
+      auto file = VectorFile::parse(text.str());
+      ASSERT_TRUE(file.ok()) << entry.path() << ": " << core::to_string(file.error());
+      const bool supported = find_verifier(file->type()) != nullptr;
+      for (const auto& r : verify_cases(*file)) {
+        ASSERT_TRUE(r.outcome.ok()) << entry.path() << ": " << core::to_string(r.outcome.error());
+        const Verdict expected = supported ? Verdict::pass : Verdict::skip;
+        EXPECT_EQ(r.outcome->verdict, expected) << entry.path() << " " << r.id << ": " << r.outcome->reason;
+        if (r.outcome->verdict == Verdict::pass) ++passed;
+      }
+    }
+  }
+  EXPECT_GT(passed, 100u);
+}
+
+}  // namespace
+}  // namespace parley::conformance

@@ -1,0 +1,27 @@
+// Every bound of the session layer, with its reason (spec §2.2, §5).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace parley::protocol {
+
+// Message keys kept for messages not yet received (libsignal's MAX_MESSAGE_KEYS). Enough for a
+// long burst lost or reordered in flight; the oldest are evicted first when it is exceeded.
+inline constexpr std::size_t kMaxSkippedMessageKeys = 2000;
+
+// How far ahead of the next expected counter a message may be. Deriving keys is cheap, but a
+// hostile counter of 2^32 - 1 must not make the receiver derive four billion of them.
+inline constexpr std::uint32_t kMaxForwardJump = 2000;
+
+// Receiver chains kept per session (libsignal: 5). Older chains' skipped keys go with them.
+inline constexpr std::size_t kMaxReceiverChains = 5;
+
+// Archived sessions per remote device (libsignal: 40): racing session setups from both sides and
+// delayed messages from before a reinstall still decrypt.
+inline constexpr std::size_t kMaxArchivedSessions = 40;
+
+// The session version this implementation speaks (libsignal v3).
+inline constexpr std::uint8_t kSessionVersion = 3;
+
+}  // namespace parley::protocol

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every benchmark program of the release tree and prints the median table.
+#
+#   scripts/bench.sh [BENCHMARK_ARGS...]     e.g. --benchmark_filter=xeddsa
+#
+# `make bench` builds the release tree first and calls this. Each build/release/bin/parley-bench-*
+# runs with 5 repetitions; its JSON lands in build/release/bench-results/<program>.json (the console
+# shows progress meanwhile), and bench/bench_table.py prints each benchmark's median time and its
+# ratio to the direct library call the Parley wrapper rests on.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$root/build/release
+results=$build/bench-results
+
+shopt -s nullglob
+programs=()
+for path in "$build"/bin/parley-bench-*; do
+  [[ -f $path && -x $path ]] && programs+=("$path")
+done
+if (( ${#programs[@]} == 0 )); then
+  echo "no benchmarks in $build/bin: build the release tree first (make build-release)" >&2
+  exit 2
+fi
+
+mkdir -p "$results"
+outputs=()
+for path in "${programs[@]}"; do
+  name=$(basename "$path")
+  out=$results/$name.json
+  echo "== $name -> $out"
+  # Medians of repetitions, because this machine is shared and single runs are noisy (GUIDE §6).
+  "$path" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+    --benchmark_out_format=json --benchmark_out="$out" "$@"
+  outputs+=("$out")
+done
+
+echo
+python3 "$root/bench/bench_table.py" "${outputs[@]}"

@@ -1,0 +1,114 @@
+// Two devices with an established session, for the cross-layer session tests.
+#pragma once
+
+#include <map>
+#include <optional>
+
+#include "parley/crypto/hash.h"
+#include "parley/protocol/session.h"
+#include "parley/transport/libsignal_codec.h"
+
+namespace parley::testing {
+
+// Deterministic entropy: SHA-256(seed || counter) blocks, so a RapidCheck seed replays exactly.
+class StreamEntropy final : public crypto::Entropy {
+ public:
+  explicit StreamEntropy(std::uint64_t seed) : seed_(seed) {}
+  core::Result<void> fill(std::span<std::uint8_t> out) override {
+    for (auto& b : out) {
+      if (used_ == block_.size()) refill();
+      b = block_[used_++];
+    }
+    return {};
+  }
+
+ private:
+  void refill() {
+    core::Bytes input(16);
+    for (int i = 0; i < 8; ++i) input[i] = static_cast<std::uint8_t>(seed_ >> (8 * i));
+    for (int i = 0; i < 8; ++i) input[8 + i] = static_cast<std::uint8_t>(counter_ >> (8 * i));
+    ++counter_;
+    block_ = crypto::sha256(input);
+    used_ = 0;
+  }
+  std::uint64_t seed_;
+  std::uint64_t counter_ = 0;
+  crypto::Sha256Digest block_{};
+  std::size_t used_ = 32;
+};
+
+class Keys final : public protocol::PreKeyStore {
+ public:
+  crypto::X25519KeyPair identity_key;
+  protocol::RegistrationId registration;
+  std::map<std::uint32_t, protocol::SignedPreKey> signed_prekeys;
+  std::map<std::uint32_t, protocol::OneTimePreKey> one_time_prekeys;
+
+  const crypto::X25519KeyPair& identity() const override { return identity_key; }
+  protocol::RegistrationId registration_id() const override { return registration; }
+  const protocol::SignedPreKey* signed_prekey(protocol::SignedPreKeyId id) const override {
+    auto it = signed_prekeys.find(id.value);
+    return it == signed_prekeys.end() ? nullptr : &it->second;
+  }
+  const protocol::OneTimePreKey* one_time_prekey(protocol::PreKeyId id) const override {
+    auto it = one_time_prekeys.find(id.value);
+    return it == one_time_prekeys.end() ? nullptr : &it->second;
+  }
+};
+
+struct Device {
+  Keys keys;
+  protocol::SessionRecord record;
+};
+
+inline Device make_device(crypto::Entropy& e, std::uint32_t registration) {
+  Device d;
+  d.keys.identity_key = crypto::generate_x25519_key_pair(e).value();
+  d.keys.registration = protocol::RegistrationId{registration};
+  auto spk = protocol::generate_signed_prekey(d.keys.identity_key, protocol::SignedPreKeyId{1}, e).value();
+  d.keys.signed_prekeys.emplace(1, std::move(spk));
+  d.keys.one_time_prekeys.emplace(7, protocol::OneTimePreKey{{7}, crypto::generate_x25519_key_pair(e).value()});
+  return d;
+}
+
+inline protocol::PreKeyBundle bundle_of(const Device& d, bool with_one_time = true) {
+  protocol::PreKeyBundle b;
+  b.registration_id = d.keys.registration;
+  b.identity_key = d.keys.identity_key.public_key;
+  const auto& spk = d.keys.signed_prekeys.begin()->second;
+  b.signed_prekey_id = spk.id;
+  b.signed_prekey = spk.key.public_key;
+  b.signed_prekey_signature = spk.signature;
+  if (with_one_time && !d.keys.one_time_prekeys.empty()) {
+    const auto& otk = d.keys.one_time_prekeys.begin()->second;
+    b.prekey_id = otk.id;
+    b.prekey = otk.key.public_key;
+  }
+  return b;
+}
+
+// Receives any wire message (prekey or not) on `d`, committing on success.
+inline core::Result<core::Bytes> receive(Device& d, const protocol::OutgoingMessage& m, crypto::Entropy& e) {
+  static const transport::LibsignalCodec codec;
+  core::Result<protocol::ReceiveResult> plan = core::make_error(core::Errc::internal);
+  if (m.type == protocol::MessageType::prekey) {
+    PARLEY_TRY(auto pk, codec.decode_prekey_message(m.wire));
+    plan = protocol::plan_receive_prekey(d.record, pk, d.keys, codec, e);
+  } else {
+    PARLEY_TRY(auto sm, codec.decode_signal_message(m.wire));
+    plan = protocol::plan_receive(d.record, sm, e);
+  }
+  if (!plan) return plan.error();
+  for (const auto& a : plan->actions)
+    if (auto* consume = std::get_if<protocol::ConsumeOneTimePreKey>(&a)) d.keys.one_time_prekeys.erase(consume->id.value);
+  core::Bytes plaintext = plan->plaintext();
+  protocol::commit_receive(d.record, std::move(plan).value());
+  return plaintext;
+}
+
+inline protocol::OutgoingMessage send(Device& d, std::string_view text) {
+  static const transport::LibsignalCodec codec;
+  return protocol::session_encrypt(d.record, core::as_bytes(text), codec).value();
+}
+
+}  // namespace parley::testing
