@@ -57,7 +57,8 @@ void gcm_seal_botan(benchmark::State& state) {
 
 void gcm_open_parley(benchmark::State& state) {
   const Inputs in;
-  const auto sealed = crypto::aead_seal(crypto::Aead::aes256_gcm, in.key, in.nonce, in.ad, in.plaintext).value();
+  const auto sealed =
+      crypto::aead_seal(crypto::Aead::aes256_gcm, in.key, in.nonce, in.ad, in.plaintext).value();
   for (auto _ : state) {
     auto opened = crypto::aead_open(crypto::Aead::aes256_gcm, in.key, in.nonce, in.ad, sealed);
     if (!opened.ok()) state.SkipWithError("open failed");
@@ -68,7 +69,8 @@ void gcm_open_parley(benchmark::State& state) {
 
 void gcm_open_botan(benchmark::State& state) {
   const Inputs in;
-  const auto sealed = crypto::aead_seal(crypto::Aead::aes256_gcm, in.key, in.nonce, in.ad, in.plaintext).value();
+  const auto sealed =
+      crypto::aead_seal(crypto::Aead::aes256_gcm, in.key, in.nonce, in.ad, in.plaintext).value();
   for (auto _ : state) {
     Botan::GCM_Decryption mode(new Botan::AES_256, crypto::kAeadTagSize);
     auto opened = botan_gcm(mode, in, sealed);

@@ -36,8 +36,9 @@ void hkdf_botan(benchmark::State& state) {
   for (auto _ : state) {
     // Built per call, as a one-shot caller (and the wrapper) does; HKDF keeps no state worth reusing.
     Botan::HKDF kdf(new Botan::HMAC(new Botan::SHA_256));
-    const std::size_t produced = kdf.kdf(okm.data(), okm.size(), ikm.data(), ikm.size(), salt.data(), salt.size(),
-                                         reinterpret_cast<const std::uint8_t*>(kInfo.data()), kInfo.size());
+    const std::size_t produced =
+        kdf.kdf(okm.data(), okm.size(), ikm.data(), ikm.size(), salt.data(), salt.size(),
+                reinterpret_cast<const std::uint8_t*>(kInfo.data()), kInfo.size());
     if (produced != kLength) state.SkipWithError("HKDF short output");  // GUIDE §7: Botan may return fewer
     benchmark::DoNotOptimize(okm);
   }

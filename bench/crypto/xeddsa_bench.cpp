@@ -41,7 +41,8 @@ void ed25519_sign_sodium(benchmark::State& state) {
   const auto message = random_bytes(kMessageSize);
   std::array<std::uint8_t, crypto_sign_ed25519_BYTES> signature;
   for (auto _ : state) {
-    crypto_sign_ed25519_detached(signature.data(), nullptr, message.data(), message.size(), secret_key.data());
+    crypto_sign_ed25519_detached(signature.data(), nullptr, message.data(), message.size(),
+                                 secret_key.data());
     benchmark::DoNotOptimize(signature);
   }
   state.SetLabel(parley::bench::kBackendLabel);
@@ -50,7 +51,8 @@ void ed25519_sign_sodium(benchmark::State& state) {
 void xeddsa_verify_parley(benchmark::State& state) {
   auto pair = crypto::x25519_key_pair_from_private(random_array<32>());
   const auto message = random_bytes(kMessageSize);
-  const auto signature = crypto::xeddsa_sign(pair->private_key, message, random_bytes(crypto::kSignatureRandomSize));
+  const auto signature =
+      crypto::xeddsa_sign(pair->private_key, message, random_bytes(crypto::kSignatureRandomSize));
   for (auto _ : state) {
     auto verdict = crypto::xeddsa_verify(pair->public_key, message, *signature);
     if (!verdict.ok()) state.SkipWithError("verify failed");

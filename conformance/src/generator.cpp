@@ -27,7 +27,8 @@ core::Result<std::string> generate(std::string_view type) {
     try {
       return entry.generate();
     } catch (const nlohmann::json::exception& e) {
-      return core::make_error(core::Errc::internal, std::string("generating ") + std::string(type) + ": " + e.what());
+      return core::make_error(core::Errc::internal,
+                              std::string("generating ") + std::string(type) + ": " + e.what());
     }
   }
   return core::make_error(core::Errc::unsupported, "no generator for type '" + std::string(type) + "'");

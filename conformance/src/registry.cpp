@@ -19,6 +19,9 @@ constexpr std::array kVerifiers{
     VerifierEntry{"xeddsa-sign", 1, detail::verify_xeddsa_sign},
     VerifierEntry{"ed25519-verify", 1, detail::verify_ed25519_verify},
     VerifierEntry{"crypto-basics", 1, detail::verify_crypto_basics},
+    VerifierEntry{"signal-ratchet-kdf", 1, detail::verify_signal_ratchet_kdf},
+    VerifierEntry{"signal-session-setup", 1, detail::verify_signal_session_setup},
+    VerifierEntry{"signal-transcript", 1, detail::verify_signal_transcript},
 };
 
 }  // namespace
@@ -55,15 +58,16 @@ std::vector<CaseOutcome> verify_cases(const VectorFile& file) {
     if (entry == nullptr) {
       out.push_back({c.id(), Outcome::skip("unsupported type '" + file.type() + "'")});
     } else if (entry->version != file.version()) {
-      out.push_back({c.id(), Outcome::skip("unsupported version " + std::to_string(file.version()) + " of type '" +
-                                           file.type() + "'")});
+      out.push_back({c.id(), Outcome::skip("unsupported version " + std::to_string(file.version()) +
+                                           " of type '" + file.type() + "'")});
     } else {
       // The verifiers only read JSON through Case's checked accessors, which do not throw; this is
       // the last line of the no-exceptions promise all the same.
       try {
         out.push_back({c.id(), entry->verify(c)});
       } catch (const nlohmann::json::exception& e) {
-        out.push_back({c.id(), core::make_error(core::Errc::malformed, "case '" + c.id() + "': " + e.what())});
+        out.push_back(
+            {c.id(), core::make_error(core::Errc::malformed, "case '" + c.id() + "': " + e.what())});
       }
     }
   }

@@ -11,8 +11,8 @@
 namespace parley::conformance {
 
 std::string summary_line(const Summary& s) {
-  return std::to_string(s.passed) + " passed, " + std::to_string(s.failed) + " failed, " + std::to_string(s.skipped) +
-         " skipped";
+  return std::to_string(s.passed) + " passed, " + std::to_string(s.failed) + " failed, " +
+         std::to_string(s.skipped) + " skipped";
 }
 
 int exit_code(const Summary& s) {
@@ -67,7 +67,8 @@ void VerifyRun::verify_text(std::string_view name, std::string_view text) {
       // what to fix (the detail names the case and the field).
       error(name, core::to_string(result.outcome.error()));
       ++summary_.failed;
-      out_ << case_line(name, result.id, Outcome::fail("malformed vector: " + result.outcome.error().detail)) << '\n';
+      out_ << case_line(name, result.id, Outcome::fail("malformed vector: " + result.outcome.error().detail))
+           << '\n';
       continue;
     }
     const Outcome& o = *result.outcome;

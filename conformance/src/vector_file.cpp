@@ -75,7 +75,8 @@ bool Case::has(std::string_view field) const {
 
 core::Result<core::Bytes> Case::bytes(std::string_view field) const {
   PARLEY_TRY(const Json* value, find(field));
-  if (!value->is_string()) return field_error(field, std::string("expected a hex string, got ") + value->type_name());
+  if (!value->is_string())
+    return field_error(field, std::string("expected a hex string, got ") + value->type_name());
   auto decoded = core::from_hex(value->get_ref<const std::string&>());
   if (!decoded) return field_error(field, "bad hex: " + decoded.error().detail);
   return std::move(decoded).value();
@@ -83,7 +84,8 @@ core::Result<core::Bytes> Case::bytes(std::string_view field) const {
 
 core::Result<std::string> Case::string(std::string_view field) const {
   PARLEY_TRY(const Json* value, find(field));
-  if (!value->is_string()) return field_error(field, std::string("expected a string, got ") + value->type_name());
+  if (!value->is_string())
+    return field_error(field, std::string("expected a string, got ") + value->type_name());
   return value->get<std::string>();
 }
 
@@ -97,7 +99,8 @@ core::Result<std::uint64_t> Case::uint(std::string_view field) const {
 
 core::Result<bool> Case::boolean(std::string_view field) const {
   PARLEY_TRY(const Json* value, find(field));
-  if (!value->is_boolean()) return field_error(field, std::string("expected true or false, got ") + value->type_name());
+  if (!value->is_boolean())
+    return field_error(field, std::string("expected true or false, got ") + value->type_name());
   return value->get<bool>();
 }
 
@@ -130,7 +133,8 @@ core::Result<VectorFile> VectorFile::parse(std::string_view text) {
     return malformed(std::string("not JSON: ") + e.what());
   }
   const Json& root = *file.root_;
-  if (!root.is_object()) return malformed(std::string("the file is a JSON ") + root.type_name() + ", not an object");
+  if (!root.is_object())
+    return malformed(std::string("the file is a JSON ") + root.type_name() + ", not an object");
 
   const Json* type = member(root, "type");
   const Json* vectors = member(root, "vectors");
@@ -139,7 +143,8 @@ core::Result<VectorFile> VectorFile::parse(std::string_view text) {
     file.format_ = FileFormat::noise;
     file.type_ = std::string(kNoiseType);
     file.cases_.reserve(vectors->size());
-    for (std::size_t i = 0; i < vectors->size(); ++i) file.cases_.emplace_back(&(*vectors)[i], noise_case_id((*vectors)[i], i));
+    for (std::size_t i = 0; i < vectors->size(); ++i)
+      file.cases_.emplace_back(&(*vectors)[i], noise_case_id((*vectors)[i], i));
     return file;
   }
 
@@ -156,7 +161,8 @@ core::Result<VectorFile> VectorFile::parse(std::string_view text) {
   if (cases == nullptr || cases->is_null()) return malformed("field 'cases': missing");
   if (!cases->is_array()) return malformed("field 'cases': expected an array");
   file.cases_.reserve(cases->size());
-  for (std::size_t i = 0; i < cases->size(); ++i) file.cases_.emplace_back(&(*cases)[i], parley_case_id((*cases)[i], i));
+  for (std::size_t i = 0; i < cases->size(); ++i)
+    file.cases_.emplace_back(&(*cases)[i], parley_case_id((*cases)[i], i));
   return file;
 }
 

@@ -1,8 +1,9 @@
 // crypto-basics generation: deterministic, labelled (a value depends only on its label), and
 // everything it writes verifies.
+#include "parley/conformance/generator.h"
+
 #include <gtest/gtest.h>
 
-#include "parley/conformance/generator.h"
 #include "parley/conformance/labelled_seed.h"
 #include "parley/conformance/registry.h"
 #include "parley/conformance/vector_file.h"

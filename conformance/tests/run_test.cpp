@@ -42,7 +42,8 @@ TEST(conformance_run, CaseLines) {
   EXPECT_EQ(case_line("f.json", "a", Outcome::pass("rejected with bad_key"), true),
             "PASS f.json a: rejected with bad_key");
   EXPECT_EQ(case_line("f.json", "a", Outcome::fail("why")), "FAIL f.json a: why");
-  EXPECT_EQ(case_line("f.json", "a", Outcome::skip("unsupported type 'x'")), "SKIP f.json a: unsupported type 'x'");
+  EXPECT_EQ(case_line("f.json", "a", Outcome::skip("unsupported type 'x'")),
+            "SKIP f.json a: unsupported type 'x'");
 }
 
 TEST(conformance_run, OneLinePerCaseThenTheSummary) {

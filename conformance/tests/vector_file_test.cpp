@@ -19,7 +19,8 @@ VectorFile parse_ok(std::string_view text) {
 
 void expect_malformed(const core::Error& e, std::initializer_list<std::string_view> mentions) {
   EXPECT_EQ(e.code, Errc::malformed);
-  for (auto m : mentions) EXPECT_NE(e.detail.find(m), std::string::npos) << "'" << m << "' not in: " << e.detail;
+  for (auto m : mentions)
+    EXPECT_NE(e.detail.find(m), std::string::npos) << "'" << m << "' not in: " << e.detail;
 }
 
 constexpr std::string_view kFile = R"({
@@ -53,7 +54,8 @@ TEST(conformance_vector_file, AccessorsReadTypedValues) {
 }
 
 TEST(conformance_vector_file, BadHexNamesCaseAndField) {
-  const VectorFile file = parse_ok(R"({"type":"hkdf","version":1,"cases":[{"id":"odd","ikm":"0g"},{"id":"len","ikm":"abc"}]})");
+  const VectorFile file =
+      parse_ok(R"({"type":"hkdf","version":1,"cases":[{"id":"odd","ikm":"0g"},{"id":"len","ikm":"abc"}]})");
   auto bad_char = file.cases()[0].bytes("ikm");
   ASSERT_FALSE(bad_char.ok());
   expect_malformed(bad_char.error(), {"case 'odd'", "field 'ikm'", "bad hex"});
@@ -76,8 +78,10 @@ TEST(conformance_vector_file, MissingAndMistypedFieldsAreMalformed) {
 }
 
 TEST(conformance_vector_file, UnknownErrorNameIsMalformed) {
-  const VectorFile file = parse_ok(R"({"type":"x","version":1,"cases":[{"id":"a","error":"bad_vibes"},{"id":"b","error":"bad_key"}]})");
-  expect_malformed(file.cases()[0].optional_errc("error").error(), {"case 'a'", "field 'error'", "bad_vibes"});
+  const VectorFile file = parse_ok(
+      R"({"type":"x","version":1,"cases":[{"id":"a","error":"bad_vibes"},{"id":"b","error":"bad_key"}]})");
+  expect_malformed(file.cases()[0].optional_errc("error").error(),
+                   {"case 'a'", "field 'error'", "bad_vibes"});
   EXPECT_EQ(**file.cases()[1].optional_errc("error"), Errc::bad_key);
 }
 
@@ -96,7 +100,8 @@ TEST(conformance_vector_file, BrokenFilesAreMalformedNamingTheField) {
   expect_malformed(VectorFile::parse(R"({"version":1,"cases":[]})").error(), {"field 'type'", "missing"});
   expect_malformed(VectorFile::parse(R"({"type":7,"version":1,"cases":[]})").error(), {"field 'type'"});
   expect_malformed(VectorFile::parse(R"({"type":"x","cases":[]})").error(), {"field 'version'"});
-  expect_malformed(VectorFile::parse(R"({"type":"x","version":"1","cases":[]})").error(), {"field 'version'"});
+  expect_malformed(VectorFile::parse(R"({"type":"x","version":"1","cases":[]})").error(),
+                   {"field 'version'"});
   expect_malformed(VectorFile::parse(R"({"type":"x","version":1})").error(), {"field 'cases'"});
   expect_malformed(VectorFile::parse(R"({"type":"x","version":1,"cases":{}})").error(), {"field 'cases'"});
   expect_malformed(VectorFile::parse(R"({"vectors":{}})").error(), {"field 'vectors'"});

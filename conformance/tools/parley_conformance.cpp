@@ -4,7 +4,6 @@
 //   parley-conformance verify FILE...       one PASS/FAIL/SKIP line per case, then the summary
 //   parley-conformance generate TYPE [-o F] a fresh vector file on stdout or in F
 #include <CLI/CLI.hpp>
-
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -24,8 +23,8 @@ std::string join(const std::vector<std::string_view>& names) {
 int run_generate(const std::string& type, const std::string& output) {
   auto text = parley::conformance::generate(type);
   if (!text) {
-    std::cerr << "parley-conformance: " << parley::core::to_string(text.error()) << " (known: "
-              << join(parley::conformance::generator_types()) << ")\n";
+    std::cerr << "parley-conformance: " << parley::core::to_string(text.error())
+              << " (known: " << join(parley::conformance::generator_types()) << ")\n";
     return 2;
   }
   if (output.empty() || output == "-") {

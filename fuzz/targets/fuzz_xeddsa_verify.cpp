@@ -103,12 +103,15 @@ void sign_mode(Reader& in) {
   constexpr std::size_t kSignatureBits = crypto::kSignatureSize * 8;
   constexpr std::size_t kKeyBits = 255;
   const std::size_t message_bits = message.size() * 8;
-  const std::size_t bit = (std::size_t{selector[0]} << 8 | selector[1]) % (kSignatureBits + kKeyBits + message_bits);
+  const std::size_t bit =
+      (std::size_t{selector[0]} << 8 | selector[1]) % (kSignatureBits + kKeyBits + message_bits);
 
   crypto::Signature bad_signature = *signature;
   crypto::X25519PublicKey bad_key = pair->public_key;
   parley::core::Bytes bad_message = message;
-  const auto flip = [](std::uint8_t* bytes, std::size_t i) { bytes[i / 8] ^= static_cast<std::uint8_t>(1u << (i % 8)); };
+  const auto flip = [](std::uint8_t* bytes, std::size_t i) {
+    bytes[i / 8] ^= static_cast<std::uint8_t>(1u << (i % 8));
+  };
   if (bit < kSignatureBits) {
     flip(bad_signature.data(), bit);
   } else if (bit < kSignatureBits + kKeyBits) {

@@ -1,8 +1,7 @@
 // Generates spec/vectors/crypto-basics.json (spec/test-vectors.md, type crypto-basics). Every
 // input is derived from the seed under "<case id>/<field>", so a new case never moves old values.
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -102,11 +101,12 @@ core::Result<void> add_hkdfs(Builder& b) {
   for (const Spec& s : specs) {
     const auto ikm = b.value(s.id, "ikm", 32);
     PARLEY_TRY(const auto okm, crypto::hkdf_sha256(ikm, s.salt, s.info, s.length));
-    b.add(s.id, "hkdf").update({{"ikm", hex(ikm)},
-                                {"salt", hex(s.salt)},
-                                {"info", hex(s.info)},
-                                {"length", s.length},
-                                {"okm", hex(okm.view())}});
+    b.add(s.id, "hkdf")
+        .update({{"ikm", hex(ikm)},
+                 {"salt", hex(s.salt)},
+                 {"info", hex(s.info)},
+                 {"length", s.length},
+                 {"okm", hex(okm.view())}});
   }
   return {};
 }

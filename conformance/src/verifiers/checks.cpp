@@ -46,6 +46,8 @@ core::Result<Outcome> judge_expected_error(const Case& c, const core::Error& err
   return judge_rejection(c, error);
 }
 
-Outcome unsupported_kind(std::string_view kind) { return Outcome::skip("unsupported kind '" + std::string(kind) + "'"); }
+Outcome unsupported_kind(std::string_view kind) {
+  return Outcome::skip("unsupported kind '" + std::string(kind) + "'");
+}
 
 }  // namespace parley::conformance::detail

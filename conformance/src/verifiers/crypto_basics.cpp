@@ -35,7 +35,8 @@ core::Result<Outcome> check_cipher(const Case& c, const Seal& seal, const Open& 
 
   if (!plaintext) {
     auto opened = open(ciphertext);
-    if (opened) return Outcome::fail("decrypted, but the case expects " + std::string(core::errc_name(*error)));
+    if (opened)
+      return Outcome::fail("decrypted, but the case expects " + std::string(core::errc_name(*error)));
     return judge_expected_error(c, opened.error());
   }
   auto sealed = seal(*plaintext);

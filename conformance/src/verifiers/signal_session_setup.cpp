@@ -1,6 +1,7 @@
 // Type `signal-session-setup`: X3DH and the first ratchet steps as libsignal computes them
 // (spec §5.1, §5.3), down to the bytes of the first message.
 #include "checks.h"
+#include "parley/protocol/kdf.h"
 #include "parley/protocol/ratchet.h"
 #include "parley/transport/libsignal_codec.h"
 #include "verifiers.h"
@@ -35,7 +36,13 @@ core::Result<Outcome> verify_ratcheting_session(const Case& c) {
   if (c.has("one_time_prekey")) return Outcome::skip("one_time_prekey in a ratcheting-session case");
   PARLEY_TRY(const auto bob_identity, key_pair(c, "bob_identity"));
   PARLEY_TRY(const auto bob_signed, key_pair(c, "bob_signed_prekey"));
-  PARLEY_TRY(const auto bob_ratchet, key_pair(c, "bob_ratchet"));
+  // libsignal's test pairs this public key with a private key it does not derive from; the pair is
+  // used as given (Bob's sending chain does not depend on it, Alice only sees the public half).
+  PARLEY_TRY(const auto bob_ratchet_private, c.bytes("bob_ratchet_private"));
+  PARLEY_TRY(const auto bob_ratchet_public, c.bytes("bob_ratchet_public"));
+  auto bob_ratchet_key = crypto::parse_public_key(bob_ratchet_public);
+  if (!bob_ratchet_key) return c.field_error("bob_ratchet_public", core::to_string(bob_ratchet_key.error()));
+  const X25519KeyPair bob_ratchet{core::SecretBytes(bob_ratchet_private), *bob_ratchet_key};
   PARLEY_TRY(const auto alice_identity, key_pair(c, "alice_identity"));
   PARLEY_TRY(const auto alice_base, key_pair(c, "alice_base"));
   PARLEY_TRY(const auto expected_bob, c.bytes("expected_bob_sender_chain_key"));

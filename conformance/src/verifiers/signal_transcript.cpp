@@ -7,6 +7,7 @@
 #include <map>
 
 #include "checks.h"
+#include "parley/protocol/limits.h"
 #include "parley/protocol/session.h"
 #include "parley/transport/libsignal_codec.h"
 #include "parley/transport/protobuf.h"

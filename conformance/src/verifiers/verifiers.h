@@ -21,4 +21,8 @@ core::Result<Outcome> verify_ed25519_verify(const Case& c);
 
 core::Result<Outcome> verify_crypto_basics(const Case& c);  // dispatches on "kind"
 
+core::Result<Outcome> verify_signal_ratchet_kdf(const Case& c);
+core::Result<Outcome> verify_signal_session_setup(const Case& c);  // dispatches on "kind"
+core::Result<Outcome> verify_signal_transcript(const Case& c);
+
 }  // namespace parley::conformance::detail

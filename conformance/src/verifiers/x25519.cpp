@@ -1,7 +1,8 @@
 // Type `x25519`: libsignal-style key pairs and agreement with 33-byte public keys, and RFC 7748's
 // raw function (kinds `scalarmult` and `iterated`).
-#include "checks.h"
 #include "parley/crypto/x25519.h"
+
+#include "checks.h"
 #include "verifiers.h"
 
 namespace parley::conformance::detail {

@@ -13,9 +13,9 @@ namespace parley::conformance {
 
 struct Summary {
   std::size_t passed = 0;
-  std::size_t failed = 0;   // includes malformed cases: a case that cannot be checked did not pass
+  std::size_t failed = 0;  // includes malformed cases: a case that cannot be checked did not pass
   std::size_t skipped = 0;
-  std::size_t errors = 0;   // unreadable files and malformed cases
+  std::size_t errors = 0;  // unreadable files and malformed cases
 };
 
 // "N passed, M failed, K skipped"
@@ -27,12 +27,14 @@ int exit_code(const Summary& s);
 
 // "PASS <file> <id>", "FAIL <file> <id>: <why>", "SKIP <file> <id>: <why>"; a pass shows its note
 // only when `verbose`.
-std::string case_line(std::string_view file, std::string_view id, const Outcome& outcome, bool verbose = false);
+std::string case_line(std::string_view file, std::string_view id, const Outcome& outcome,
+                      bool verbose = false);
 
 class VerifyRun {
  public:
   // Case lines and the summary go to `out`; errors (with file, case and field) go to `err`.
-  VerifyRun(std::ostream& out, std::ostream& err, bool verbose = false) : out_(out), err_(err), verbose_(verbose) {}
+  VerifyRun(std::ostream& out, std::ostream& err, bool verbose = false)
+      : out_(out), err_(err), verbose_(verbose) {}
 
   // Reads and verifies one file; `name` is how lines refer to it.
   void verify_path(const std::string& path);

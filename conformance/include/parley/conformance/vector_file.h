@@ -2,11 +2,10 @@
 // checked and a bad field is an Error that names the case and the field, never an exception.
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -69,7 +68,7 @@ class VectorFile {
   static core::Result<VectorFile> parse(std::string_view text);
 
   FileFormat format() const { return format_; }
-  const std::string& type() const { return type_; }  // kNoiseType for Noise files
+  const std::string& type() const { return type_; }   // kNoiseType for Noise files
   std::uint64_t version() const { return version_; }  // 0 for Noise files, which carry none
   const std::vector<Case>& cases() const { return cases_; }
   const nlohmann::json& root() const { return *root_; }
