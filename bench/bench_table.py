@@ -69,7 +69,7 @@ def main(paths):
         if "ns" not in row:
             continue
         group, impl = split_name(name)
-        role = "backend" if row["label"] == BACKEND_LABEL else ("wrapper" if impl == "parley" else "peer")
+        role = "backend" if row["label"] == BACKEND_LABEL else ("wrapper" if impl.startswith("parley") else "peer")
         ratio = row["ns"] / backends[group] if group in backends else None
         ratio_text = f"{ratio:9.2f}x" if ratio is not None else f"{'-':>10}"
         cv_text = f"{100 * row['cv']:5.1f}%" if "cv" in row else f"{'':>6}"

@@ -165,13 +165,13 @@ TEST(conformance_verifiers, UnknownKindIsSkipped) {
 }
 
 TEST(conformance_verifiers, UnknownTypeSkipsEveryCase) {
-  auto results = verify(json{{"type", "signal-transcript"},
+  auto results = verify(json{{"type", "group-sender-key"},
                              {"version", 1},
                              {"cases", json::array({json{{"id", "a"}}, json{{"id", "b"}}, 7})}});
   ASSERT_EQ(results.size(), 3u);
   EXPECT_EQ(results[0].id, "a");
   EXPECT_EQ(results[2].id, "#2");
-  for (const auto& r : results) expect_verdict(r, Verdict::skip, "unsupported type 'signal-transcript'");
+  for (const auto& r : results) expect_verdict(r, Verdict::skip, "unsupported type 'group-sender-key'");
 }
 
 TEST(conformance_verifiers, UnsupportedVersionSkips) {

@@ -38,28 +38,31 @@ constexpr std::array<std::uint8_t, 32> kNoncePrefix = [] {
 
 }  // namespace
 
-core::Result<Signature> xeddsa_sign(const core::SecretBytes& private_key, core::BytesView message,
-                                    core::BytesView random) {
+core::Result<XeddsaSigningKey> make_xeddsa_signing_key(const core::SecretBytes& private_key) {
   if (private_key.size() != kX25519KeySize) return core::make_error(Errc::bad_key, "private key must be 32 bytes");
+  detail::ensure_sodium();
+  // A = kB with k used as is (libsignal does not negate k, it records A's sign bit instead).
+  XeddsaSigningKey key{private_key, {}};
+  if (crypto_scalarmult_ed25519_base_noclamp(key.edwards_public.data(), private_key.data()) != 0)
+    return core::make_error(Errc::bad_key, "private key is zero");
+  return key;
+}
+
+core::Result<Signature> xeddsa_sign(const XeddsaSigningKey& key, core::BytesView message, core::BytesView random) {
+  if (key.private_key.size() != kX25519KeySize) return core::make_error(Errc::bad_key, "private key must be 32 bytes");
   if (random.size() != kSignatureRandomSize)
     return core::make_error(Errc::malformed, "XEdDSA random input must be 64 bytes");
   detail::ensure_sodium();
+  const std::uint8_t sign_bit = key.edwards_public[31] & 0x80;
 
-  // A = kB with k used as is (libsignal does not negate k, it records A's sign bit instead).
-  std::array<std::uint8_t, 32> edwards_public{};
-  if (crypto_scalarmult_ed25519_base_noclamp(edwards_public.data(), private_key.data()) != 0)
-    return core::make_error(Errc::bad_key, "private key is zero");
-  const std::uint8_t sign_bit = edwards_public[31] & 0x80;
-
-  const core::SecretBytes r = hash_to_scalar(kNoncePrefix, private_key.view(), message, random);
+  const core::SecretBytes r = hash_to_scalar(kNoncePrefix, key.private_key.view(), message, random);
   Signature signature{};
   if (crypto_scalarmult_ed25519_base_noclamp(signature.data(), r.data()) != 0)  // R = rB
     return core::make_error(Errc::internal, "nonce reduced to zero");
-  const core::SecretBytes h =
-      hash_to_scalar(core::BytesView(signature.data(), 32), edwards_public, message);
+  const core::SecretBytes h = hash_to_scalar(core::BytesView(signature.data(), 32), key.edwards_public, message);
 
   core::SecretBytes wide_k(64);
-  std::copy_n(private_key.data(), kScalarSize, wide_k.data());
+  std::copy_n(key.private_key.data(), kScalarSize, wide_k.data());
   core::SecretBytes a(kScalarSize);
   crypto_core_ed25519_scalar_reduce(a.data(), wide_k.data());
 
@@ -71,22 +74,39 @@ core::Result<Signature> xeddsa_sign(const core::SecretBytes& private_key, core::
   return signature;
 }
 
+core::Result<Signature> xeddsa_sign(const core::SecretBytes& private_key, core::BytesView message,
+                                    core::BytesView random) {
+  PARLEY_TRY(const auto key, make_xeddsa_signing_key(private_key));
+  return xeddsa_sign(key, message, random);
+}
+
 core::Result<Signature> xeddsa_sign(const core::SecretBytes& private_key, core::BytesView message, Entropy& entropy) {
   core::SecretBytes random(kSignatureRandomSize);
   PARLEY_CHECK(entropy.fill(random.span()));
   return xeddsa_sign(private_key, message, random.view());
 }
 
-core::Result<void> xeddsa_verify(const X25519PublicKey& public_key, core::BytesView message,
-                                 core::BytesView signature) {
+core::Result<XeddsaVerifyingKey> make_xeddsa_verifying_key(const X25519PublicKey& public_key) {
+  PARLEY_TRY(const auto y, montgomery_to_edwards(public_key, false));
+  return XeddsaVerifyingKey{y};
+}
+
+core::Result<void> xeddsa_verify(const XeddsaVerifyingKey& key, core::BytesView message, core::BytesView signature) {
   if (signature.size() != kSignatureSize) return core::make_error(Errc::malformed, "signature must be 64 bytes");
   Signature ed_signature;
   std::copy(signature.begin(), signature.end(), ed_signature.begin());
-  const bool sign_bit = (ed_signature[63] & 0x80) != 0;
+  EdwardsPublicKey edwards_public = key.edwards_y;
+  edwards_public[31] |= ed_signature[63] & 0x80;  // the sign of x travels in the signature
   ed_signature[63] &= 0x7f;
-  auto edwards_public = montgomery_to_edwards(public_key, sign_bit);
-  if (!edwards_public) return core::make_error(Errc::bad_signature, "public key has no Edwards form");
-  return ed25519_verify(*edwards_public, message, ed_signature);
+  return ed25519_verify(edwards_public, message, ed_signature);
+}
+
+core::Result<void> xeddsa_verify(const X25519PublicKey& public_key, core::BytesView message,
+                                 core::BytesView signature) {
+  if (signature.size() != kSignatureSize) return core::make_error(Errc::malformed, "signature must be 64 bytes");
+  auto key = make_xeddsa_verifying_key(public_key);
+  if (!key) return core::make_error(Errc::bad_signature, "public key has no Edwards form");
+  return xeddsa_verify(*key, message, signature);
 }
 
 }  // namespace parley::crypto

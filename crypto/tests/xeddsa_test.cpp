@@ -125,3 +125,23 @@ TEST(MontgomeryToEdwards, BasePointMapsToEd25519BasePoint) {
 
 }  // namespace
 }  // namespace parley::crypto
+
+namespace parley::crypto {
+namespace {
+
+RC_GTEST_PROP(XeddsaPrepared, PreparedKeysAgreeWithOneShot, (const std::vector<std::uint8_t>& message)) {
+  const auto start = *rc::gen::arbitrary<std::uint8_t>();
+  const auto pair = key_pair(start);
+  const auto random = counting_bytes(64, start);
+  const auto signing = make_xeddsa_signing_key(pair.private_key).value();
+  const auto sig = xeddsa_sign(signing, message, random).value();
+  RC_ASSERT(sig == xeddsa_sign(pair.private_key, message, random).value());
+  const auto verifying = make_xeddsa_verifying_key(pair.public_key).value();
+  RC_ASSERT(xeddsa_verify(verifying, message, sig).ok());
+  auto forged = sig;
+  forged[63] ^= 0x80;  // the other Edwards point
+  RC_ASSERT(xeddsa_verify(verifying, message, forged).code() == core::Errc::bad_signature);
+}
+
+}  // namespace
+}  // namespace parley::crypto
