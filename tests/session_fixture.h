@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "parley/crypto/hash.h"
+#include "parley/protocol/memory_prekey_store.h"
 #include "parley/protocol/session.h"
 #include "parley/transport/libsignal_codec.h"
 
@@ -37,24 +38,7 @@ class StreamEntropy final : public crypto::Entropy {
   std::size_t used_ = 32;
 };
 
-class Keys final : public protocol::PreKeyStore {
- public:
-  crypto::X25519KeyPair identity_key;
-  protocol::RegistrationId registration;
-  std::map<std::uint32_t, protocol::SignedPreKey> signed_prekeys;
-  std::map<std::uint32_t, protocol::OneTimePreKey> one_time_prekeys;
-
-  const crypto::X25519KeyPair& identity() const override { return identity_key; }
-  protocol::RegistrationId registration_id() const override { return registration; }
-  const protocol::SignedPreKey* signed_prekey(protocol::SignedPreKeyId id) const override {
-    auto it = signed_prekeys.find(id.value);
-    return it == signed_prekeys.end() ? nullptr : &it->second;
-  }
-  const protocol::OneTimePreKey* one_time_prekey(protocol::PreKeyId id) const override {
-    auto it = one_time_prekeys.find(id.value);
-    return it == one_time_prekeys.end() ? nullptr : &it->second;
-  }
-};
+using Keys = protocol::MemoryPreKeyStore;
 
 struct Device {
   Keys keys;
@@ -65,7 +49,7 @@ inline Device make_device(crypto::Entropy& e, std::uint32_t registration) {
   Device d;
   d.keys.identity_key = crypto::generate_x25519_key_pair(e).value();
   d.keys.registration = protocol::RegistrationId{registration};
-  auto spk = protocol::generate_signed_prekey(d.keys.identity_key, protocol::SignedPreKeyId{1}, e).value();
+  auto spk = protocol::generate_signed_prekey(*d.keys.identity_key, protocol::SignedPreKeyId{1}, e).value();
   d.keys.signed_prekeys.emplace(1, std::move(spk));
   d.keys.one_time_prekeys.emplace(7, protocol::OneTimePreKey{{7}, crypto::generate_x25519_key_pair(e).value()});
   return d;
@@ -74,7 +58,7 @@ inline Device make_device(crypto::Entropy& e, std::uint32_t registration) {
 inline protocol::PreKeyBundle bundle_of(const Device& d, bool with_one_time = true) {
   protocol::PreKeyBundle b;
   b.registration_id = d.keys.registration;
-  b.identity_key = d.keys.identity_key.public_key;
+  b.identity_key = d.keys.identity_key->public_key;
   const auto& spk = d.keys.signed_prekeys.begin()->second;
   b.signed_prekey_id = spk.id;
   b.signed_prekey = spk.key.public_key;
@@ -99,8 +83,7 @@ inline core::Result<core::Bytes> receive(Device& d, const protocol::OutgoingMess
     plan = protocol::plan_receive(d.record, sm, e);
   }
   if (!plan) return plan.error();
-  for (const auto& a : plan->actions)
-    if (auto* consume = std::get_if<protocol::ConsumeOneTimePreKey>(&a)) d.keys.one_time_prekeys.erase(consume->id.value);
+  d.keys.apply(plan->actions);
   core::Bytes plaintext = plan->plaintext();
   protocol::commit_receive(d.record, std::move(plan).value());
   return plaintext;

@@ -19,7 +19,7 @@ struct Pair {
   Device alice, bob;
   explicit Pair(std::uint64_t seed, bool one_time = true)
       : entropy(seed), alice(make_device(entropy, 1)), bob(make_device(entropy, 2)) {
-    auto started = protocol::start_session(alice.record, alice.keys.identity_key, alice.keys.registration,
+    auto started = protocol::start_session(alice.record, *alice.keys.identity_key, alice.keys.registration,
                                            bundle_of(bob, one_time), entropy);
     EXPECT_TRUE(started.ok());
   }

@@ -4,10 +4,10 @@
 // decrypt. The legacy TextSecure plaintext encoding belongs to this vector type only.
 #include <nlohmann/json.hpp>
 
-#include <map>
 
 #include "checks.h"
 #include "parley/protocol/limits.h"
+#include "parley/protocol/memory_prekey_store.h"
 #include "parley/protocol/session.h"
 #include "parley/transport/libsignal_codec.h"
 #include "parley/transport/protobuf.h"
@@ -74,25 +74,6 @@ core::Result<X25519KeyPair> key_from(const Case& step, std::string_view field) {
   if (!pair) return step.field_error(field, core::to_string(pair.error()));
   return pair;
 }
-
-// The responder's keys, as the steps reveal them.
-class TranscriptKeys final : public protocol::PreKeyStore {
- public:
-  std::optional<X25519KeyPair> identity_key;
-  std::map<std::uint32_t, protocol::SignedPreKey> signed_prekeys;
-  std::map<std::uint32_t, protocol::OneTimePreKey> one_time_prekeys;
-
-  const X25519KeyPair& identity() const override { return *identity_key; }
-  protocol::RegistrationId registration_id() const override { return {}; }
-  const protocol::SignedPreKey* signed_prekey(protocol::SignedPreKeyId id) const override {
-    auto it = signed_prekeys.find(id.value);
-    return it == signed_prekeys.end() ? nullptr : &it->second;
-  }
-  const protocol::OneTimePreKey* one_time_prekey(protocol::PreKeyId id) const override {
-    auto it = one_time_prekeys.find(id.value);
-    return it == one_time_prekeys.end() ? nullptr : &it->second;
-  }
-};
 
 core::Result<protocol::PreKeyBundle> bundle_from(const Case& keys) {
   protocol::PreKeyBundle b;
@@ -180,11 +161,10 @@ class Replay {
       return step.field_error("type", "must be 1 or 3");
     }
     if (!result) return unexpected_error(where + "decrypt", result.error());
-    for (const auto& action : result->actions) {
+    for (const auto& action : result->actions)
       if (std::holds_alternative<protocol::IdentityChanged>(action))
         return Outcome::fail(where + "unexpected identity change");
-      keys_.one_time_prekeys.erase(std::get<protocol::ConsumeOneTimePreKey>(action).id.value);
-    }
+    keys_.apply(result->actions);
     auto content = legacy_decode(result->plaintext());
     if (!content) return unexpected_error(where + "legacy plaintext", content.error());
     protocol::commit_receive(record_, std::move(result).value());
@@ -227,7 +207,7 @@ class Replay {
   protocol::SessionRecord record_;
   std::optional<X25519KeyPair> our_identity_;
   std::uint64_t registration_id_ = 0;
-  TranscriptKeys keys_;
+  protocol::MemoryPreKeyStore keys_;  // the responder's keys, as the steps reveal them
 };
 
 }  // namespace
