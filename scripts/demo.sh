@@ -5,11 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-tool=build/release/bin/parley-conformance
-if [ ! -x "$tool" ]; then
-  echo "demo.sh: $tool is missing; run 'make demo' (or build the release tree) first" >&2
-  exit 2
-fi
+source scripts/lib.sh
+tool=$(parley_release_tool parley-conformance)
 
 shopt -s nullglob
 files=(spec/vectors/*.json tests/data/external/*.json tests/data/rfc/*.json)

@@ -6,11 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-tool=build/release/bin/parley-conformance
-if [ ! -x "$tool" ]; then
-  echo "generate-vectors.sh: $tool is missing; run 'make vectors' (or build the release tree) first" >&2
-  exit 2
-fi
+source scripts/lib.sh
+tool=$(parley_release_tool parley-conformance)
 
 for type in crypto-basics; do
   "$tool" generate "$type" -o "spec/vectors/$type.json"
