@@ -74,18 +74,10 @@ inline protocol::PreKeyBundle bundle_of(const Device& d, bool with_one_time = tr
 // Receives any wire message (prekey or not) on `d`, committing on success.
 inline core::Result<core::Bytes> receive(Device& d, const protocol::OutgoingMessage& m, crypto::Entropy& e) {
   static const transport::LibsignalCodec codec;
-  core::Result<protocol::ReceiveResult> plan = core::make_error(core::Errc::internal);
-  if (m.type == protocol::MessageType::prekey) {
-    PARLEY_TRY(auto pk, codec.decode_prekey_message(m.wire));
-    plan = protocol::plan_receive_prekey(d.record, pk, d.keys, codec, e);
-  } else {
-    PARLEY_TRY(auto sm, codec.decode_signal_message(m.wire));
-    plan = protocol::plan_receive(d.record, sm, e);
-  }
-  if (!plan) return plan.error();
-  d.keys.apply(plan->actions);
-  core::Bytes plaintext = plan->plaintext();
-  protocol::commit_receive(d.record, std::move(plan).value());
+  PARLEY_TRY(auto plan, protocol::plan_receive_wire(d.record, m.type, m.wire, d.keys, codec, e));
+  d.keys.apply(plan.actions);
+  core::Bytes plaintext = plan.plaintext();
+  protocol::commit_receive(d.record, std::move(plan));
   return plaintext;
 }
 

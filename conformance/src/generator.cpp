@@ -16,6 +16,9 @@ struct GeneratorEntry {
 
 constexpr std::array kGenerators{
     GeneratorEntry{"crypto-basics", detail::generate_crypto_basics},
+    GeneratorEntry{"x3dh", detail::generate_x3dh},
+    GeneratorEntry{"ratchet-transcript", detail::generate_ratchet_transcript},
+    GeneratorEntry{"session-negative", detail::generate_session_negative},
 };
 
 }  // namespace

@@ -22,6 +22,9 @@ constexpr std::array kVerifiers{
     VerifierEntry{"signal-ratchet-kdf", 1, detail::verify_signal_ratchet_kdf},
     VerifierEntry{"signal-session-setup", 1, detail::verify_signal_session_setup},
     VerifierEntry{"signal-transcript", 1, detail::verify_signal_transcript},
+    VerifierEntry{"x3dh", 1, detail::verify_x3dh},
+    VerifierEntry{"ratchet-transcript", 1, detail::verify_ratchet_transcript},
+    VerifierEntry{"session-negative", 1, detail::verify_session_negative},
 };
 
 }  // namespace

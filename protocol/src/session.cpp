@@ -101,6 +101,17 @@ core::Result<ReceiveResult> plan_receive_prekey(const SessionRecord& record, con
   return result;
 }
 
+core::Result<ReceiveResult> plan_receive_wire(const SessionRecord& record, MessageType type, core::BytesView wire,
+                                              const PreKeyStore& keys, const MessageCodec& codec,
+                                              crypto::Entropy& entropy) {
+  if (type == MessageType::prekey) {
+    PARLEY_TRY(auto message, codec.decode_prekey_message(wire));
+    return plan_receive_prekey(record, message, keys, codec, entropy);
+  }
+  PARLEY_TRY(auto message, codec.decode_signal_message(wire));
+  return plan_receive(record, message, entropy);
+}
+
 void commit_receive(SessionRecord& record, ReceiveResult&& result) {
   switch (result.where) {
     case ReceiveResult::Where::current:

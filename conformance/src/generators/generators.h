@@ -8,5 +8,8 @@
 namespace parley::conformance::detail {
 
 core::Result<std::string> generate_crypto_basics();
+core::Result<std::string> generate_x3dh();
+core::Result<std::string> generate_ratchet_transcript();
+core::Result<std::string> generate_session_negative();
 
 }  // namespace parley::conformance::detail

@@ -1,5 +1,7 @@
 #include "checks.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 
 #include "parley/core/hex.h"
@@ -44,6 +46,23 @@ core::Result<Outcome> judge_expected_error(const Case& c, const core::Error& err
   PARLEY_TRY(auto expected, c.optional_errc("error"));
   if (!expected) return unexpected_error("the operation", error);
   return judge_rejection(c, error);
+}
+
+core::Result<Case> child(const Case& c, const char* field) {
+  auto it = c.json().find(field);
+  if (it == c.json().end() || !it->is_object()) return c.field_error(field, "must be an object");
+  return Case(&*it, c.id());
+}
+
+core::Result<std::vector<Case>> children(const Case& c, const char* field) {
+  auto it = c.json().find(field);
+  if (it == c.json().end() || !it->is_array()) return c.field_error(field, "must be an array");
+  std::vector<Case> out;
+  for (const auto& item : *it) {
+    if (!item.is_object()) return c.field_error(field, "every element must be an object");
+    out.emplace_back(&item, c.id());
+  }
+  return out;
 }
 
 Outcome unsupported_kind(std::string_view kind) {

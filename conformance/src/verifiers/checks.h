@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "parley/conformance/outcome.h"
 #include "parley/conformance/vector_file.h"
@@ -28,6 +29,11 @@ core::Result<Outcome> judge_expected_error(const Case& c, const core::Error& err
 
 // A case of a kind this verifier does not know: skipped, like an unknown type.
 Outcome unsupported_kind(std::string_view kind);
+
+// A nested object, or the objects of a nested array, as Cases with the parent's id (the accessors
+// of Case cover scalar fields only). Missing or of another JSON type: `malformed` naming the field.
+core::Result<Case> child(const Case& c, const char* field);
+core::Result<std::vector<Case>> children(const Case& c, const char* field);
 
 inline bool failed(const Outcome& o) { return o.verdict != Verdict::pass; }
 

@@ -61,13 +61,6 @@ core::Result<Content> legacy_decode(core::BytesView padded) {
   return content;
 }
 
-// A nested object of a case, checked (the accessors of Case cover scalar fields only).
-core::Result<Case> child(const Case& c, const char* field) {
-  auto it = c.json().find(field);
-  if (it == c.json().end() || !it->is_object()) return c.field_error(field, "must be an object");
-  return Case(&*it, c.id());
-}
-
 core::Result<X25519KeyPair> key_from(const Case& step, std::string_view field) {
   PARLEY_TRY(const auto priv, step.bytes(field));
   auto pair = crypto::x25519_key_pair_from_private(priv);
@@ -81,10 +74,9 @@ core::Result<protocol::PreKeyBundle> bundle_from(const Case& keys) {
   auto identity_key = crypto::parse_public_key(identity);
   if (!identity_key) return keys.field_error("identityKey", core::to_string(identity_key.error()));
   b.identity_key = *identity_key;
-  auto devices = keys.json().find("devices");
-  if (devices == keys.json().end() || !devices->is_array() || devices->size() != 1 || !(*devices)[0].is_object())
-    return keys.field_error("devices", "must hold one device");
-  const Case device(&(*devices)[0], keys.id());
+  PARLEY_TRY(const auto devices, children(keys, "devices"));
+  if (devices.size() != 1) return keys.field_error("devices", "must hold one device");
+  const Case& device = devices[0];
   PARLEY_TRY(b.registration_id.value, device.uint("registrationId"));
   PARLEY_TRY(b.device_id, device.uint("deviceId"));
   PARLEY_TRY(const Case spk, child(device, "signedPreKey"));
@@ -146,20 +138,13 @@ class Replay {
     const std::string where = "step " + std::to_string(index) + ": ";
     PARLEY_TRY(const auto wire, step.bytes("message"));
     PARLEY_TRY(const auto type, step.uint("type"));
-    crypto::ScriptedEntropy queue(step.has("newEphemeralKey") ? step.bytes("newEphemeralKey").value() : core::Bytes{});
-    core::Result<protocol::ReceiveResult> result = core::make_error(core::Errc::malformed, "");
-    if (type == 3) {
-      PARLEY_CHECK(learn_keys(step));
-      auto message = codec_.decode_prekey_message(wire);
-      if (!message) return unexpected_error(where + "decoding the prekey message", message.error());
-      result = protocol::plan_receive_prekey(record_, *message, keys_, codec_, queue);
-    } else if (type == 1) {
-      auto message = codec_.decode_signal_message(wire);
-      if (!message) return unexpected_error(where + "decoding the message", message.error());
-      result = protocol::plan_receive(record_, *message, queue);
-    } else {
-      return step.field_error("type", "must be 1 or 3");
-    }
+    PARLEY_TRY(const auto new_key, step.optional_bytes("newEphemeralKey"));
+    crypto::ScriptedEntropy queue(new_key.value_or(core::Bytes{}));
+    // The JavaScript library numbers a PreKeySignalMessage 3 and a SignalMessage 1.
+    if (type != 1 && type != 3) return step.field_error("type", "must be 1 or 3");
+    const auto message_type = type == 3 ? protocol::MessageType::prekey : protocol::MessageType::whisper;
+    if (message_type == protocol::MessageType::prekey) PARLEY_CHECK(learn_keys(step));
+    auto result = protocol::plan_receive_wire(record_, message_type, wire, keys_, codec_, queue);
     if (!result) return unexpected_error(where + "decrypt", result.error());
     for (const auto& action : result->actions)
       if (std::holds_alternative<protocol::IdentityChanged>(action))
@@ -220,12 +205,10 @@ core::Result<Outcome> verify_signal_transcript(const Case& c) {
       return c.field_error("version_byte", "must be one byte of session version 3");
     version_byte = vb[0];
   }
-  auto steps = c.json().find("steps");
-  if (steps == c.json().end() || !steps->is_array()) return c.field_error("steps", "must be an array");
+  PARLEY_TRY(const auto steps, children(c, "steps"));
   Replay replay(version_byte);
-  for (std::size_t i = 0; i < steps->size(); ++i) {
-    if (!(*steps)[i].is_object()) return c.field_error("steps", "every step must be an object");
-    const Case step(&(*steps)[i], c.id());
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const Case& step = steps[i];
     PARLEY_TRY(const auto op, step.string("op"));
     core::Result<Outcome> o = Outcome::pass();
     if (op == "sendMessage" || op == "endSession") {
@@ -237,7 +220,7 @@ core::Result<Outcome> verify_signal_transcript(const Case& c) {
     }
     if (!o || failed(*o)) return o;
   }
-  return Outcome::pass(std::to_string(steps->size()) + " steps");
+  return Outcome::pass(std::to_string(steps.size()) + " steps");
 }
 
 }  // namespace parley::conformance::detail

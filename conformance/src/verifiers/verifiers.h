@@ -24,5 +24,8 @@ core::Result<Outcome> verify_crypto_basics(const Case& c);  // dispatches on "ki
 core::Result<Outcome> verify_signal_ratchet_kdf(const Case& c);
 core::Result<Outcome> verify_signal_session_setup(const Case& c);  // dispatches on "kind"
 core::Result<Outcome> verify_signal_transcript(const Case& c);
+core::Result<Outcome> verify_x3dh(const Case& c);
+core::Result<Outcome> verify_ratchet_transcript(const Case& c);
+core::Result<Outcome> verify_session_negative(const Case& c);
 
 }  // namespace parley::conformance::detail

@@ -32,12 +32,14 @@ struct RegistrationId {
 struct OneTimePreKey {
   PreKeyId id;
   X25519KeyPair key;
+  friend bool operator==(const OneTimePreKey&, const OneTimePreKey&) = default;
 };
 
 struct SignedPreKey {
   SignedPreKeyId id;
   X25519KeyPair key;
   crypto::Signature signature;  // XEdDSA by the identity key over serialize_public_key(key.public_key)
+  friend bool operator==(const SignedPreKey&, const SignedPreKey&) = default;
 };
 
 // Signs a fresh signed prekey with the identity key (spec §4.2).

@@ -74,6 +74,12 @@ core::Result<ReceiveResult> plan_receive_prekey(const SessionRecord& record, con
                                                 const PreKeyStore& keys, const MessageCodec& codec,
                                                 crypto::Entropy& entropy);
 
+// Decodes `wire` as `type` with `codec` and plans its receipt: the one entry point a driver needs
+// for bytes off the wire.
+core::Result<ReceiveResult> plan_receive_wire(const SessionRecord& record, MessageType type, core::BytesView wire,
+                                              const PreKeyStore& keys, const MessageCodec& codec,
+                                              crypto::Entropy& entropy);
+
 // Applies a plan. A plan carrying IdentityChanged must only be committed once the change was accepted.
 void commit_receive(SessionRecord& record, ReceiveResult&& result);
 
