@@ -142,3 +142,42 @@ RC_GTEST_PROP(SessionLaws, LossyConversationConverges, ()) {
 
 }  // namespace
 }  // namespace parley::testing
+
+namespace parley::testing {
+namespace {
+
+// The skipped-key bound is per receiver chain (libsignal's): skipping 1,500 on each of two chains
+// keeps the first chain's oldest key.
+TEST(Session, SkippedKeyBoundIsPerChain) {
+  Pair p(9);
+  ASSERT_TRUE(receive(p.bob, send(p.alice, "setup"), p.entropy).ok());
+  ASSERT_TRUE(receive(p.alice, send(p.bob, "ack"), p.entropy).ok());
+  std::vector<protocol::OutgoingMessage> first_chain;
+  for (int i = 0; i < 1501; ++i) first_chain.push_back(send(p.alice, "x"));
+  ASSERT_TRUE(receive(p.bob, first_chain.back(), p.entropy).ok());  // skips 1,500
+  ASSERT_TRUE(receive(p.alice, send(p.bob, "ratchet"), p.entropy).ok());
+  std::vector<protocol::OutgoingMessage> second_chain;
+  for (int i = 0; i < 1501; ++i) second_chain.push_back(send(p.alice, "y"));
+  ASSERT_TRUE(receive(p.bob, second_chain.back(), p.entropy).ok());  // skips 1,500 more
+  EXPECT_EQ(text(receive(p.bob, first_chain.front(), p.entropy).value()), "x");
+  EXPECT_EQ(text(receive(p.bob, second_chain.front(), p.entropy).value()), "y");
+}
+
+// At N + 1 skipped keys on one chain, that chain's oldest is evicted.
+TEST(Session, SkippedKeysBeyondTheBoundEvictTheChainsOldest) {
+  Pair p(10);
+  ASSERT_TRUE(receive(p.bob, send(p.alice, "setup"), p.entropy).ok());
+  ASSERT_TRUE(receive(p.alice, send(p.bob, "ack"), p.entropy).ok());
+  std::vector<protocol::OutgoingMessage> burst;
+  for (std::size_t i = 0; i < protocol::kMaxForwardJump + 1; ++i) burst.push_back(send(p.alice, "z"));
+  ASSERT_TRUE(receive(p.bob, burst[protocol::kMaxForwardJump], p.entropy).ok());  // 2000 skipped: at the bound
+  ASSERT_TRUE(receive(p.bob, burst[0], p.entropy).ok());
+  std::vector<protocol::OutgoingMessage> more;
+  for (int i = 0; i < 3; ++i) more.push_back(send(p.alice, "w"));
+  ASSERT_TRUE(receive(p.bob, more.back(), p.entropy).ok());  // 2 more skipped: 2001 held, the oldest goes
+  EXPECT_EQ(receive(p.bob, burst[1], p.entropy).code(), core::Errc::duplicate_message);
+  EXPECT_TRUE(receive(p.bob, burst[2], p.entropy).ok());
+}
+
+}  // namespace
+}  // namespace parley::testing

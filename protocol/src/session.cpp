@@ -51,8 +51,10 @@ core::Result<ReceiveResult> plan_receive(const SessionRecord& record, const Rece
     first_error = plan.error();
   }
   // A message for an archived session decrypts on it (a copy is not needed: plans are pure) and
-  // promotes it. Only authentication failures fall through to the next session; the error
-  // reported is the current session's, which is what the sender most likely used.
+  // promotes it. Any error of the current session falls through (libsignal only tries the archive
+  // after an authentication failure, but a message for an old session can look too far ahead or
+  // replayed to the current one); the error reported is the current session's, which is what the
+  // sender most likely used.
   for (std::size_t i = 0; i < record.archived.size(); ++i) {
     auto plan = plan_decrypt(record.archived[i], message, entropy);
     if (plan) return ReceiveResult{ReceiveResult::Where::archived, i, std::nullopt, std::move(plan).value(), {}};

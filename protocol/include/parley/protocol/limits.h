@@ -6,8 +6,9 @@
 
 namespace parley::protocol {
 
-// Message keys kept for messages not yet received (libsignal's MAX_MESSAGE_KEYS). Enough for a
-// long burst lost or reordered in flight; the oldest are evicted first when it is exceeded.
+// Message keys kept per receiver chain for messages not yet received (libsignal's MAX_MESSAGE_KEYS,
+// also per chain). Enough for a long burst lost or reordered in flight; the chain's oldest are
+// evicted first. With kMaxReceiverChains the session holds at most 10,000.
 inline constexpr std::size_t kMaxSkippedMessageKeys = 2000;
 
 // How far ahead of the next expected counter a message may be. Deriving keys is cheap, but a

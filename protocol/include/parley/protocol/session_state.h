@@ -43,7 +43,7 @@ struct PendingPreKey {
 };
 
 // Message key seeds for counters that were skipped over, at most kMaxSkippedMessageKeys per
-// session, the oldest evicted first. Keyed by (ratchet key, counter); a second index by insertion
+// receiver chain, the chain's oldest evicted first. Keyed by (ratchet key, counter); a second index by insertion
 // order makes eviction O(log n).
 class SkippedKeys {
  public:
@@ -59,8 +59,13 @@ class SkippedKeys {
   // Inserts in order, evicting the oldest beyond the limit.
   void insert(std::vector<Entry>&& entries);
   std::size_t size() const { return by_id_.size(); }
+  // Every entry, oldest first. insert() numbers entries in the order given, so a store persisted
+  // this way is rebuilt with the same eviction order (spec §5.8).
+  std::vector<Entry> entries_in_order() const;
 
-  friend bool operator==(const SkippedKeys& a, const SkippedKeys& b) { return a.by_id_ == b.by_id_; }
+  // The same entries in the same relative order. The sequence numbers themselves are bookkeeping:
+  // a rebuilt store numbers from zero again and must still compare equal.
+  friend bool operator==(const SkippedKeys& a, const SkippedKeys& b);
 
  private:
   struct Stored {
