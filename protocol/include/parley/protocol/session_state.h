@@ -60,7 +60,7 @@ class SkippedKeys {
   void insert(std::vector<Entry>&& entries);
   std::size_t size() const { return by_id_.size(); }
   // Every entry, oldest first. insert() numbers entries in the order given, so a store persisted
-  // this way is rebuilt with the same eviction order (spec §5.8).
+  // this way is rebuilt equal to the original (spec §5.8).
   std::vector<Entry> entries_in_order() const;
 
   // The same entries in the same relative order. The sequence numbers themselves are bookkeeping:
