@@ -33,7 +33,7 @@ test: build-asan
 	ctest --preset asan
 
 fuzz: build-fuzz
-	./scripts/fuzz.sh $(FUZZ_SECONDS)
+	FUZZ_TARGETS="$(FUZZ_TARGETS)" ./scripts/fuzz.sh $(FUZZ_SECONDS)
 
 bench: build-release
 	./scripts/bench.sh

@@ -23,8 +23,11 @@ artifact_root=$root/fuzz/artifacts
 
 shopt -s nullglob
 targets=()
+# FUZZ_TARGETS="fuzz_a fuzz_b" runs only those (make fuzz FUZZ_TARGETS=...); default: all.
 for path in "$bin_dir"/fuzz_*; do
-  [[ -f $path && -x $path ]] && targets+=("$path")
+  [[ -f $path && -x $path ]] || continue
+  if [[ -n ${FUZZ_TARGETS:-} && " $FUZZ_TARGETS " != *" $(basename "$path") "* ]]; then continue; fi
+  targets+=("$path")
 done
 if (( ${#targets[@]} == 0 )); then
   echo "no fuzz targets in $bin_dir: build them first (make build-fuzz)" >&2
