@@ -4,39 +4,13 @@
 #include <map>
 #include <optional>
 
-#include "parley/crypto/hash.h"
 #include "parley/protocol/memory_prekey_store.h"
 #include "parley/protocol/session.h"
 #include "parley/transport/libsignal_codec.h"
 
 namespace parley::testing {
 
-// Deterministic entropy: SHA-256(seed || counter) blocks, so a RapidCheck seed replays exactly.
-class StreamEntropy final : public crypto::Entropy {
- public:
-  explicit StreamEntropy(std::uint64_t seed) : seed_(seed) {}
-  core::Result<void> fill(std::span<std::uint8_t> out) override {
-    for (auto& b : out) {
-      if (used_ == block_.size()) refill();
-      b = block_[used_++];
-    }
-    return {};
-  }
-
- private:
-  void refill() {
-    core::Bytes input(16);
-    for (int i = 0; i < 8; ++i) input[i] = static_cast<std::uint8_t>(seed_ >> (8 * i));
-    for (int i = 0; i < 8; ++i) input[8 + i] = static_cast<std::uint8_t>(counter_ >> (8 * i));
-    ++counter_;
-    block_ = crypto::sha256(input);
-    used_ = 0;
-  }
-  std::uint64_t seed_;
-  std::uint64_t counter_ = 0;
-  crypto::Sha256Digest block_{};
-  std::size_t used_ = 32;
-};
+using crypto::StreamEntropy;
 
 using Keys = protocol::MemoryPreKeyStore;
 
@@ -51,7 +25,8 @@ inline Device make_device(crypto::Entropy& e, std::uint32_t registration) {
   d.keys.registration = protocol::RegistrationId{registration};
   auto spk = protocol::generate_signed_prekey(*d.keys.identity_key, protocol::SignedPreKeyId{1}, e).value();
   d.keys.signed_prekeys.emplace(1, std::move(spk));
-  d.keys.one_time_prekeys.emplace(7, protocol::OneTimePreKey{{7}, crypto::generate_x25519_key_pair(e).value()});
+  d.keys.one_time_prekeys.emplace(7,
+                                  protocol::OneTimePreKey{{7}, crypto::generate_x25519_key_pair(e).value()});
   return d;
 }
 

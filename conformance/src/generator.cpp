@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "generators/generators.h"
+#include "parley/core/hex.h"
 
 namespace parley::conformance {
 
@@ -42,5 +43,20 @@ std::vector<std::string_view> generator_types() {
   for (const auto& entry : kGenerators) out.push_back(entry.type);
   return out;
 }
+
+namespace detail {
+
+std::string vector_file_text(std::string_view type, std::string_view notes, const LabelledSeed& seed,
+                             nlohmann::ordered_json cases) {
+  nlohmann::ordered_json root;
+  root["type"] = type;
+  root["version"] = 1;
+  root["notes"] = notes;
+  root["seed"] = core::to_hex(seed.seed());
+  root["cases"] = std::move(cases);
+  return root.dump(2) + "\n";
+}
+
+}  // namespace detail
 
 }  // namespace parley::conformance

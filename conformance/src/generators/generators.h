@@ -1,11 +1,19 @@
 // The generator of each vector type this project publishes, one source file per type.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
+#include "parley/conformance/labelled_seed.h"
 #include "parley/core/error.h"
 
 namespace parley::conformance::detail {
+
+// The text of a generated vector file: {"type", "version": 1, "notes", "seed", "cases"}, two-space
+// indented with a final newline, keys in that order (spec/test-vectors.md §1.1).
+std::string vector_file_text(std::string_view type, std::string_view notes, const LabelledSeed& seed,
+                             nlohmann::ordered_json cases);
 
 core::Result<std::string> generate_crypto_basics();
 core::Result<std::string> generate_x3dh();

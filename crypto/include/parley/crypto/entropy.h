@@ -2,6 +2,7 @@
 // that a vector, a RapidCheck counterexample or a fuzz crash replays exactly with ScriptedEntropy.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -35,6 +36,26 @@ class ScriptedEntropy final : public Entropy {
  private:
   core::Bytes script_;
   std::size_t offset_ = 0;
+};
+
+// A deterministic stream, SHA-256(seed || counter) blocks (both little-endian 64-bit): for tests,
+// simulations and benchmarks that need many random-looking keys that replay from one number.
+// Never for real keys: anyone who knows the seed knows every byte.
+class StreamEntropy final : public Entropy {
+ public:
+  explicit StreamEntropy(std::uint64_t seed) : seed_(seed) {}
+  core::Result<void> fill(std::span<std::uint8_t> out) override {
+    fill_bytes(out.data(), out.size());
+    return {};
+  }
+  void fill_bytes(void* out, std::size_t n);
+
+ private:
+  void refill();
+  std::uint64_t seed_;
+  std::uint64_t counter_ = 0;
+  std::array<std::uint8_t, 32> block_{};
+  std::size_t used_ = 32;
 };
 
 }  // namespace parley::crypto

@@ -1,6 +1,7 @@
 // libsignal-protocol-c's crypto provider on Botan 2. The callbacks are called from C: no exception
 // may leave them, so each one turns a Botan failure into a libsignal error code.
 #include "botan_crypto_provider.h"
+#include "guarded.h"
 
 #include <botan/cipher_mode.h>
 #include <botan/hash.h>
@@ -12,17 +13,6 @@
 
 namespace parley::testing::libsignal_c {
 namespace {
-
-template <typename F>
-int guarded(F&& f) noexcept {
-  try {
-    return f();
-  } catch (const std::bad_alloc&) {
-    return SG_ERR_NOMEM;
-  } catch (...) {
-    return SG_ERR_UNKNOWN;
-  }
-}
 
 int set_output(signal_buffer** output, const std::uint8_t* data, std::size_t len) {
   signal_buffer* buffer = signal_buffer_create(data, len);

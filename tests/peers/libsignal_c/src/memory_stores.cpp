@@ -2,22 +2,12 @@
 // SG_ERR_NOMEM. Return conventions are the library's (signal_protocol.h): load_session 1/0,
 // contains 1/0, a missing prekey SG_ERR_INVALID_KEY_ID, is_trusted 1/0.
 #include "memory_stores.h"
+#include "guarded.h"
 
 #include <new>
 
 namespace parley::testing::libsignal_c {
 namespace {
-
-template <typename F>
-int guarded(F&& f) noexcept {
-  try {
-    return f();
-  } catch (const std::bad_alloc&) {
-    return SG_ERR_NOMEM;
-  } catch (...) {
-    return SG_ERR_UNKNOWN;
-  }
-}
 
 MemoryStores& stores(void* user_data) { return *static_cast<MemoryStores*>(user_data); }
 
