@@ -125,6 +125,22 @@ TEST(Entropy, ScriptedReplaysThenFails) {
   EXPECT_EQ(one[0], 3);
 }
 
+TEST(Entropy, StreamReplaysFromItsSeedAcrossFillSizes) {
+  StreamEntropy a(7), b(7), c(8);
+  core::Bytes whole(100), parts(100), other(100);
+  ASSERT_TRUE(a.fill(whole).ok());
+  ASSERT_TRUE(b.fill(std::span(parts).subspan(0, 33)).ok());  // block boundaries do not matter
+  ASSERT_TRUE(b.fill(std::span(parts).subspan(33)).ok());
+  ASSERT_TRUE(c.fill(other).ok());
+  EXPECT_EQ(whole, parts);
+  EXPECT_NE(whole, other);
+  // The first block is SHA-256 of the seed and counter 0, little-endian.
+  core::Bytes input(16, 0);
+  input[0] = 7;
+  const auto block = sha256(input);
+  EXPECT_TRUE(std::equal(block.begin(), block.end(), whole.begin()));
+}
+
 TEST(Entropy, SystemFillsDistinctBytes) {
   SystemEntropy e;
   core::Bytes a(32), b(32);
