@@ -104,11 +104,26 @@ def hex_seeds():
         write("fuzz_hex", name, data)
 
 
+def noise_responder_seeds(vectors):
+    """fuzz_noise_responder: mode byte (cipher/hash as in the target), 2-byte length, message 1,
+    message 3, taken from the cacophony XX vectors, so the real third message decrypts."""
+    noise = json.loads((vectors / "noise-cacophony.json").read_text())["vectors"]
+    for mode, vector in enumerate(v for v in noise if v["protocol_name"].startswith("Noise_XX_")):
+        first = bytes.fromhex(vector["messages"][0]["ciphertext"])
+        third = bytes.fromhex(vector["messages"][2]["ciphertext"])
+        name = vector["protocol_name"].removeprefix("Noise_XX_25519_")
+        write("fuzz_noise_responder", f"cacophony-{name}", bytes([mode]) + len(first).to_bytes(2, "big") + first + third)
+    write("fuzz_noise_responder", "empty-first", b"\x00\x00\x00")
+    write("fuzz_noise_responder", "short-first", b"\x00\x00\x1f" + bytes(31))
+    write("fuzz_noise_responder", "zero-ephemeral", b"\x00\x00\x20" + bytes(32) + bytes(64))
+
+
 def main():
     vectors = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests" / "data" / "external"
     vector_reader_seeds(vectors)
     xeddsa_seeds(vectors)
     hex_seeds()
+    noise_responder_seeds(vectors)
 
 
 if __name__ == "__main__":

@@ -9,8 +9,7 @@ namespace parley::conformance {
 
 namespace {
 
-// Noise files are recognised by VectorFile but have no verifier until the transport work lands,
-// so their cases are skipped like any unknown type's.
+// Noise files carry no version (VectorFile gives them 0), hence version 0 for `noise`.
 constexpr std::array kVerifiers{
     VerifierEntry{"hkdf", 1, detail::verify_hkdf},
     VerifierEntry{"hmac-sha256", 1, detail::verify_hmac_sha256},
@@ -25,6 +24,7 @@ constexpr std::array kVerifiers{
     VerifierEntry{"x3dh", 1, detail::verify_x3dh},
     VerifierEntry{"ratchet-transcript", 1, detail::verify_ratchet_transcript},
     VerifierEntry{"session-negative", 1, detail::verify_session_negative},
+    VerifierEntry{kNoiseType, 0, detail::verify_noise},
 };
 
 }  // namespace

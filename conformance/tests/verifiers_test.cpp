@@ -180,14 +180,42 @@ TEST(conformance_verifiers, UnsupportedVersionSkips) {
   expect_verdict(results[0], Verdict::skip, "unsupported version 2");
 }
 
-TEST(conformance_verifiers, NoiseFileSkipsWithIds) {
-  auto results = verify(
-      json{{"vectors", json::array({json{{"protocol_name", "Noise_XX_25519_AESGCM_SHA256"}},
-                                    json{{"name", "Noise_IK_25519_AESGCM_SHA256"}, {"fallback", true}}})}});
-  ASSERT_EQ(results.size(), 2u);
-  EXPECT_EQ(results[0].id, "Noise_XX_25519_AESGCM_SHA256#0");
-  EXPECT_EQ(results[1].id, "Noise_IK_25519_AESGCM_SHA256#1");
-  for (const auto& r : results) expect_verdict(r, Verdict::skip, "unsupported type 'noise'");
+TEST(conformance_verifiers, NoiseOutsideParleyIsSkippedNeverPassed) {
+  const json empty_side{{"init_prologue", ""}, {"resp_prologue", ""}, {"messages", json::array()}};
+  auto with = [&](json extra) {
+    json v = empty_side;
+    v.update(extra);
+    return v;
+  };
+  auto results = verify(json{{"vectors", json::array({
+                                 with({{"protocol_name", "Noise_XX_448_AESGCM_SHA256"}}),
+                                 with({{"protocol_name", "Noise_XXpsk3_25519_AESGCM_SHA256"}}),
+                                 with({{"protocol_name", "Noise_N_25519_AESGCM_SHA256"}}),
+                                 with({{"protocol_name", "Noise_XX_25519_AESGCM_SHA256"}, {"init_psks", json::array()}}),
+                                 with({{"protocol_name", "Noise_XXfallback_25519_AESGCM_SHA256"}}),
+                                 with({{"name", "x"}, {"pattern", "XX"}, {"dh", "25519"}, {"cipher", "AESGCM"},
+                                       {"hash", "SHA256"}, {"fallback", true}}),
+                                 with({{"name", "x"}, {"pattern", "IK"}, {"dh", "25519"}, {"cipher", "AESGCM"},
+                                       {"hash", "SHA256"}, {"init_ssk", "00"}}),
+                             })}});
+  ASSERT_EQ(results.size(), 7u);
+  EXPECT_EQ(results[0].id, "Noise_XX_448_AESGCM_SHA256#0");
+  for (const auto& r : results) expect_verdict(r, Verdict::skip, "unsupported");
+}
+
+// noise-c's tests/vector/noise-c-fallback.txt @68f4095dee80, its first vector: IK with a stale
+// responder key, then XXfallback with the roles reversed, then transport messages.
+TEST(conformance_verifiers, NoiseCFallbackVectorPasses) {
+  const auto vector = json::parse(R"json({"name": "Noise_XXfallback_25519_ChaChaPoly_BLAKE2s", "pattern": "IK", "dh": "25519", "cipher": "ChaChaPoly", "hash": "BLAKE2s", "fallback": true, "init_prologue": "50726f6c6f677565313233", "init_static": "e61ef9919cde45dd5f82166404bd08e38bceb5dfdfded0a34c8df7ed542214d1", "init_ephemeral": "893e28b9dc6ca8d611ab664754b8ceb7bac5117349a4439a6b0569da977c464a", "init_remote_static": "f215fe4ad54b354588d3fa52166179b723b9a211ec67167b9bf1729260972a23", "resp_prologue": "50726f6c6f677565313233", "resp_static": "4a3acbfdb163dec651dfa3194dece676d437029c62a408b4c5ea9114246e4893", "resp_ephemeral": "bbdb4cdbd309f1a1f2e1456967fe288cadd6f712d65dc7b7793d5e63da6b375b", "messages": [{"payload": "4c756477696720766f6e204d69736573", "ciphertext": "ca35def5ae56cec33dc2036731ab14896bc4c75dbb07a61f879f8e3afa4c7944aea61f2c1efc2d9700814dc96a8d8fba4351274cc18ef3cdf9aa8488c631200600a2e13226dabd61a6ee54f294d3275a4d760796d51f12d27c25fad320cbea15db09f78f3125d390ddc0c791f20b6387"}, {"payload": "4d757272617920526f746862617264", "ciphertext": "95ebc60d2b1fa672c1f46a8aa265ef51bfe38e7ccb39ec5be34069f144808843a40f686fb88e6c8f3bd4118270ef4b307cd0a48ccc2ae47229331d883d706fc8478163e29de1ef9d569fd272fe5c4a5f2ac29659aee6ce683df9139413948262cfc43295dfc39667b275b92d75db48"}, {"payload": "462e20412e20486179656b", "ciphertext": "01b3fe36dbc8e08d4d5407b7e4aafcb6d4b670dec1a8eb50816eebf94964ea713cdc8954d82be8e24a6821dc8dd45556ab69a29474571b0d8ba936386b6a72b514ac45b8df99b8f70ba02f"}, {"payload": "4361726c204d656e676572", "ciphertext": "dcf3293c98642cd2791d2c6f3232ef939d773f47b859f512dca93d"}, {"payload": "4a65616e2d426170746973746520536179", "ciphertext": "76414651614f48038de613c234da59c2e75bfbb5c87e33126e8e57c97fc9f721e5"}, {"payload": "457567656e2042f6686d20766f6e2042617765726b", "ciphertext": "016f26702eb62b6822c50df2ca05cd9e467d254232cfd8b497bb5e3f976aa1861bbd7e685b"}], "handshake_hash": "54e424c6564898d6540f925faaa56516967c1b7847f4cac83016b6d1d318288a"})json");
+  auto results = verify(json{{"vectors", json::array({vector})}});
+  ASSERT_EQ(results.size(), 1u);
+  expect_verdict(results[0], Verdict::pass);
+
+  // A wrong byte in the last transport message must fail, not pass or skip.
+  json tampered = vector;
+  tampered["messages"][5]["ciphertext"] = "116f26702eb62b6822c50df2ca05cd9e467d254232cfd8b497bb5e3f976aa1861bbd7e685b";
+  results = verify(json{{"vectors", json::array({tampered})}});
+  expect_verdict(results[0], Verdict::fail, "message 5");
 }
 
 // Every committed vector file: supported types pass (negative cases included), and only types

@@ -27,5 +27,6 @@ core::Result<Outcome> verify_signal_transcript(const Case& c);
 core::Result<Outcome> verify_x3dh(const Case& c);
 core::Result<Outcome> verify_ratchet_transcript(const Case& c);
 core::Result<Outcome> verify_session_negative(const Case& c);
+core::Result<Outcome> verify_noise(const Case& c);  // both Noise vector formats
 
 }  // namespace parley::conformance::detail
