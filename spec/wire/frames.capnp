@@ -1,0 +1,190 @@
+# Client-server frames (spec §6.9): everything a device and the server say to each other inside the
+# Noise transport, as one versioned union.
+#
+# Evolution as in session.capnp: ordinals are never reused or renumbered and a field's type never
+# changes; new frame kinds and fields are added at the end. A change old readers must not misread
+# raises frameProtocolVersion instead.
+#
+# A frame is one flat single-segment Cap'n Proto message (spec §5.7); one larger than a Noise
+# transport payload is carried in chunks (spec §6.9, transport/frame_chunks.h).
+
+@0xb7c1e5a3d29f4e61;
+
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("parley::wire");
+
+const frameProtocolVersion :UInt16 = 1;
+
+struct Frame {
+  protocolVersion @0 :UInt16;    # frameProtocolVersion
+  # Matches a response to its request; 0 for frames the server pushes (deliver, queueEmpty, ...).
+  requestId @1 :UInt32;
+  body :union {
+    register @2 :Register;
+    login @3 :Login;
+    loggedIn @4 :LoggedIn;
+    uploadPreKeys @5 :UploadPreKeys;
+    fetchPreKeys @6 :FetchPreKeys;
+    preKeyBundles @7 :PreKeyBundles;
+    getDeviceList @8 :GetDeviceList;
+    putDeviceList @9 :DeviceList;
+    deviceList @10 :DeviceList;
+    send @11 :Send;
+    sendAck @12 :SendAck;
+    deliver @13 :Deliver;
+    ack @14 :Ack;
+    receipt @15 :Receipt;
+    blobUpload @16 :BlobUpload;
+    blobDownload @17 :BlobDownload;
+    blobData @18 :BlobData;
+    queueEmpty @19 :Void;
+    error @20 :Error;
+    ok @21 :Void;                # a request that answers nothing else succeeded
+  }
+}
+
+# Registration of an account with its primary device (issue 5 §3).
+struct Register {
+  identityKey @0 :Data;          # 33 bytes
+  noiseStaticKey @1 :Data;       # 32 bytes: the key this device's Noise handshakes use
+  noiseKeySignature @2 :Data;    # 64 bytes: XEdDSA by identityKey over the Noise static key
+  registrationId @3 :UInt32;
+}
+
+# A device authenticates with its Noise static key; the frame names which account and device.
+struct Login {
+  accountId @0 :UInt64;
+  deviceId @1 :UInt32;
+}
+
+struct LoggedIn {
+  accountId @0 :UInt64;
+  deviceId @1 :UInt32;
+  incarnation @2 :UInt64;        # a re-linked device id never sees the old queue
+}
+
+struct SignedPreKey {
+  id @0 :UInt32;
+  publicKey @1 :Data;            # 33 bytes
+  signature @2 :Data;            # 64 bytes
+}
+
+struct OneTimePreKey {
+  id @0 :UInt32;
+  publicKey @1 :Data;            # 33 bytes
+}
+
+struct UploadPreKeys {
+  signedPreKey @0 :SignedPreKey;           # null: keep the current one
+  oneTimePreKeys @1 :List(OneTimePreKey);  # at most 100 per request
+}
+
+struct FetchPreKeys {
+  accountId @0 :UInt64;          # bundles for every device of this account
+}
+
+struct PreKeyBundle {
+  deviceId @0 :UInt32;
+  registrationId @1 :UInt32;
+  identityKey @2 :Data;          # 33 bytes
+  signedPreKey @3 :SignedPreKey;
+  oneTimePreKey @4 :OneTimePreKey;  # null: the stock ran out
+}
+
+struct PreKeyBundles {
+  accountId @0 :UInt64;
+  bundles @1 :List(PreKeyBundle);
+}
+
+struct GetDeviceList {
+  accountId @0 :UInt64;
+}
+
+# The signed layout is defined by the multi-device chapter; the server stores and serves the bytes.
+struct DeviceList {
+  accountId @0 :UInt64;
+  signedList @1 :Data;
+}
+
+struct DeviceCiphertext {
+  deviceId @0 :UInt32;
+  incarnation @1 :UInt64;
+  ciphertext @2 :Data;           # at most 96 KiB (kMaxQueuedMessageSize, issue 5)
+}
+
+# One ciphertext per destination device, checked all or nothing against the device list.
+struct Send {
+  clientMessageId @0 :UInt64;    # idempotency key with the sender device
+  destinationAccount @1 :UInt64;
+  ciphertexts @2 :List(DeviceCiphertext);
+}
+
+# The single tick: the send is committed for every destination device.
+struct SendAck {
+  clientMessageId @0 :UInt64;
+  serverId @1 :UInt64;
+  serverTimestampMs @2 :UInt64;
+}
+
+struct Deliver {
+  serverId @0 :UInt64;
+  serverTimestampMs @1 :UInt64;
+  senderAccount @2 :UInt64;
+  senderDevice @3 :UInt32;
+  ciphertext @4 :Data;
+}
+
+# The message is safe on the device; the server may delete it.
+struct Ack {
+  serverId @0 :UInt64;
+}
+
+# Relayed as opaque bytes; the receipts chapter defines the content.
+struct Receipt {
+  peerAccount @0 :UInt64;        # the destination when sent, the source when delivered
+  peerDevice @1 :UInt32;
+  body @2 :Data;
+}
+
+struct BlobUpload {
+  contentHash @0 :Data;          # 32 bytes: SHA-256 of the whole encrypted blob
+  offset @1 :UInt64;
+  totalSize @2 :UInt64;
+  data @3 :Data;
+}
+
+struct BlobDownload {
+  contentHash @0 :Data;
+  offset @1 :UInt64;             # resumable download by range
+  length @2 :UInt64;
+}
+
+struct BlobData {
+  contentHash @0 :Data;
+  offset @1 :UInt64;
+  totalSize @2 :UInt64;
+  data @3 :Data;
+}
+
+enum ErrorCode {
+  malformed @0;
+  unsupportedVersion @1;
+  unauthorized @2;
+  deviceMismatch @3;             # see missingDevices, extraDevices, staleDevices
+  rateLimited @4;
+  queueFull @5;
+  messageTooLarge @6;
+  storageFailure @7;             # nothing was acknowledged; retry later
+  notFound @8;
+  conflict @9;                   # another connection of this device replaced this one
+  prekeysLow @10;                # a warning: upload more one-time prekeys
+}
+
+struct Error {
+  code @0 :ErrorCode;
+  detail @1 :Text;               # for people, never parsed
+  missingDevices @2 :List(UInt32);
+  extraDevices @3 :List(UInt32);
+  staleDevices @4 :List(UInt32);
+  retryAfterMs @5 :UInt64;       # rateLimited: when to try again
+}

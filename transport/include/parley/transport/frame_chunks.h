@@ -1,0 +1,55 @@
+// Chunking of client-server frames into Noise transport payloads (spec §6.9). Pure: no Cap'n
+// Proto, no sockets; the bytes of a frame are opaque here.
+//
+// Every chunk starts with one flags byte. The first chunk of a frame has kChunkStart and, after
+// the flags, the frame's length as a little-endian uint32, so that a receiver knows (and bounds)
+// what it must buffer before the rest arrives; every chunk but the last has kChunkMore. Each chunk
+// carries at least one byte of the frame and fits one Noise transport payload.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "parley/core/bytes.h"
+#include "parley/core/error.h"
+#include "parley/transport/noise/limits.h"
+
+namespace parley::transport {
+
+inline constexpr std::uint8_t kChunkStart = 0x01;
+inline constexpr std::uint8_t kChunkMore = 0x02;
+inline constexpr std::size_t kChunkFlagsSize = 1;
+inline constexpr std::size_t kChunkLengthSize = 4;
+inline constexpr std::size_t kStartChunkHeaderSize = kChunkFlagsSize + kChunkLengthSize;
+// A chunk, header included, is one Noise transport plaintext.
+inline constexpr std::size_t kMaxChunkSize = noise::kMaxPlaintextLength;
+
+// The chunks of `frame`, in order; `limit_exceeded` above kMaxFrameSize, `malformed` when empty
+// (a frame is never empty, and an empty chunk would be indistinguishable from a stall).
+core::Result<std::vector<core::Bytes>> split_frame(core::BytesView frame);
+
+// Reassembles the chunks of one connection, in order. An error leaves the reassembler idle; the
+// connection that produced it should close, since the chunk stream cannot be resynchronized.
+class Reassembler {
+ public:
+  // The whole frame when `chunk` completes one, nullopt when more chunks are needed.
+  //   malformed:      a bad header, a continuation without a start, a start inside a frame,
+  //                   more bytes than declared, a last chunk short of the declared length
+  //   limit_exceeded: a declared length above kMaxFrameSize, a chunk above kMaxChunkSize
+  core::Result<std::optional<core::Bytes>> accept(core::BytesView chunk);
+
+  // True between frames: a connection closing now loses no partial frame.
+  bool idle() const { return !in_frame_; }
+
+ private:
+  core::Error fail(core::Errc code, std::string detail);
+
+  bool in_frame_ = false;
+  std::size_t expected_ = 0;
+  core::Bytes buffer_;  // never holds more than expected_ bytes, reserved once
+};
+
+}  // namespace parley::transport
