@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Layering rules of GUIDE §2, checked on the source tree:
 #  - protocol/ is pure: no Asio, Cap'n Proto, Botan, libsodium, SQLite (or any database) headers;
-#  - no public header of crypto/ (or core/) names Botan or libsodium.
+#  - no public header of crypto/ (or core/) names Botan or libsodium;
+#  - Asio appears in transport/ only inside transport/net/ (the fuzz tree builds the rest with clang).
 # Usage: layering_check.sh SOURCE_DIR        check the tree
 #        layering_check.sh --self-test        prove the check catches a planted violation
 set -euo pipefail
 
 forbidden_pure='#[[:space:]]*include[[:space:]]*[<"](boost/asio|asio|capnp/|kj/|botan/|sodium|sqlite3|pqxx|libpq)'
+forbidden_asio='#[[:space:]]*include[[:space:]]*[<"](boost/asio|asio)'
 forbidden_public='#[[:space:]]*include[[:space:]]*[<"](botan/|sodium)'
 
 check() {
@@ -15,6 +17,12 @@ check() {
     hits=$(grep -rnE "$forbidden_pure" "$root/protocol" || true)
     if [ -n "$hits" ]; then
       echo "protocol/ must stay pure, found:"; echo "$hits"; failed=1
+    fi
+  fi
+  if [ -d "$root/transport" ]; then
+    hits=$(grep -rnE "$forbidden_asio" --exclude-dir=net "$root/transport" || true)
+    if [ -n "$hits" ]; then
+      echo "Asio belongs in transport/net/ only, found:"; echo "$hits"; failed=1
     fi
   fi
   for layer in core crypto; do
@@ -37,6 +45,12 @@ if [ "${1:-}" = "--self-test" ]; then
   rm "$tmp/protocol/src/bad.cpp"
   echo '#  include <botan/hmac.h>' > "$tmp/crypto/include/parley/crypto/bad.h"
   if check "$tmp" >/dev/null; then echo "self-test: Botan in a public crypto header was not caught"; exit 1; fi
+  rm "$tmp/crypto/include/parley/crypto/bad.h"
+  mkdir -p "$tmp/transport/src" "$tmp/transport/net/src"
+  echo '#include <boost/asio/ip/tcp.hpp>' > "$tmp/transport/net/src/ok.cpp"
+  check "$tmp" >/dev/null || { echo "self-test: Asio in transport/net/ was reported"; exit 1; }
+  echo '#include <boost/asio/ip/tcp.hpp>' > "$tmp/transport/src/bad.cpp"
+  if check "$tmp" >/dev/null; then echo "self-test: Asio in pure transport/ was not caught"; exit 1; fi
   echo "self-test: violations are caught"
   exit 0
 fi

@@ -25,6 +25,8 @@ constexpr std::array kNames{
     NamedErrc{Errc::no_session, "no_session"},
     NamedErrc{Errc::limit_exceeded, "limit_exceeded"},
     NamedErrc{Errc::entropy_exhausted, "entropy_exhausted"},
+    NamedErrc{Errc::connection_closed, "connection_closed"},
+    NamedErrc{Errc::timed_out, "timed_out"},
     NamedErrc{Errc::internal, "internal"},
 };
 

@@ -26,6 +26,8 @@ enum class Errc {
   no_session,
   limit_exceeded,       // a bound from limits.h was hit
   entropy_exhausted,    // a scripted Entropy ran out of bytes
+  connection_closed,    // the peer closed the connection (between frames) or it was closed here
+  timed_out,            // a handshake, read or write took longer than its named timeout
   internal,             // a backend failed in a way the inputs cannot explain
 };
 
