@@ -20,6 +20,7 @@ constexpr std::array kGenerators{
     GeneratorEntry{"x3dh", detail::generate_x3dh},
     GeneratorEntry{"ratchet-transcript", detail::generate_ratchet_transcript},
     GeneratorEntry{"session-negative", detail::generate_session_negative},
+    GeneratorEntry{"noise-pipes", detail::generate_noise_pipes},
 };
 
 }  // namespace

@@ -25,6 +25,7 @@ constexpr std::array kVerifiers{
     VerifierEntry{"ratchet-transcript", 1, detail::verify_ratchet_transcript},
     VerifierEntry{"session-negative", 1, detail::verify_session_negative},
     VerifierEntry{kNoiseType, 0, detail::verify_noise},
+    VerifierEntry{"noise-pipes", 1, detail::verify_noise_pipes},
 };
 
 }  // namespace

@@ -82,6 +82,21 @@ core::Result<core::Bytes> Case::bytes(std::string_view field) const {
   return std::move(decoded).value();
 }
 
+core::Result<std::vector<core::Bytes>> Case::bytes_list(std::string_view field) const {
+  PARLEY_TRY(const Json* value, find(field));
+  if (!value->is_array())
+    return field_error(field, std::string("expected an array of hex strings, got ") + value->type_name());
+  std::vector<core::Bytes> out;
+  out.reserve(value->size());
+  for (const Json& item : *value) {
+    if (!item.is_string()) return field_error(field, "expected an array of hex strings");
+    auto decoded = core::from_hex(item.get_ref<const std::string&>());
+    if (!decoded) return field_error(field, "bad hex: " + decoded.error().detail);
+    out.push_back(std::move(decoded).value());
+  }
+  return out;
+}
+
 core::Result<std::string> Case::string(std::string_view field) const {
   PARLEY_TRY(const Json* value, find(field));
   if (!value->is_string())

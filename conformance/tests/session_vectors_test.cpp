@@ -84,5 +84,27 @@ TEST(conformance_session_vectors, SessionNegativeCatchesAWrongErrorAndAnAccepted
   EXPECT_FALSE(first_case_passes(accepted));
 }
 
+TEST(conformance_session_vectors, NoisePipesCatchesAChangedHandshakeTransportAndHash) {
+  auto file = load("noise-pipes.json");
+  ASSERT_TRUE(first_case_passes(file));
+  auto header = file;  // the connection header is the prologue: another version byte changes all
+  header["cases"][0]["messages"][0]["bytes"] = flip_hex(header["cases"][0]["messages"][0]["bytes"], 7);
+  EXPECT_FALSE(first_case_passes(header));
+  auto transport = file;
+  auto& last = transport["cases"][0]["messages"].back();
+  last["bytes"] = flip_hex(last["bytes"], 20);
+  EXPECT_FALSE(first_case_passes(transport));
+  auto frame = file;
+  auto& frames = frame["cases"][0]["messages"].back()["frames"];
+  frames[0] = flip_hex(frames[0], 0);
+  EXPECT_FALSE(first_case_passes(frame));
+  auto hash = file;
+  hash["cases"][0]["handshake_hash"] = flip_hex(hash["cases"][0]["handshake_hash"], 3);
+  EXPECT_FALSE(first_case_passes(hash));
+  auto pattern = file;
+  pattern["cases"][0]["pattern"] = "IK";
+  EXPECT_FALSE(first_case_passes(pattern));
+}
+
 }  // namespace
 }  // namespace parley::conformance

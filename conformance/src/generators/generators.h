@@ -19,5 +19,6 @@ core::Result<std::string> generate_crypto_basics();
 core::Result<std::string> generate_x3dh();
 core::Result<std::string> generate_ratchet_transcript();
 core::Result<std::string> generate_session_negative();
+core::Result<std::string> generate_noise_pipes();
 
 }  // namespace parley::conformance::detail

@@ -31,6 +31,8 @@ class Case {
 
   bool has(std::string_view field) const;  // present and not null
   core::Result<core::Bytes> bytes(std::string_view field) const;
+  // An array of hex strings (possibly empty).
+  core::Result<std::vector<core::Bytes>> bytes_list(std::string_view field) const;
   core::Result<std::string> string(std::string_view field) const;
   core::Result<std::uint64_t> uint(std::string_view field) const;
   core::Result<bool> boolean(std::string_view field) const;
