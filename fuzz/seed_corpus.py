@@ -89,6 +89,18 @@ def xeddsa_seeds(vectors):
     write("fuzz_xeddsa_verify", "sign-empty-message", b"\x01" + bytes(range(32)) + bytes(64) + b"\x01\x17")
 
 
+def channel_server_seeds():
+    """fuzz_channel_server: case byte, slice byte, the client's whole byte stream of each
+    noise-pipes vector case (handshake and transport), so fuzzing starts past the handshake."""
+    pipes = json.loads((ROOT / "spec" / "vectors" / "noise-pipes.json").read_text())
+    for index, case in enumerate(pipes["cases"]):
+        stream = b"".join(bytes.fromhex(m["bytes"]) for m in case["messages"] if m["sender"] == "client")
+        for slice_byte in (0xff, 0x06):
+            write("fuzz_channel_server", f"{case['id']}-slice-{slice_byte + 1}", bytes([index, slice_byte]) + stream)
+    write("fuzz_channel_server", "http-request", b"\x00\xff" + b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    write("fuzz_channel_server", "header-then-fallback-kind", b"\x00\xff" + b"PRL\x01\x03\x00\x20" + bytes(32))
+
+
 def hex_seeds():
     seeds = {
         "empty": b"",
@@ -124,6 +136,7 @@ def main():
     xeddsa_seeds(vectors)
     hex_seeds()
     noise_responder_seeds(vectors)
+    channel_server_seeds()
 
 
 if __name__ == "__main__":
