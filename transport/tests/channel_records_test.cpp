@@ -58,17 +58,41 @@ TEST(ChannelRecords, ReaderWaitsForWholeRecordsAndFreesItsBuffer) {
   EXPECT_EQ(reader.buffered(), 0u);
 }
 
+TEST(ChannelRecords, ARecordSplitAcrossAppendsIsCarriedOverAndWholeOnesAreReadInPlace) {
+  core::Bytes wire;
+  ASSERT_TRUE(append_transport_record(wire, core::Bytes(40, 1)).ok());
+  ASSERT_TRUE(append_transport_record(wire, core::Bytes(30, 2)).ok());
+  RecordReader reader;
+  const core::BytesView all(wire);
+  reader.append(all.first(50));  // the first record whole, 8 bytes of the second
+  auto first = reader.take_transport_record();
+  ASSERT_TRUE(first.ok() && first->has_value());
+  EXPECT_EQ(first->value().data(), all.data() + 2);  // in place
+  EXPECT_FALSE(reader.take_transport_record().value().has_value());
+  reader.compact();
+  EXPECT_EQ(reader.buffered(), 8u);
+  reader.append(all.subspan(50));
+  auto second = reader.take_transport_record();
+  ASSERT_TRUE(second.ok() && second->has_value());
+  EXPECT_EQ(core::Bytes(second->value().begin(), second->value().end()), core::Bytes(30, 2));
+  reader.compact();
+  EXPECT_EQ(reader.buffered(), 0u);
+}
+
 TEST(ChannelRecords, RejectsUnknownKindsAndImpossibleLengths) {
   for (const char* hex : {"000020", "040020", "ff0020"}) {
     RecordReader reader;
-    reader.append(core::from_hex(hex).value());
+    const auto bytes = core::from_hex(hex).value();  // the reader reads in place until compact()
+    reader.append(bytes);
     EXPECT_EQ(reader.take_handshake_record().code(), Errc::malformed) << hex;
   }
   RecordReader short_handshake;
-  short_handshake.append(core::from_hex("01001f").value());  // 31 < one ephemeral key
+  const auto short_handshake_bytes = core::from_hex("01001f").value();  // 31 < one ephemeral key
+  short_handshake.append(short_handshake_bytes);
   EXPECT_EQ(short_handshake.take_handshake_record().code(), Errc::malformed);
   RecordReader short_transport;
-  short_transport.append(core::from_hex("000f").value());  // 15 < one tag
+  const auto short_transport_bytes = core::from_hex("000f").value();  // 15 < one tag
+  short_transport.append(short_transport_bytes);
   EXPECT_EQ(short_transport.take_transport_record().code(), Errc::malformed);
 }
 

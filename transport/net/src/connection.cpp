@@ -93,7 +93,7 @@ core::Error Connection::fail(core::Error reason) {
   // A write in flight may still read its buffers (the reactor can run it on another thread); the
   // writer drops the queue when it sees the error.
   if (!writing_) drop_queue();
-  core::Bytes().swap(read_buffer_);
+  read_buffer_.reset();
   return *error_;
 }
 
@@ -130,8 +130,8 @@ asio::awaitable<core::Result<void>> Connection::read_more(Clock::time_point dead
   co_await socket_.async_wait(tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, ec));
   std::size_t n = 0;
   if (!ec) {
-    if (read_buffer_.size() < limits_.read_size) read_buffer_.resize(limits_.read_size);
-    n = socket_.read_some(asio::buffer(read_buffer_), ec);
+    if (!read_buffer_) read_buffer_.reset(new std::uint8_t[limits_.read_size]);
+    n = socket_.read_some(asio::buffer(read_buffer_.get(), limits_.read_size), ec);
   }
   disarm(read_timer_);
   if (ec == asio::error::would_block || ec == asio::error::try_again) co_return core::Result<void>{};
@@ -145,7 +145,7 @@ asio::awaitable<core::Result<void>> Connection::read_more(Clock::time_point dead
                                         : "the peer closed the connection during the handshake"));
   }
   if (ec) co_return fail(socket_error(ec, "reading"));
-  co_return feed(core::BytesView(read_buffer_).first(n));
+  co_return feed(core::BytesView(read_buffer_.get(), n));
 }
 
 core::Result<void> Connection::feed(core::BytesView bytes) {
@@ -153,7 +153,7 @@ core::Result<void> Connection::feed(core::BytesView bytes) {
   if (!out.ok()) return fail(out.error());
   if (!out->to_send.empty()) enqueue(std::move(out->to_send));
   for (auto& frame : out->frames) frames_.push_back(std::move(frame));
-  if (visit_channel(channel_, [](auto& ch) { return ch.idle(); })) core::Bytes().swap(read_buffer_);
+  if (visit_channel(channel_, [](auto& ch) { return ch.idle(); })) read_buffer_.reset();
   return {};
 }
 

@@ -38,44 +38,69 @@ core::Result<void> append_transport_record(core::Bytes& out, core::BytesView mes
   return {};
 }
 
-void RecordReader::append(core::BytesView bytes) { core::append(buffer_, bytes); }
+void RecordReader::append(core::BytesView bytes) { input_ = bytes; }
+
+std::optional<core::BytesView> RecordReader::peek(std::size_t n) {
+  if (buffered() < n) return std::nullopt;
+  const std::size_t in_buffer = buffer_.size() - offset_;
+  if (in_buffer == 0) return input_.first(n);
+  if (in_buffer < n) {
+    const std::size_t moved = n - in_buffer;
+    core::append(buffer_, input_.first(moved));
+    input_ = input_.subspan(moved);
+  }
+  return core::BytesView(buffer_).subspan(offset_, n);
+}
 
 std::optional<core::BytesView> RecordReader::take(std::size_t n) {
   if (buffered() < n) return std::nullopt;
-  const core::BytesView out = core::BytesView(buffer_).subspan(offset_, n);
+  if (buffer_.size() == offset_) {  // nothing carried over: read in place
+    const auto out = input_.first(n);
+    input_ = input_.subspan(n);
+    return out;
+  }
+  const auto out = peek(n);  // completes the carried-over record from the input
   offset_ += n;
   return out;
 }
 
 core::Result<std::optional<HandshakeRecord>> RecordReader::take_handshake_record() {
-  if (buffered() < kHandshakeRecordHeaderSize) return std::optional<HandshakeRecord>{};
-  const core::BytesView header = core::BytesView(buffer_).subspan(offset_, kHandshakeRecordHeaderSize);
-  const std::uint8_t kind = header[0];
+  const auto header = peek(kHandshakeRecordHeaderSize);
+  if (!header) return std::optional<HandshakeRecord>{};
+  const std::uint8_t kind = (*header)[0];
   if (kind < static_cast<std::uint8_t>(RecordKind::xx) || kind > static_cast<std::uint8_t>(RecordKind::xx_fallback))
     return core::make_error(Errc::malformed, "unknown handshake record kind " + std::to_string(kind));
-  const std::size_t length = read_length(header.subspan(1));
+  const std::size_t length = read_length(header->subspan(1));
   if (length < noise::kDhLength) return core::make_error(Errc::malformed, "handshake record too short");
-  if (buffered() < kHandshakeRecordHeaderSize + length) return std::optional<HandshakeRecord>{};
-  offset_ += kHandshakeRecordHeaderSize;
-  return std::optional<HandshakeRecord>{HandshakeRecord{static_cast<RecordKind>(kind), *take(length)}};
+  const auto record = take(kHandshakeRecordHeaderSize + length);
+  if (!record) return std::optional<HandshakeRecord>{};
+  return std::optional<HandshakeRecord>{
+      HandshakeRecord{static_cast<RecordKind>(kind), record->subspan(kHandshakeRecordHeaderSize)}};
 }
 
 core::Result<std::optional<core::BytesView>> RecordReader::take_transport_record() {
-  if (buffered() < kTransportRecordHeaderSize) return std::optional<core::BytesView>{};
-  const std::size_t length = read_length(core::BytesView(buffer_).subspan(offset_, kTransportRecordHeaderSize));
+  const auto header = peek(kTransportRecordHeaderSize);
+  if (!header) return std::optional<core::BytesView>{};
+  const std::size_t length = read_length(*header);
   if (length < noise::kTagLength) return core::make_error(Errc::malformed, "transport record too short");
-  if (buffered() < kTransportRecordHeaderSize + length) return std::optional<core::BytesView>{};
-  offset_ += kTransportRecordHeaderSize;
-  return std::optional<core::BytesView>{*take(length)};
+  const auto record = take(kTransportRecordHeaderSize + length);
+  if (!record) return std::optional<core::BytesView>{};
+  return std::optional<core::BytesView>{record->subspan(kTransportRecordHeaderSize)};
 }
 
 void RecordReader::compact() {
   if (offset_ == buffer_.size()) {
-    core::Bytes().swap(buffer_);
-  } else if (offset_ > 0) {
+    if (input_.empty()) {
+      core::Bytes().swap(buffer_);
+    } else {
+      buffer_.assign(input_.begin(), input_.end());
+    }
+  } else {
     buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(offset_));
+    core::append(buffer_, input_);
   }
   offset_ = 0;
+  input_ = {};
 }
 
 }  // namespace parley::transport::channel

@@ -25,9 +25,11 @@ struct HandshakeRecord {
 core::Result<void> append_handshake_record(core::Bytes& out, RecordKind kind, core::BytesView message);
 core::Result<void> append_transport_record(core::Bytes& out, core::BytesView message);
 
-// Buffers the bytes of one connection and cuts them into records. The caller bounds what one
-// append() brings (one socket read); between calls the reader holds less than one record, and
-// nothing at all once compact() finds every byte consumed, so an idle connection costs no buffer.
+// Cuts the bytes of one connection into records. Records that arrive whole within one append()
+// are read in place from the caller's bytes; only a record split across appends is copied, into a
+// buffer that holds less than one record between calls and nothing once compact() finds every
+// byte consumed, so an idle connection costs no buffer. The caller's bytes must stay valid until
+// compact(), which every append() must be followed by.
 class RecordReader {
  public:
   void append(core::BytesView bytes);
@@ -40,13 +42,19 @@ class RecordReader {
   core::Result<std::optional<HandshakeRecord>> take_handshake_record();
   core::Result<std::optional<core::BytesView>> take_transport_record();
 
-  // Drops consumed bytes; frees the buffer when nothing is left.
+  // Drops consumed bytes and keeps (copies) what is left of the appended bytes; frees the buffer
+  // when nothing is left.
   void compact();
-  std::size_t buffered() const { return buffer_.size() - offset_; }
+  std::size_t buffered() const { return buffer_.size() - offset_ + input_.size(); }
 
  private:
-  core::Bytes buffer_;
-  std::size_t offset_ = 0;
+  // The next `n` bytes without consuming them; moves bytes from input_ into buffer_ only when a
+  // record straddles the two.
+  std::optional<core::BytesView> peek(std::size_t n);
+
+  core::Bytes buffer_;      // a record begun in an earlier append()
+  std::size_t offset_ = 0;  // consumed bytes of buffer_
+  core::BytesView input_;   // the unconsumed part of the current append()
 };
 
 }  // namespace parley::transport::channel

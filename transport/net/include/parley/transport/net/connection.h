@@ -58,7 +58,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool is_open() const { return !error_.has_value(); }
   const std::optional<core::Error>& error() const { return error_; }
   std::size_t queued_bytes() const { return queued_bytes_; }
-  bool holds_read_buffer() const { return !read_buffer_.empty(); }
+  bool holds_read_buffer() const { return read_buffer_ != nullptr; }
   // Valid once established.
   const channel::Handshake& handshake() const;
   // The server end's view of the device the client claims to be; nullopt on the client end.
@@ -90,7 +90,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::steady_timer read_timer_;
   asio::steady_timer write_timer_;
   asio::steady_timer room_;  // cancelled whenever the write queue shrinks; never expires
-  core::Bytes read_buffer_;
+  // Uninitialized on purpose: a read overwrites it, so zero-filling 64 KiB per read is waste.
+  std::unique_ptr<std::uint8_t[]> read_buffer_;
   std::deque<core::Bytes> frames_;
   std::deque<core::Bytes> write_queue_;
   std::size_t queued_bytes_ = 0;
