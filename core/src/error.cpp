@@ -26,6 +26,12 @@ constexpr std::array kNames{
     NamedErrc{Errc::limit_exceeded, "limit_exceeded"},
     NamedErrc{Errc::entropy_exhausted, "entropy_exhausted"},
     NamedErrc{Errc::internal, "internal"},
+    NamedErrc{Errc::not_found, "not_found"},
+    NamedErrc{Errc::conflict, "conflict"},
+    NamedErrc{Errc::storage_failure, "storage_failure"},
+    NamedErrc{Errc::queue_full, "queue_full"},
+    NamedErrc{Errc::message_too_large, "message_too_large"},
+    NamedErrc{Errc::device_mismatch, "device_mismatch"},
 };
 
 }  // namespace
