@@ -28,6 +28,12 @@ constexpr std::array kNames{
     NamedErrc{Errc::connection_closed, "connection_closed"},
     NamedErrc{Errc::timed_out, "timed_out"},
     NamedErrc{Errc::internal, "internal"},
+    NamedErrc{Errc::not_found, "not_found"},
+    NamedErrc{Errc::conflict, "conflict"},
+    NamedErrc{Errc::storage_failure, "storage_failure"},
+    NamedErrc{Errc::queue_full, "queue_full"},
+    NamedErrc{Errc::message_too_large, "message_too_large"},
+    NamedErrc{Errc::device_mismatch, "device_mismatch"},
 };
 
 }  // namespace

@@ -22,4 +22,21 @@ Sha512Digest sha512(core::BytesView data) {
   return out;
 }
 
+struct Sha256::Impl {
+  Botan::SHA_256 hash;
+};
+
+Sha256::Sha256() : impl_(std::make_unique<Impl>()) {}
+Sha256::Sha256(Sha256&&) noexcept = default;
+Sha256& Sha256::operator=(Sha256&&) noexcept = default;
+Sha256::~Sha256() = default;
+
+void Sha256::update(core::BytesView data) { impl_->hash.update(data.data(), data.size()); }
+
+Sha256Digest Sha256::final() {
+  Sha256Digest out;
+  impl_->hash.final(out.data());
+  return out;
+}
+
 }  // namespace parley::crypto

@@ -27,6 +27,15 @@ TEST(Hash, Sha256OfAbc) {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+RC_GTEST_PROP(Hash, IncrementalSha256EqualsOneShot, (const std::vector<std::uint8_t>& data, std::size_t cut)) {
+  const std::size_t split = cut % (data.size() + 1);
+  Sha256 h;
+  h.update(core::BytesView(data).first(split));
+  h.update(core::BytesView(data).subspan(split));
+  RC_ASSERT(h.final() == sha256(data));
+  RC_ASSERT(h.final() == sha256({}));  // final() starts over
+}
+
 TEST(Hash, Sha512OfEmpty) {
   EXPECT_EQ(core::to_hex(sha512({})),
             "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd4741"

@@ -29,6 +29,14 @@ enum class Errc {
   connection_closed,    // the peer closed the connection (between frames) or it was closed here
   timed_out,            // a handshake, read or write took longer than its named timeout
   internal,             // a backend failed in a way the inputs cannot explain
+  // The server's storage (spec §7.1); each has its own wire ErrorCode, so the server can answer
+  // without knowing which check failed.
+  not_found,            // an unknown account, device or blob
+  conflict,             // the request contradicts stored state (a device list rollback, a key in use)
+  storage_failure,      // a write (or read) of the store failed: nothing was committed; retry later
+  queue_full,           // a destination device's queue is at its cap
+  message_too_large,    // a ciphertext or blob over its size limit
+  device_mismatch,      // a send that does not match the destination's devices (missing/extra/stale)
 };
 
 std::string_view errc_name(Errc code);

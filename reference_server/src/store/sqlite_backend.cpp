@@ -1,0 +1,527 @@
+// The SQLite engine (spec §7.1): WAL with synchronous=FULL, prepared statements cached per
+// connection, write transactions that take the write lock at BEGIN, and every SQLite error turned
+// into storage_failure.
+#include "sqlite_backend_internal.h"
+
+#include <limits>
+
+#include "parley/server/store/store.h"
+#include "store_internal.h"
+
+namespace parley::server {
+
+namespace {
+
+// user_version of a database this build created; another value is refused.
+constexpr int kSchemaVersion = 1;
+
+// Tables mirror the spec's concepts. Queue usage per device is kept in `devices` by triggers, so
+// the cap check of a send costs one row read, not a count over the mailbox. Tables with small
+// rows are WITHOUT ROWID (the key is the row); messages and blob pieces, which hold up to 96 KiB
+// and 256 KiB, keep a rowid so that their key index stays small.
+constexpr const char* kSchema = R"sql(
+CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+INSERT INTO counters VALUES ('account', 0), ('incarnation', 0);
+CREATE TABLE accounts(
+  account_id INTEGER PRIMARY KEY,
+  created_ms INTEGER NOT NULL,
+  device_list_version INTEGER,
+  device_list BLOB) STRICT;
+CREATE TABLE devices(
+  account_id INTEGER NOT NULL,
+  device_id INTEGER NOT NULL,
+  incarnation INTEGER NOT NULL,
+  identity_key BLOB NOT NULL,
+  noise_key BLOB NOT NULL UNIQUE,
+  registration_id INTEGER NOT NULL,
+  linked_ms INTEGER NOT NULL,
+  queued_messages INTEGER NOT NULL DEFAULT 0,
+  queued_bytes INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (account_id, device_id)) STRICT, WITHOUT ROWID;
+CREATE TABLE signed_prekeys(
+  account_id INTEGER NOT NULL,
+  device_id INTEGER NOT NULL,
+  key_id INTEGER NOT NULL,
+  public_key BLOB NOT NULL,
+  signature BLOB NOT NULL,
+  PRIMARY KEY (account_id, device_id)) STRICT, WITHOUT ROWID;
+CREATE TABLE one_time_prekeys(
+  account_id INTEGER NOT NULL,
+  device_id INTEGER NOT NULL,
+  key_id INTEGER NOT NULL,
+  public_key BLOB NOT NULL,
+  PRIMARY KEY (account_id, device_id, key_id)) STRICT, WITHOUT ROWID;
+CREATE TABLE sends(
+  server_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  sender_account INTEGER NOT NULL,
+  sender_device INTEGER NOT NULL,
+  client_message_id INTEGER NOT NULL,
+  timestamp_ms INTEGER NOT NULL,
+  UNIQUE (sender_account, sender_device, client_message_id)) STRICT;
+CREATE INDEX sends_by_time ON sends(timestamp_ms);
+CREATE TABLE messages(
+  account_id INTEGER NOT NULL,
+  device_id INTEGER NOT NULL,
+  incarnation INTEGER NOT NULL,
+  server_id INTEGER NOT NULL,
+  timestamp_ms INTEGER NOT NULL,
+  sender_account INTEGER NOT NULL,
+  sender_device INTEGER NOT NULL,
+  ciphertext BLOB NOT NULL,
+  UNIQUE (account_id, device_id, incarnation, server_id)) STRICT;
+CREATE INDEX messages_by_time ON messages(timestamp_ms);
+CREATE TRIGGER messages_queued AFTER INSERT ON messages BEGIN
+  UPDATE devices SET queued_messages = queued_messages + 1, queued_bytes = queued_bytes + length(NEW.ciphertext)
+   WHERE account_id = NEW.account_id AND device_id = NEW.device_id AND incarnation = NEW.incarnation;
+END;
+CREATE TRIGGER messages_dequeued AFTER DELETE ON messages BEGIN
+  UPDATE devices SET queued_messages = queued_messages - 1, queued_bytes = queued_bytes - length(OLD.ciphertext)
+   WHERE account_id = OLD.account_id AND device_id = OLD.device_id AND incarnation = OLD.incarnation;
+END;
+CREATE TABLE blobs(
+  hash BLOB PRIMARY KEY,
+  total_size INTEGER NOT NULL,
+  received INTEGER NOT NULL,
+  complete INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+CREATE TABLE blob_pieces(
+  hash BLOB NOT NULL,
+  piece_offset INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  UNIQUE (hash, piece_offset)) STRICT;
+PRAGMA user_version = 1;
+)sql";
+
+sqlite3_int64 to_sql(std::uint64_t v) { return static_cast<sqlite3_int64>(v); }
+
+}  // namespace
+
+// A cached statement in use: bound by position in order, reset when it goes out of scope.
+class SqliteBackend::Statement {
+ public:
+  Statement(SqliteBackend* owner, sqlite3_stmt* stmt) : owner_(owner), stmt_(stmt) {}
+  Statement(Statement&& other) noexcept
+      : owner_(other.owner_), stmt_(std::exchange(other.stmt_, nullptr)), next_(other.next_), bind_rc_(other.bind_rc_) {}
+  Statement& operator=(Statement&&) = delete;
+  ~Statement() {
+    if (stmt_ == nullptr) return;
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+  Statement& bind(std::uint64_t v) { return note(sqlite3_bind_int64(stmt_, next_++, to_sql(v))); }
+  Statement& bind(core::BytesView v) {
+    // A null pointer would bind NULL; an empty blob is not NULL.
+    static const std::uint8_t kEmpty = 0;
+    return note(sqlite3_bind_blob64(stmt_, next_++, v.empty() ? &kEmpty : v.data(), v.size(), SQLITE_STATIC));
+  }
+
+  // true: a row is ready; false: done.
+  Result<bool> step() {
+    if (bind_rc_ != SQLITE_OK) return owner_->failure("bind");
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return owner_->failure(sqlite3_sql(stmt_));
+  }
+  // Runs a statement that returns no rows.
+  Result<void> run() {
+    PARLEY_TRY(bool row, step());
+    (void)row;
+    return {};
+  }
+  Result<std::size_t> run_counting() {
+    PARLEY_CHECK(run());
+    return static_cast<std::size_t>(sqlite3_changes64(owner_->db_));
+  }
+
+  std::uint64_t u64(int column) const { return static_cast<std::uint64_t>(sqlite3_column_int64(stmt_, column)); }
+  std::uint32_t u32(int column) const { return static_cast<std::uint32_t>(sqlite3_column_int64(stmt_, column)); }
+  core::Bytes bytes(int column) const {
+    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, column));
+    const int n = sqlite3_column_bytes(stmt_, column);
+    return p == nullptr ? core::Bytes{} : core::Bytes(p, p + n);
+  }
+  bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+
+ private:
+  Statement& note(int rc) {
+    if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+    return *this;
+  }
+
+  SqliteBackend* owner_;
+  sqlite3_stmt* stmt_;
+  int next_ = 1;
+  int bind_rc_ = SQLITE_OK;
+};
+
+core::Error SqliteBackend::failure(const char* what) const {
+  return storage_failure(std::string(what ? what : "sqlite") + ": " + sqlite3_errmsg(db_) + " (" +
+                         std::to_string(sqlite3_extended_errcode(db_)) + ")");
+}
+
+Result<std::unique_ptr<SqliteBackend>> SqliteBackend::open(const std::filesystem::path& file,
+                                                           const SqliteOptions& options) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  std::unique_ptr<SqliteBackend> backend(new SqliteBackend(db));  // closes db on every path
+  if (rc != SQLITE_OK) return backend->failure("open");
+  PARLEY_CHECK(backend->configure(options));
+  return backend;
+}
+
+SqliteBackend::~SqliteBackend() {
+  rollback();
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  sqlite3_close(db_);
+}
+
+Result<void> SqliteBackend::exec(const char* sql) {
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return failure(sql);
+  return {};
+}
+
+Result<void> SqliteBackend::configure(const SqliteOptions& options) {
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, options.busy_timeout_ms);
+  PARLEY_CHECK(exec("PRAGMA journal_mode = WAL"));
+  PARLEY_CHECK(exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"));
+  // The schema is created once, under the write lock, so connections opening together agree.
+  PARLEY_CHECK(exec("BEGIN IMMEDIATE"));
+  auto created = [&]() -> Result<void> {
+    PARLEY_TRY(auto version, statement("PRAGMA user_version"));
+    PARLEY_TRY(bool row, version.step());
+    const std::uint64_t found = row ? version.u64(0) : 0;
+    if (found == static_cast<std::uint64_t>(kSchemaVersion)) return {};
+    if (found != 0) return storage_failure("unknown schema version " + std::to_string(found));
+    return exec(kSchema);
+  }();
+  if (!created.ok()) {
+    rollback();
+    return created;
+  }
+  return commit();
+}
+
+Result<SqliteBackend::Statement> SqliteBackend::statement(const char* sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) return failure(sql);
+    it = cache_.emplace(sql, stmt).first;
+  }
+  return Statement(this, it->second);
+}
+
+// --- Transactions ------------------------------------------------------------------------------
+
+Result<void> SqliteBackend::begin(Access access) {
+  // IMMEDIATE takes the write lock now (waiting up to busy_timeout), not at the first write, where
+  // SQLite would fail at once instead of waiting, to avoid a deadlock between two readers.
+  PARLEY_TRY(auto stmt, statement(access == Access::write ? "BEGIN IMMEDIATE" : "BEGIN"));
+  return stmt.run();
+}
+
+Result<void> SqliteBackend::commit() {
+  PARLEY_TRY(auto stmt, statement("COMMIT"));
+  return stmt.run();
+}
+
+void SqliteBackend::rollback() noexcept {
+  // SQLite may already have rolled back (after SQLITE_FULL, an I/O error, a failed COMMIT).
+  if (db_ != nullptr && sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+// --- Device registry ---------------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kDeviceColumns =
+    "account_id, device_id, incarnation, identity_key, noise_key, registration_id, linked_ms";
+
+DeviceRecord read_device(const SqliteBackend::Statement& s) {
+  return DeviceRecord{AccountId{s.u64(0)}, DeviceId{s.u32(1)}, Incarnation{s.u64(2)},
+                      DeviceKeys{s.bytes(3), s.bytes(4), s.u32(5)}, s.u64(6)};
+}
+
+}  // namespace
+
+Result<AccountId> SqliteBackend::insert_account(TimestampMs now) {
+  PARLEY_TRY(auto next, statement("UPDATE counters SET value = value + 1 WHERE name = 'account' RETURNING value"));
+  PARLEY_TRY(bool row, next.step());
+  if (!row) return storage_failure("no account counter");
+  const AccountId id{next.u64(0)};
+  PARLEY_TRY(auto insert, statement("INSERT INTO accounts(account_id, created_ms) VALUES (?, ?)"));
+  PARLEY_CHECK(insert.bind(id.value).bind(now).run());
+  return id;
+}
+
+Result<bool> SqliteBackend::account_exists(AccountId account) {
+  PARLEY_TRY(auto s, statement("SELECT 1 FROM accounts WHERE account_id = ?"));
+  return s.bind(account.value).step();
+}
+
+Result<Incarnation> SqliteBackend::allocate_incarnation() {
+  PARLEY_TRY(auto s, statement("UPDATE counters SET value = value + 1 WHERE name = 'incarnation' RETURNING value"));
+  PARLEY_TRY(bool row, s.step());
+  if (!row) return storage_failure("no incarnation counter");
+  return Incarnation{s.u64(0)};
+}
+
+Result<void> SqliteBackend::insert_device(const DeviceRecord& d) {
+  PARLEY_TRY(auto s, statement("INSERT INTO devices(account_id, device_id, incarnation, identity_key, noise_key, "
+                               "registration_id, linked_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  return s.bind(d.account.value)
+      .bind(d.device.value)
+      .bind(d.incarnation.value)
+      .bind(d.keys.identity_key)
+      .bind(d.keys.noise_static_key)
+      .bind(d.keys.registration_id)
+      .bind(d.linked_at_ms)
+      .run();
+}
+
+Result<void> SqliteBackend::delete_device(AccountId account, DeviceId device) {
+  for (const char* sql : {"DELETE FROM messages WHERE account_id = ? AND device_id = ?",
+                          "DELETE FROM one_time_prekeys WHERE account_id = ? AND device_id = ?",
+                          "DELETE FROM signed_prekeys WHERE account_id = ? AND device_id = ?",
+                          "DELETE FROM sends WHERE sender_account = ? AND sender_device = ?",
+                          "DELETE FROM devices WHERE account_id = ? AND device_id = ?"}) {
+    PARLEY_TRY(auto s, statement(sql));
+    PARLEY_CHECK(s.bind(account.value).bind(device.value).run());
+  }
+  return {};
+}
+
+Result<std::vector<DeviceRecord>> SqliteBackend::devices(AccountId account) {
+  static const std::string sql =
+      std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE account_id = ? ORDER BY device_id";
+  PARLEY_TRY(auto s, statement(sql.c_str()));
+  s.bind(account.value);
+  std::vector<DeviceRecord> out;
+  for (;;) {
+    PARLEY_TRY(bool row, s.step());
+    if (!row) return out;
+    out.push_back(read_device(s));
+  }
+}
+
+Result<std::optional<DeviceRecord>> SqliteBackend::device(AccountId account, DeviceId device) {
+  static const std::string sql =
+      std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE account_id = ? AND device_id = ?";
+  PARLEY_TRY(auto s, statement(sql.c_str()));
+  PARLEY_TRY(bool row, s.bind(account.value).bind(device.value).step());
+  if (!row) return std::optional<DeviceRecord>{};
+  return std::optional(read_device(s));
+}
+
+Result<std::optional<DeviceRecord>> SqliteBackend::device_by_noise_key(core::BytesView noise_static_key) {
+  static const std::string sql = std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE noise_key = ?";
+  PARLEY_TRY(auto s, statement(sql.c_str()));
+  PARLEY_TRY(bool row, s.bind(noise_static_key).step());
+  if (!row) return std::optional<DeviceRecord>{};
+  return std::optional(read_device(s));
+}
+
+Result<std::optional<SignedDeviceList>> SqliteBackend::device_list(AccountId account) {
+  PARLEY_TRY(auto s, statement("SELECT device_list_version, device_list FROM accounts WHERE account_id = ?"));
+  PARLEY_TRY(bool row, s.bind(account.value).step());
+  if (!row || s.is_null(0)) return std::optional<SignedDeviceList>{};
+  return std::optional(SignedDeviceList{s.u64(0), s.bytes(1)});
+}
+
+Result<void> SqliteBackend::put_device_list(AccountId account, const SignedDeviceList& list) {
+  PARLEY_TRY(auto s, statement("UPDATE accounts SET device_list_version = ?, device_list = ? WHERE account_id = ?"));
+  return s.bind(list.version).bind(list.signed_list).bind(account.value).run();
+}
+
+// --- Key directory -----------------------------------------------------------------------------
+
+Result<std::optional<SignedPreKey>> SqliteBackend::signed_prekey(AccountId account, DeviceId device) {
+  PARLEY_TRY(auto s, statement("SELECT key_id, public_key, signature FROM signed_prekeys "
+                               "WHERE account_id = ? AND device_id = ?"));
+  PARLEY_TRY(bool row, s.bind(account.value).bind(device.value).step());
+  if (!row) return std::optional<SignedPreKey>{};
+  return std::optional(SignedPreKey{PreKeyId{s.u32(0)}, s.bytes(1), s.bytes(2)});
+}
+
+Result<void> SqliteBackend::put_signed_prekey(AccountId account, DeviceId device, const SignedPreKey& key) {
+  PARLEY_TRY(auto s, statement("INSERT OR REPLACE INTO signed_prekeys(account_id, device_id, key_id, public_key, "
+                               "signature) VALUES (?, ?, ?, ?, ?)"));
+  return s.bind(account.value).bind(device.value).bind(key.id.value).bind(key.public_key).bind(key.signature).run();
+}
+
+Result<bool> SqliteBackend::has_one_time_prekey(AccountId account, DeviceId device, PreKeyId id) {
+  PARLEY_TRY(auto s, statement("SELECT 1 FROM one_time_prekeys WHERE account_id = ? AND device_id = ? AND key_id = ?"));
+  return s.bind(account.value).bind(device.value).bind(id.value).step();
+}
+
+Result<void> SqliteBackend::put_one_time_prekey(AccountId account, DeviceId device, const OneTimePreKey& key) {
+  PARLEY_TRY(auto s, statement("INSERT OR REPLACE INTO one_time_prekeys(account_id, device_id, key_id, public_key) "
+                               "VALUES (?, ?, ?, ?)"));
+  return s.bind(account.value).bind(device.value).bind(key.id.value).bind(key.public_key).run();
+}
+
+Result<std::optional<OneTimePreKey>> SqliteBackend::take_one_time_prekey(AccountId account, DeviceId device) {
+  PARLEY_TRY(auto s, statement("DELETE FROM one_time_prekeys WHERE account_id = ?1 AND device_id = ?2 AND key_id = "
+                               "(SELECT min(key_id) FROM one_time_prekeys WHERE account_id = ?1 AND device_id = ?2) "
+                               "RETURNING key_id, public_key"));
+  PARLEY_TRY(bool row, s.bind(account.value).bind(device.value).step());
+  if (!row) return std::optional<OneTimePreKey>{};
+  OneTimePreKey key{PreKeyId{s.u32(0)}, s.bytes(1)};
+  // RETURNING rows come out before the statement finishes its work: step it to the end.
+  PARLEY_TRY(bool more, s.step());
+  if (more) return storage_failure("took two one-time prekeys");
+  return std::optional(std::move(key));
+}
+
+Result<std::size_t> SqliteBackend::one_time_prekey_count(AccountId account, DeviceId device) {
+  PARLEY_TRY(auto s, statement("SELECT count(*) FROM one_time_prekeys WHERE account_id = ? AND device_id = ?"));
+  PARLEY_TRY(bool row, s.bind(account.value).bind(device.value).step());
+  return row ? static_cast<std::size_t>(s.u64(0)) : 0;
+}
+
+// --- Mailboxes ---------------------------------------------------------------------------------
+
+Result<std::optional<SendReceipt>> SqliteBackend::find_send(const SendKey& key) {
+  PARLEY_TRY(auto s, statement("SELECT server_id, timestamp_ms FROM sends "
+                               "WHERE sender_account = ? AND sender_device = ? AND client_message_id = ?"));
+  PARLEY_TRY(bool row,
+             s.bind(key.sender_account.value).bind(key.sender_device.value).bind(key.client_message_id.value).step());
+  if (!row) return std::optional<SendReceipt>{};
+  return std::optional(SendReceipt{ServerId{s.u64(0)}, s.u64(1), false});
+}
+
+Result<ServerId> SqliteBackend::insert_send(const SendKey& key, TimestampMs timestamp_ms) {
+  PARLEY_TRY(auto s, statement("INSERT INTO sends(sender_account, sender_device, client_message_id, timestamp_ms) "
+                               "VALUES (?, ?, ?, ?) RETURNING server_id"));
+  PARLEY_TRY(bool row, s.bind(key.sender_account.value)
+                           .bind(key.sender_device.value)
+                           .bind(key.client_message_id.value)
+                           .bind(timestamp_ms)
+                           .step());
+  if (!row) return storage_failure("no server id returned");
+  const ServerId id{s.u64(0)};
+  PARLEY_TRY(bool more, s.step());
+  (void)more;
+  return id;
+}
+
+Result<QueueUsage> SqliteBackend::queue_usage(const MailboxAddress& m) {
+  PARLEY_TRY(auto s, statement("SELECT queued_messages, queued_bytes FROM devices "
+                               "WHERE account_id = ? AND device_id = ? AND incarnation = ?"));
+  PARLEY_TRY(bool row, s.bind(m.account.value).bind(m.device.value).bind(m.incarnation.value).step());
+  if (!row) return QueueUsage{};
+  return QueueUsage{static_cast<std::size_t>(s.u64(0)), static_cast<std::size_t>(s.u64(1))};
+}
+
+Result<void> SqliteBackend::enqueue(const MailboxAddress& m, ServerId id, TimestampMs timestamp_ms,
+                                    const SendKey& sender, core::BytesView ciphertext) {
+  PARLEY_TRY(auto s, statement("INSERT INTO messages(account_id, device_id, incarnation, server_id, timestamp_ms, "
+                               "sender_account, sender_device, ciphertext) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  return s.bind(m.account.value)
+      .bind(m.device.value)
+      .bind(m.incarnation.value)
+      .bind(id.value)
+      .bind(timestamp_ms)
+      .bind(sender.sender_account.value)
+      .bind(sender.sender_device.value)
+      .bind(ciphertext)
+      .run();
+}
+
+Result<std::vector<QueuedMessage>> SqliteBackend::fetch(const MailboxAddress& m, ServerId after, std::size_t limit) {
+  PARLEY_TRY(auto s, statement("SELECT server_id, timestamp_ms, sender_account, sender_device, ciphertext FROM messages "
+                               "WHERE account_id = ? AND device_id = ? AND incarnation = ? AND server_id > ? "
+                               "ORDER BY server_id LIMIT ?"));
+  s.bind(m.account.value).bind(m.device.value).bind(m.incarnation.value).bind(after.value).bind(limit);
+  std::vector<QueuedMessage> out;
+  for (;;) {
+    PARLEY_TRY(bool row, s.step());
+    if (!row) return out;
+    out.push_back({ServerId{s.u64(0)}, s.u64(1), AccountId{s.u64(2)}, DeviceId{s.u32(3)}, s.bytes(4)});
+  }
+}
+
+Result<bool> SqliteBackend::delete_message(const MailboxAddress& m, ServerId id) {
+  PARLEY_TRY(auto s, statement("DELETE FROM messages "
+                               "WHERE account_id = ? AND device_id = ? AND incarnation = ? AND server_id = ?"));
+  PARLEY_TRY(std::size_t n, s.bind(m.account.value).bind(m.device.value).bind(m.incarnation.value).bind(id.value)
+                                .run_counting());
+  return n > 0;
+}
+
+Result<std::size_t> SqliteBackend::expire_messages(TimestampMs cutoff) {
+  PARLEY_TRY(auto sends, statement("DELETE FROM sends WHERE timestamp_ms < ?"));
+  PARLEY_CHECK(sends.bind(cutoff).run());
+  PARLEY_TRY(auto messages, statement("DELETE FROM messages WHERE timestamp_ms < ?"));
+  return messages.bind(cutoff).run_counting();
+}
+
+// --- Blob store --------------------------------------------------------------------------------
+
+Result<std::optional<BlobState>> SqliteBackend::blob(const BlobHash& hash) {
+  PARLEY_TRY(auto s, statement("SELECT total_size, received, complete, created_ms FROM blobs WHERE hash = ?"));
+  PARLEY_TRY(bool row, s.bind(hash).step());
+  if (!row) return std::optional<BlobState>{};
+  return std::optional(BlobState{s.u64(0), s.u64(1), s.u64(2) != 0, s.u64(3)});
+}
+
+Result<void> SqliteBackend::put_blob(const BlobHash& hash, const BlobState& state) {
+  PARLEY_TRY(auto s, statement("INSERT OR REPLACE INTO blobs(hash, total_size, received, complete, created_ms) "
+                               "VALUES (?, ?, ?, ?, ?)"));
+  return s.bind(hash).bind(state.total_size).bind(state.received).bind(state.complete ? 1 : 0).bind(state.created_ms).run();
+}
+
+Result<void> SqliteBackend::insert_blob_piece(const BlobHash& hash, std::uint64_t offset, core::BytesView data) {
+  PARLEY_TRY(auto s, statement("INSERT INTO blob_pieces(hash, piece_offset, data) VALUES (?, ?, ?)"));
+  return s.bind(hash).bind(offset).bind(data).run();
+}
+
+Result<std::vector<BlobPiece>> SqliteBackend::blob_pieces(const BlobHash& hash, std::uint64_t min_offset,
+                                                          std::uint64_t end) {
+  PARLEY_TRY(auto s, statement("SELECT piece_offset, data FROM blob_pieces WHERE hash = ? AND piece_offset >= ? AND piece_offset < ? "
+                               "ORDER BY piece_offset"));
+  s.bind(hash).bind(min_offset).bind(end);
+  std::vector<BlobPiece> out;
+  for (;;) {
+    PARLEY_TRY(bool row, s.step());
+    if (!row) return out;
+    out.push_back({s.u64(0), s.bytes(1)});
+  }
+}
+
+Result<void> SqliteBackend::delete_blob(const BlobHash& hash) {
+  for (const char* sql : {"DELETE FROM blob_pieces WHERE hash = ?", "DELETE FROM blobs WHERE hash = ?"}) {
+    PARLEY_TRY(auto s, statement(sql));
+    PARLEY_CHECK(s.bind(hash).run());
+  }
+  return {};
+}
+
+Result<std::size_t> SqliteBackend::expire_blobs(TimestampMs complete_cutoff, TimestampMs incomplete_cutoff) {
+  PARLEY_TRY(auto pieces, statement("DELETE FROM blob_pieces WHERE hash IN (SELECT hash FROM blobs WHERE "
+                                    "CASE complete WHEN 1 THEN created_ms < ?1 ELSE created_ms < ?2 END)"));
+  PARLEY_CHECK(pieces.bind(complete_cutoff).bind(incomplete_cutoff).run());
+  PARLEY_TRY(auto blobs, statement("DELETE FROM blobs WHERE "
+                                   "CASE complete WHEN 1 THEN created_ms < ?1 ELSE created_ms < ?2 END"));
+  return blobs.bind(complete_cutoff).bind(incomplete_cutoff).run_counting();
+}
+
+// --- Opening -----------------------------------------------------------------------------------
+
+Result<std::unique_ptr<StorageBackend>> open_sqlite_backend(const std::filesystem::path& file,
+                                                            const SqliteOptions& options) {
+  PARLEY_TRY(auto backend, SqliteBackend::open(file, options));
+  return std::unique_ptr<StorageBackend>(std::move(backend));
+}
+
+Result<Store> open_sqlite_store(const std::filesystem::path& file, StoreSettings settings, Clock clock,
+                                const SqliteOptions& options) {
+  PARLEY_TRY(auto backend, open_sqlite_backend(file, options));
+  return Store(std::move(backend), settings, std::move(clock));
+}
+
+}  // namespace parley::server

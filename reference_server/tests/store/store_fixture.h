@@ -1,0 +1,111 @@
+// Shared by the store tests: temporary directories, a fake clock, the two engines behind one
+// interface (so the semantics suite is typed over them), and builders for keys and sends.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "parley/server/store/memory_backend.h"
+#include "parley/server/store/sqlite_backend.h"
+#include "parley/server/store/store.h"
+
+namespace parley::server::testing {
+
+inline core::Bytes pattern(std::size_t size, std::uint32_t seed) {
+  core::Bytes b(size);
+  for (std::size_t i = 0; i < size; ++i) b[i] = static_cast<std::uint8_t>(seed * 131 + i * 31 + (i >> 8));
+  return b;
+}
+
+// A directory under $TMPDIR (or /tmp), removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    const char* base = std::getenv("TMPDIR");
+    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/parley-store-XXXXXX";
+    if (mkdtemp(tmpl.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+class FakeClock {
+ public:
+  static constexpr TimestampMs kStart = 1'700'000'000'000;
+  Clock clock() const {
+    return [now = now_] { return now->load(); };
+  }
+  TimestampMs now() const { return now_->load(); }
+  void advance(TimestampMs ms) { *now_ += ms; }
+
+ private:
+  std::shared_ptr<std::atomic<TimestampMs>> now_ = std::make_shared<std::atomic<TimestampMs>>(kStart);
+};
+
+// Each engine opens Stores (connections) over one database that lives as long as the engine.
+struct MemoryEngine {
+  std::shared_ptr<MemoryDatabase> database = make_memory_database();
+  Store open(const StoreSettings& settings, Clock clock) {
+    return make_memory_store(settings, std::move(clock), database);
+  }
+};
+
+struct SqliteEngine {
+  TempDir dir;
+  std::filesystem::path file() const { return dir.path() / "store.db"; }
+  Store open(const StoreSettings& settings, Clock clock) {
+    auto store = open_sqlite_store(file(), settings, std::move(clock));
+    if (!store.ok()) {
+      ADD_FAILURE() << core::to_string(store.error());
+      std::abort();
+    }
+    return std::move(store).value();
+  }
+};
+
+// Keys unique per n: the Noise static key starts with n.
+inline DeviceKeys device_keys(std::uint32_t n) {
+  DeviceKeys keys{core::concat(core::Bytes{0x05}, pattern(32, n)), pattern(32, n), 1000 + n};
+  for (int i = 0; i < 4; ++i) keys.noise_static_key[i] = static_cast<std::uint8_t>(n >> (8 * i));
+  return keys;
+}
+
+inline OneTimePreKey one_time_prekey(std::uint32_t id, std::uint32_t seed = 0) {
+  return {PreKeyId{id}, core::concat(core::Bytes{0x05}, pattern(32, id + seed))};
+}
+
+inline SignedPreKey signed_prekey(std::uint32_t id) {
+  return {PreKeyId{id}, core::concat(core::Bytes{0x05}, pattern(32, id + 7)), pattern(64, id)};
+}
+
+// The ciphertext a test sends to `device` in message `n`: distinct per device and message.
+inline core::Bytes ciphertext_for(DeviceId device, std::uint64_t n, std::size_t size = 40) {
+  return pattern(size, static_cast<std::uint32_t>(n * 7 + device.value));
+}
+
+// A send from `from` to every device in `to` (their current incarnations).
+inline Send send_to(const DeviceRecord& from, const std::vector<DeviceRecord>& to, std::uint64_t client_id,
+                    std::size_t size = 40) {
+  Send send{from.account, from.device, ClientMessageId{client_id}, to.empty() ? AccountId{} : to.front().account, {}};
+  for (const auto& d : to) send.ciphertexts.push_back({d.device, d.incarnation, ciphertext_for(d.device, client_id, size)});
+  return send;
+}
+
+inline MailboxAddress mailbox(const DeviceRecord& d) { return {d.account, d.device, d.incarnation}; }
+
+}  // namespace parley::server::testing
