@@ -25,7 +25,9 @@ function(parley_target_defaults target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wshadow -Wnon-virtual-dtor)
   if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
     # GCC 12 reports false -Wrestrict positives inside libstdc++'s std::string at -O2/-O3 (GCC bug 105329).
-    target_compile_options(${target} PRIVATE -Wno-restrict)
+    # Likewise -Wstringop-overread for std::vector comparisons (memcmp with a length it cannot bound)
+    # in optimized builds (GCC bug 106199).
+    target_compile_options(${target} PRIVATE -Wno-restrict -Wno-stringop-overread)
   endif()
 endfunction()
 
