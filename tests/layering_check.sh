@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Layering rules of GUIDE §2, checked on the source tree:
 #  - protocol/ is pure: no Asio, Cap'n Proto, Botan, libsodium, SQLite (or any database) headers;
-#  - no public header of crypto/ (or core/) names Botan or libsodium.
+#  - no public header of crypto/ (or core/) names Botan or libsodium;
+#  - the server's storage (reference_server/{include/parley/server,src}/store) has no Asio or
+#    Cap'n Proto, so the fuzz targets and fast tests can link it alone (spec §7.1).
 # Usage: layering_check.sh SOURCE_DIR        check the tree
 #        layering_check.sh --self-test        prove the check catches a planted violation
 set -euo pipefail
 
 forbidden_pure='#[[:space:]]*include[[:space:]]*[<"](boost/asio|asio|capnp/|kj/|botan/|sodium|sqlite3|pqxx|libpq)'
 forbidden_public='#[[:space:]]*include[[:space:]]*[<"](botan/|sodium)'
+forbidden_store='#[[:space:]]*include[[:space:]]*[<"](boost/asio|asio|capnp/|kj/|parley/transport|parley/wire)'
 
 check() {
   local root=$1 failed=0 hits
@@ -17,6 +20,13 @@ check() {
       echo "protocol/ must stay pure, found:"; echo "$hits"; failed=1
     fi
   fi
+  for dir in "$root/reference_server/include/parley/server/store" "$root/reference_server/src/store"; do
+    [ -d "$dir" ] || continue
+    hits=$(grep -rnE "$forbidden_store" "$dir" || true)
+    if [ -n "$hits" ]; then
+      echo "the server's storage must not depend on Asio or Cap'n Proto, found:"; echo "$hits"; failed=1
+    fi
+  done
   for layer in core crypto; do
     [ -d "$root/$layer/include" ] || continue
     hits=$(grep -rnE "$forbidden_public" "$root/$layer/include" || true)
@@ -37,6 +47,10 @@ if [ "${1:-}" = "--self-test" ]; then
   rm "$tmp/protocol/src/bad.cpp"
   echo '#  include <botan/hmac.h>' > "$tmp/crypto/include/parley/crypto/bad.h"
   if check "$tmp" >/dev/null; then echo "self-test: Botan in a public crypto header was not caught"; exit 1; fi
+  rm "$tmp/crypto/include/parley/crypto/bad.h"
+  mkdir -p "$tmp/reference_server/src/store"
+  echo '#include <capnp/message.h>' > "$tmp/reference_server/src/store/bad.cpp"
+  if check "$tmp" >/dev/null; then echo "self-test: Cap'n Proto in the server's storage was not caught"; exit 1; fi
   echo "self-test: violations are caught"
   exit 0
 fi

@@ -102,7 +102,8 @@ class StorageBackend {
   // Blob store.
   virtual Result<std::optional<BlobState>> blob(const BlobHash& hash) = 0;
   virtual Result<void> put_blob(const BlobHash& hash, const BlobState& state) = 0;  // insert or update
-  virtual Result<void> insert_blob_piece(const BlobHash& hash, std::uint64_t offset, core::BytesView data) = 0;
+  virtual Result<void> insert_blob_piece(const BlobHash& hash, std::uint64_t offset,
+                                         core::BytesView data) = 0;
   // The pieces with min_offset <= offset < end, by offset.
   virtual Result<std::vector<BlobPiece>> blob_pieces(const BlobHash& hash, std::uint64_t min_offset,
                                                      std::uint64_t end) = 0;
