@@ -126,6 +126,16 @@ class SqliteBackend::Statement {
     if (rc == SQLITE_DONE) return false;
     return owner_->failure(sqlite3_sql(stmt_));
   }
+  // Every row, each made into a T by `read`.
+  template <typename T, typename Read>
+  Result<std::vector<T>> rows(Read read) {
+    std::vector<T> out;
+    for (;;) {
+      PARLEY_TRY(bool row, step());
+      if (!row) return out;
+      out.push_back(read(*this));
+    }
+  }
   // Runs a statement that returns no rows.
   Result<void> run() {
     PARLEY_TRY(bool row, step());
@@ -310,13 +320,7 @@ Result<std::vector<DeviceRecord>> SqliteBackend::devices(AccountId account) {
   static const std::string sql =
       std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE account_id = ? ORDER BY device_id";
   PARLEY_TRY(auto s, statement(sql.c_str()));
-  s.bind(account.value);
-  std::vector<DeviceRecord> out;
-  for (;;) {
-    PARLEY_TRY(bool row, s.step());
-    if (!row) return out;
-    out.push_back(read_device(s));
-  }
+  return s.bind(account.value).rows<DeviceRecord>(read_device);
 }
 
 Result<std::optional<DeviceRecord>> SqliteBackend::device(AccountId account, DeviceId device) {
@@ -469,12 +473,9 @@ Result<std::vector<QueuedMessage>> SqliteBackend::fetch(const MailboxAddress& m,
                 "WHERE account_id = ? AND device_id = ? AND incarnation = ? AND server_id > ? "
                 "ORDER BY server_id LIMIT ?"));
   s.bind(m.account.value).bind(m.device.value).bind(m.incarnation.value).bind(after.value).bind(limit);
-  std::vector<QueuedMessage> out;
-  for (;;) {
-    PARLEY_TRY(bool row, s.step());
-    if (!row) return out;
-    out.push_back({ServerId{s.u64(0)}, s.u64(1), AccountId{s.u64(2)}, DeviceId{s.u32(3)}, s.bytes(4)});
-  }
+  return s.rows<QueuedMessage>([](const Statement& r) {
+    return QueuedMessage{ServerId{r.u64(0)}, r.u64(1), AccountId{r.u64(2)}, DeviceId{r.u32(3)}, r.bytes(4)};
+  });
 }
 
 Result<bool> SqliteBackend::delete_message(const MailboxAddress& m, ServerId id) {
@@ -524,16 +525,12 @@ Result<void> SqliteBackend::insert_blob_piece(const BlobHash& hash, std::uint64_
 
 Result<std::vector<BlobPiece>> SqliteBackend::blob_pieces(const BlobHash& hash, std::uint64_t min_offset,
                                                           std::uint64_t end) {
-  PARLEY_TRY(auto s, statement("SELECT piece_offset, data FROM blob_pieces WHERE hash = ? AND piece_offset "
-                               ">= ? AND piece_offset < ? "
-                               "ORDER BY piece_offset"));
-  s.bind(hash).bind(min_offset).bind(end);
-  std::vector<BlobPiece> out;
-  for (;;) {
-    PARLEY_TRY(bool row, s.step());
-    if (!row) return out;
-    out.push_back({s.u64(0), s.bytes(1)});
-  }
+  PARLEY_TRY(auto s,
+             statement("SELECT piece_offset, data FROM blob_pieces "
+                       "WHERE hash = ? AND piece_offset >= ? AND piece_offset < ? ORDER BY piece_offset"));
+  return s.bind(hash).bind(min_offset).bind(end).rows<BlobPiece>([](const Statement& r) {
+    return BlobPiece{r.u64(0), r.bytes(1)};
+  });
 }
 
 Result<void> SqliteBackend::delete_blob(const BlobHash& hash) {
