@@ -2,6 +2,8 @@
 // transaction's writes revocable, so that rollback means the same as in SQLite.
 #include "parley/server/store/memory_backend.h"
 
+#include <algorithm>
+#include <array>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -13,6 +15,15 @@
 namespace parley::server {
 
 using DeviceKey = std::pair<AccountId, DeviceId>;
+// A fixed-size key (Store checks the size before any call): GCC 12 warns falsely about
+// std::less<std::vector<uint8_t>> at -O3 (stringop-overread).
+using NoiseKey = std::array<std::uint8_t, kNoiseStaticKeySize>;
+
+NoiseKey noise_key(core::BytesView bytes) {
+  NoiseKey key{};
+  std::copy_n(bytes.begin(), std::min(bytes.size(), key.size()), key.begin());
+  return key;
+}
 using MessageKey = std::pair<MailboxAddress, ServerId>;
 
 struct StoredMessage {
@@ -39,7 +50,7 @@ class MemoryDatabase {
   std::uint64_t last_server_id = 0;
   std::map<AccountId, AccountRow> accounts;
   std::map<DeviceKey, DeviceRecord> devices;
-  std::map<core::Bytes, DeviceKey> noise_keys;
+  std::map<NoiseKey, DeviceKey> noise_keys;
   std::map<DeviceKey, SignedPreKey> signed_prekeys;
   std::map<std::pair<DeviceKey, PreKeyId>, core::Bytes> one_time_prekeys;
   std::map<SendKey, StoredSend> sends;
@@ -79,16 +90,17 @@ class MemoryBackend final : public StorageBackend {
   Result<bool> account_exists(AccountId account) override { return db_->accounts.count(account) > 0; }
   Result<Incarnation> allocate_incarnation() override { return Incarnation{next(db_->last_incarnation)}; }
   Result<void> insert_device(const DeviceRecord& device) override {
-    if (db_->noise_keys.count(device.keys.noise_static_key)) return storage_failure("UNIQUE constraint: noise key");
+    if (db_->noise_keys.count(noise_key(device.keys.noise_static_key)))
+      return storage_failure("UNIQUE constraint: noise key");
     set(db_->devices, DeviceKey{device.account, device.device}, device);
-    set(db_->noise_keys, device.keys.noise_static_key, DeviceKey{device.account, device.device});
+    set(db_->noise_keys, noise_key(device.keys.noise_static_key), DeviceKey{device.account, device.device});
     return {};
   }
   Result<void> delete_device(AccountId account, DeviceId device) override {
     const DeviceKey key{account, device};
     auto found = db_->devices.find(key);
     if (found == db_->devices.end()) return {};
-    erase(db_->noise_keys, found->second.keys.noise_static_key);
+    erase(db_->noise_keys, noise_key(found->second.keys.noise_static_key));
     erase(db_->devices, key);
     erase(db_->signed_prekeys, key);
     erase_if(db_->one_time_prekeys, [&](const auto& e) { return e.first.first == key; });
@@ -111,7 +123,7 @@ class MemoryBackend final : public StorageBackend {
     return find(db_->devices, DeviceKey{account, device});
   }
   Result<std::optional<DeviceRecord>> device_by_noise_key(core::BytesView noise_static_key) override {
-    auto it = db_->noise_keys.find(core::to_bytes(noise_static_key));
+    auto it = db_->noise_keys.find(noise_key(noise_static_key));
     if (it == db_->noise_keys.end()) return std::optional<DeviceRecord>{};
     return find(db_->devices, it->second);
   }
@@ -179,17 +191,20 @@ class MemoryBackend final : public StorageBackend {
     }
     return usage;
   }
-  Result<void> enqueue(const MailboxAddress& mailbox, ServerId id, TimestampMs timestamp_ms, const SendKey& sender,
-                       core::BytesView ciphertext) override {
-    set(db_->messages, MessageKey{mailbox, id}, StoredMessage{timestamp_ms, sender, core::to_bytes(ciphertext)});
+  Result<void> enqueue(const MailboxAddress& mailbox, ServerId id, TimestampMs timestamp_ms,
+                       const SendKey& sender, core::BytesView ciphertext) override {
+    set(db_->messages, MessageKey{mailbox, id},
+        StoredMessage{timestamp_ms, sender, core::to_bytes(ciphertext)});
     return {};
   }
-  Result<std::vector<QueuedMessage>> fetch(const MailboxAddress& mailbox, ServerId after, std::size_t limit) override {
+  Result<std::vector<QueuedMessage>> fetch(const MailboxAddress& mailbox, ServerId after,
+                                           std::size_t limit) override {
     std::vector<QueuedMessage> out;
     for (auto it = db_->messages.upper_bound({mailbox, after});
          it != db_->messages.end() && it->first.first == mailbox && out.size() < limit; ++it) {
       const auto& m = it->second;
-      out.push_back({it->first.second, m.timestamp_ms, m.sender.sender_account, m.sender.sender_device, m.ciphertext});
+      out.push_back(
+          {it->first.second, m.timestamp_ms, m.sender.sender_account, m.sender.sender_device, m.ciphertext});
     }
     return out;
   }
@@ -240,7 +255,8 @@ class MemoryBackend final : public StorageBackend {
       map.emplace(key, std::forward<Value>(value));
       undo_.push_back([&map, key] { map.erase(key); });
     } else {
-      undo_.push_back([&map, key, old = std::move(it->second)]() mutable { map.insert_or_assign(key, std::move(old)); });
+      undo_.push_back(
+          [&map, key, old = std::move(it->second)]() mutable { map.insert_or_assign(key, std::move(old)); });
       it->second = std::forward<Value>(value);
     }
   }

@@ -1,11 +1,10 @@
 // The SQLite engine (spec §7.1): WAL with synchronous=FULL, prepared statements cached per
 // connection, write transactions that take the write lock at BEGIN, and every SQLite error turned
 // into storage_failure.
-#include "sqlite_backend_internal.h"
-
 #include <limits>
 
 #include "parley/server/store/store.h"
+#include "sqlite_backend_internal.h"
 #include "store_internal.h"
 
 namespace parley::server {
@@ -101,7 +100,10 @@ class SqliteBackend::Statement {
  public:
   Statement(SqliteBackend* owner, sqlite3_stmt* stmt) : owner_(owner), stmt_(stmt) {}
   Statement(Statement&& other) noexcept
-      : owner_(other.owner_), stmt_(std::exchange(other.stmt_, nullptr)), next_(other.next_), bind_rc_(other.bind_rc_) {}
+      : owner_(other.owner_),
+        stmt_(std::exchange(other.stmt_, nullptr)),
+        next_(other.next_),
+        bind_rc_(other.bind_rc_) {}
   Statement& operator=(Statement&&) = delete;
   ~Statement() {
     if (stmt_ == nullptr) return;
@@ -124,6 +126,16 @@ class SqliteBackend::Statement {
     if (rc == SQLITE_DONE) return false;
     return owner_->failure(sqlite3_sql(stmt_));
   }
+  // Every row, each made into a T by `read`.
+  template <typename T, typename Read>
+  Result<std::vector<T>> rows(Read read) {
+    std::vector<T> out;
+    for (;;) {
+      PARLEY_TRY(bool row, step());
+      if (!row) return out;
+      out.push_back(read(*this));
+    }
+  }
   // Runs a statement that returns no rows.
   Result<void> run() {
     PARLEY_TRY(bool row, step());
@@ -135,8 +147,12 @@ class SqliteBackend::Statement {
     return static_cast<std::size_t>(sqlite3_changes64(owner_->db_));
   }
 
-  std::uint64_t u64(int column) const { return static_cast<std::uint64_t>(sqlite3_column_int64(stmt_, column)); }
-  std::uint32_t u32(int column) const { return static_cast<std::uint32_t>(sqlite3_column_int64(stmt_, column)); }
+  std::uint64_t u64(int column) const {
+    return static_cast<std::uint64_t>(sqlite3_column_int64(stmt_, column));
+  }
+  std::uint32_t u32(int column) const {
+    return static_cast<std::uint32_t>(sqlite3_column_int64(stmt_, column));
+  }
   core::Bytes bytes(int column) const {
     const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, column));
     const int n = sqlite3_column_bytes(stmt_, column);
@@ -164,8 +180,8 @@ core::Error SqliteBackend::failure(const char* what) const {
 Result<std::unique_ptr<SqliteBackend>> SqliteBackend::open(const std::filesystem::path& file,
                                                            const SqliteOptions& options) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(file.c_str(), &db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   std::unique_ptr<SqliteBackend> backend(new SqliteBackend(db));  // closes db on every path
   if (rc != SQLITE_OK) return backend->failure("open");
   PARLEY_CHECK(backend->configure(options));
@@ -209,7 +225,8 @@ Result<SqliteBackend::Statement> SqliteBackend::statement(const char* sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) return failure(sql);
+    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK)
+      return failure(sql);
     it = cache_.emplace(sql, stmt).first;
   }
   return Statement(this, it->second);
@@ -231,7 +248,8 @@ Result<void> SqliteBackend::commit() {
 
 void SqliteBackend::rollback() noexcept {
   // SQLite may already have rolled back (after SQLITE_FULL, an I/O error, a failed COMMIT).
-  if (db_ != nullptr && sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (db_ != nullptr && sqlite3_get_autocommit(db_) == 0)
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 // --- Device registry ---------------------------------------------------------------------------
@@ -249,7 +267,8 @@ DeviceRecord read_device(const SqliteBackend::Statement& s) {
 }  // namespace
 
 Result<AccountId> SqliteBackend::insert_account(TimestampMs now) {
-  PARLEY_TRY(auto next, statement("UPDATE counters SET value = value + 1 WHERE name = 'account' RETURNING value"));
+  PARLEY_TRY(auto next,
+             statement("UPDATE counters SET value = value + 1 WHERE name = 'account' RETURNING value"));
   PARLEY_TRY(bool row, next.step());
   if (!row) return storage_failure("no account counter");
   const AccountId id{next.u64(0)};
@@ -264,15 +283,17 @@ Result<bool> SqliteBackend::account_exists(AccountId account) {
 }
 
 Result<Incarnation> SqliteBackend::allocate_incarnation() {
-  PARLEY_TRY(auto s, statement("UPDATE counters SET value = value + 1 WHERE name = 'incarnation' RETURNING value"));
+  PARLEY_TRY(auto s,
+             statement("UPDATE counters SET value = value + 1 WHERE name = 'incarnation' RETURNING value"));
   PARLEY_TRY(bool row, s.step());
   if (!row) return storage_failure("no incarnation counter");
   return Incarnation{s.u64(0)};
 }
 
 Result<void> SqliteBackend::insert_device(const DeviceRecord& d) {
-  PARLEY_TRY(auto s, statement("INSERT INTO devices(account_id, device_id, incarnation, identity_key, noise_key, "
-                               "registration_id, linked_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  PARLEY_TRY(auto s,
+             statement("INSERT INTO devices(account_id, device_id, incarnation, identity_key, noise_key, "
+                       "registration_id, linked_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"));
   return s.bind(d.account.value)
       .bind(d.device.value)
       .bind(d.incarnation.value)
@@ -299,13 +320,7 @@ Result<std::vector<DeviceRecord>> SqliteBackend::devices(AccountId account) {
   static const std::string sql =
       std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE account_id = ? ORDER BY device_id";
   PARLEY_TRY(auto s, statement(sql.c_str()));
-  s.bind(account.value);
-  std::vector<DeviceRecord> out;
-  for (;;) {
-    PARLEY_TRY(bool row, s.step());
-    if (!row) return out;
-    out.push_back(read_device(s));
-  }
+  return s.bind(account.value).rows<DeviceRecord>(read_device);
 }
 
 Result<std::optional<DeviceRecord>> SqliteBackend::device(AccountId account, DeviceId device) {
@@ -318,7 +333,8 @@ Result<std::optional<DeviceRecord>> SqliteBackend::device(AccountId account, Dev
 }
 
 Result<std::optional<DeviceRecord>> SqliteBackend::device_by_noise_key(core::BytesView noise_static_key) {
-  static const std::string sql = std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE noise_key = ?";
+  static const std::string sql =
+      std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE noise_key = ?";
   PARLEY_TRY(auto s, statement(sql.c_str()));
   PARLEY_TRY(bool row, s.bind(noise_static_key).step());
   if (!row) return std::optional<DeviceRecord>{};
@@ -333,7 +349,8 @@ Result<std::optional<SignedDeviceList>> SqliteBackend::device_list(AccountId acc
 }
 
 Result<void> SqliteBackend::put_device_list(AccountId account, const SignedDeviceList& list) {
-  PARLEY_TRY(auto s, statement("UPDATE accounts SET device_list_version = ?, device_list = ? WHERE account_id = ?"));
+  PARLEY_TRY(auto s,
+             statement("UPDATE accounts SET device_list_version = ?, device_list = ? WHERE account_id = ?"));
   return s.bind(list.version).bind(list.signed_list).bind(account.value).run();
 }
 
@@ -348,26 +365,37 @@ Result<std::optional<SignedPreKey>> SqliteBackend::signed_prekey(AccountId accou
 }
 
 Result<void> SqliteBackend::put_signed_prekey(AccountId account, DeviceId device, const SignedPreKey& key) {
-  PARLEY_TRY(auto s, statement("INSERT OR REPLACE INTO signed_prekeys(account_id, device_id, key_id, public_key, "
-                               "signature) VALUES (?, ?, ?, ?, ?)"));
-  return s.bind(account.value).bind(device.value).bind(key.id.value).bind(key.public_key).bind(key.signature).run();
+  PARLEY_TRY(auto s,
+             statement("INSERT OR REPLACE INTO signed_prekeys(account_id, device_id, key_id, public_key, "
+                       "signature) VALUES (?, ?, ?, ?, ?)"));
+  return s.bind(account.value)
+      .bind(device.value)
+      .bind(key.id.value)
+      .bind(key.public_key)
+      .bind(key.signature)
+      .run();
 }
 
 Result<bool> SqliteBackend::has_one_time_prekey(AccountId account, DeviceId device, PreKeyId id) {
-  PARLEY_TRY(auto s, statement("SELECT 1 FROM one_time_prekeys WHERE account_id = ? AND device_id = ? AND key_id = ?"));
+  PARLEY_TRY(
+      auto s,
+      statement("SELECT 1 FROM one_time_prekeys WHERE account_id = ? AND device_id = ? AND key_id = ?"));
   return s.bind(account.value).bind(device.value).bind(id.value).step();
 }
 
-Result<void> SqliteBackend::put_one_time_prekey(AccountId account, DeviceId device, const OneTimePreKey& key) {
-  PARLEY_TRY(auto s, statement("INSERT OR REPLACE INTO one_time_prekeys(account_id, device_id, key_id, public_key) "
-                               "VALUES (?, ?, ?, ?)"));
+Result<void> SqliteBackend::put_one_time_prekey(AccountId account, DeviceId device,
+                                                const OneTimePreKey& key) {
+  PARLEY_TRY(auto s,
+             statement("INSERT OR REPLACE INTO one_time_prekeys(account_id, device_id, key_id, public_key) "
+                       "VALUES (?, ?, ?, ?)"));
   return s.bind(account.value).bind(device.value).bind(key.id.value).bind(key.public_key).run();
 }
 
 Result<std::optional<OneTimePreKey>> SqliteBackend::take_one_time_prekey(AccountId account, DeviceId device) {
-  PARLEY_TRY(auto s, statement("DELETE FROM one_time_prekeys WHERE account_id = ?1 AND device_id = ?2 AND key_id = "
-                               "(SELECT min(key_id) FROM one_time_prekeys WHERE account_id = ?1 AND device_id = ?2) "
-                               "RETURNING key_id, public_key"));
+  PARLEY_TRY(auto s,
+             statement("DELETE FROM one_time_prekeys WHERE account_id = ?1 AND device_id = ?2 AND key_id = "
+                       "(SELECT min(key_id) FROM one_time_prekeys WHERE account_id = ?1 AND device_id = ?2) "
+                       "RETURNING key_id, public_key"));
   PARLEY_TRY(bool row, s.bind(account.value).bind(device.value).step());
   if (!row) return std::optional<OneTimePreKey>{};
   OneTimePreKey key{PreKeyId{s.u32(0)}, s.bytes(1)};
@@ -378,7 +406,8 @@ Result<std::optional<OneTimePreKey>> SqliteBackend::take_one_time_prekey(Account
 }
 
 Result<std::size_t> SqliteBackend::one_time_prekey_count(AccountId account, DeviceId device) {
-  PARLEY_TRY(auto s, statement("SELECT count(*) FROM one_time_prekeys WHERE account_id = ? AND device_id = ?"));
+  PARLEY_TRY(auto s,
+             statement("SELECT count(*) FROM one_time_prekeys WHERE account_id = ? AND device_id = ?"));
   PARLEY_TRY(bool row, s.bind(account.value).bind(device.value).step());
   return row ? static_cast<std::size_t>(s.u64(0)) : 0;
 }
@@ -388,15 +417,18 @@ Result<std::size_t> SqliteBackend::one_time_prekey_count(AccountId account, Devi
 Result<std::optional<SendReceipt>> SqliteBackend::find_send(const SendKey& key) {
   PARLEY_TRY(auto s, statement("SELECT server_id, timestamp_ms FROM sends "
                                "WHERE sender_account = ? AND sender_device = ? AND client_message_id = ?"));
-  PARLEY_TRY(bool row,
-             s.bind(key.sender_account.value).bind(key.sender_device.value).bind(key.client_message_id.value).step());
+  PARLEY_TRY(bool row, s.bind(key.sender_account.value)
+                           .bind(key.sender_device.value)
+                           .bind(key.client_message_id.value)
+                           .step());
   if (!row) return std::optional<SendReceipt>{};
   return std::optional(SendReceipt{ServerId{s.u64(0)}, s.u64(1), false});
 }
 
 Result<ServerId> SqliteBackend::insert_send(const SendKey& key, TimestampMs timestamp_ms) {
-  PARLEY_TRY(auto s, statement("INSERT INTO sends(sender_account, sender_device, client_message_id, timestamp_ms) "
-                               "VALUES (?, ?, ?, ?) RETURNING server_id"));
+  PARLEY_TRY(auto s,
+             statement("INSERT INTO sends(sender_account, sender_device, client_message_id, timestamp_ms) "
+                       "VALUES (?, ?, ?, ?) RETURNING server_id"));
   PARLEY_TRY(bool row, s.bind(key.sender_account.value)
                            .bind(key.sender_device.value)
                            .bind(key.client_message_id.value)
@@ -419,8 +451,9 @@ Result<QueueUsage> SqliteBackend::queue_usage(const MailboxAddress& m) {
 
 Result<void> SqliteBackend::enqueue(const MailboxAddress& m, ServerId id, TimestampMs timestamp_ms,
                                     const SendKey& sender, core::BytesView ciphertext) {
-  PARLEY_TRY(auto s, statement("INSERT INTO messages(account_id, device_id, incarnation, server_id, timestamp_ms, "
-                               "sender_account, sender_device, ciphertext) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  PARLEY_TRY(auto s,
+             statement("INSERT INTO messages(account_id, device_id, incarnation, server_id, timestamp_ms, "
+                       "sender_account, sender_device, ciphertext) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
   return s.bind(m.account.value)
       .bind(m.device.value)
       .bind(m.incarnation.value)
@@ -432,24 +465,26 @@ Result<void> SqliteBackend::enqueue(const MailboxAddress& m, ServerId id, Timest
       .run();
 }
 
-Result<std::vector<QueuedMessage>> SqliteBackend::fetch(const MailboxAddress& m, ServerId after, std::size_t limit) {
-  PARLEY_TRY(auto s, statement("SELECT server_id, timestamp_ms, sender_account, sender_device, ciphertext FROM messages "
-                               "WHERE account_id = ? AND device_id = ? AND incarnation = ? AND server_id > ? "
-                               "ORDER BY server_id LIMIT ?"));
+Result<std::vector<QueuedMessage>> SqliteBackend::fetch(const MailboxAddress& m, ServerId after,
+                                                        std::size_t limit) {
+  PARLEY_TRY(
+      auto s,
+      statement("SELECT server_id, timestamp_ms, sender_account, sender_device, ciphertext FROM messages "
+                "WHERE account_id = ? AND device_id = ? AND incarnation = ? AND server_id > ? "
+                "ORDER BY server_id LIMIT ?"));
   s.bind(m.account.value).bind(m.device.value).bind(m.incarnation.value).bind(after.value).bind(limit);
-  std::vector<QueuedMessage> out;
-  for (;;) {
-    PARLEY_TRY(bool row, s.step());
-    if (!row) return out;
-    out.push_back({ServerId{s.u64(0)}, s.u64(1), AccountId{s.u64(2)}, DeviceId{s.u32(3)}, s.bytes(4)});
-  }
+  return s.rows<QueuedMessage>([](const Statement& r) {
+    return QueuedMessage{ServerId{r.u64(0)}, r.u64(1), AccountId{r.u64(2)}, DeviceId{r.u32(3)}, r.bytes(4)};
+  });
 }
 
 Result<bool> SqliteBackend::delete_message(const MailboxAddress& m, ServerId id) {
-  PARLEY_TRY(auto s, statement("DELETE FROM messages "
-                               "WHERE account_id = ? AND device_id = ? AND incarnation = ? AND server_id = ?"));
-  PARLEY_TRY(std::size_t n, s.bind(m.account.value).bind(m.device.value).bind(m.incarnation.value).bind(id.value)
-                                .run_counting());
+  PARLEY_TRY(auto s,
+             statement("DELETE FROM messages "
+                       "WHERE account_id = ? AND device_id = ? AND incarnation = ? AND server_id = ?"));
+  PARLEY_TRY(
+      std::size_t n,
+      s.bind(m.account.value).bind(m.device.value).bind(m.incarnation.value).bind(id.value).run_counting());
   return n > 0;
 }
 
@@ -463,34 +498,39 @@ Result<std::size_t> SqliteBackend::expire_messages(TimestampMs cutoff) {
 // --- Blob store --------------------------------------------------------------------------------
 
 Result<std::optional<BlobState>> SqliteBackend::blob(const BlobHash& hash) {
-  PARLEY_TRY(auto s, statement("SELECT total_size, received, complete, created_ms FROM blobs WHERE hash = ?"));
+  PARLEY_TRY(auto s,
+             statement("SELECT total_size, received, complete, created_ms FROM blobs WHERE hash = ?"));
   PARLEY_TRY(bool row, s.bind(hash).step());
   if (!row) return std::optional<BlobState>{};
   return std::optional(BlobState{s.u64(0), s.u64(1), s.u64(2) != 0, s.u64(3)});
 }
 
 Result<void> SqliteBackend::put_blob(const BlobHash& hash, const BlobState& state) {
-  PARLEY_TRY(auto s, statement("INSERT OR REPLACE INTO blobs(hash, total_size, received, complete, created_ms) "
-                               "VALUES (?, ?, ?, ?, ?)"));
-  return s.bind(hash).bind(state.total_size).bind(state.received).bind(state.complete ? 1 : 0).bind(state.created_ms).run();
+  PARLEY_TRY(auto s,
+             statement("INSERT OR REPLACE INTO blobs(hash, total_size, received, complete, created_ms) "
+                       "VALUES (?, ?, ?, ?, ?)"));
+  return s.bind(hash)
+      .bind(state.total_size)
+      .bind(state.received)
+      .bind(state.complete ? 1 : 0)
+      .bind(state.created_ms)
+      .run();
 }
 
-Result<void> SqliteBackend::insert_blob_piece(const BlobHash& hash, std::uint64_t offset, core::BytesView data) {
+Result<void> SqliteBackend::insert_blob_piece(const BlobHash& hash, std::uint64_t offset,
+                                              core::BytesView data) {
   PARLEY_TRY(auto s, statement("INSERT INTO blob_pieces(hash, piece_offset, data) VALUES (?, ?, ?)"));
   return s.bind(hash).bind(offset).bind(data).run();
 }
 
 Result<std::vector<BlobPiece>> SqliteBackend::blob_pieces(const BlobHash& hash, std::uint64_t min_offset,
                                                           std::uint64_t end) {
-  PARLEY_TRY(auto s, statement("SELECT piece_offset, data FROM blob_pieces WHERE hash = ? AND piece_offset >= ? AND piece_offset < ? "
-                               "ORDER BY piece_offset"));
-  s.bind(hash).bind(min_offset).bind(end);
-  std::vector<BlobPiece> out;
-  for (;;) {
-    PARLEY_TRY(bool row, s.step());
-    if (!row) return out;
-    out.push_back({s.u64(0), s.bytes(1)});
-  }
+  PARLEY_TRY(auto s,
+             statement("SELECT piece_offset, data FROM blob_pieces "
+                       "WHERE hash = ? AND piece_offset >= ? AND piece_offset < ? ORDER BY piece_offset"));
+  return s.bind(hash).bind(min_offset).bind(end).rows<BlobPiece>([](const Statement& r) {
+    return BlobPiece{r.u64(0), r.bytes(1)};
+  });
 }
 
 Result<void> SqliteBackend::delete_blob(const BlobHash& hash) {

@@ -13,7 +13,8 @@ namespace parley::server {
 
 class SqliteBackend final : public StorageBackend {
  public:
-  static Result<std::unique_ptr<SqliteBackend>> open(const std::filesystem::path& file, const SqliteOptions& options);
+  static Result<std::unique_ptr<SqliteBackend>> open(const std::filesystem::path& file,
+                                                     const SqliteOptions& options);
   ~SqliteBackend() override;
   SqliteBackend(const SqliteBackend&) = delete;
   SqliteBackend& operator=(const SqliteBackend&) = delete;
@@ -45,16 +46,18 @@ class SqliteBackend final : public StorageBackend {
   Result<std::optional<SendReceipt>> find_send(const SendKey& key) override;
   Result<ServerId> insert_send(const SendKey& key, TimestampMs timestamp_ms) override;
   Result<QueueUsage> queue_usage(const MailboxAddress& mailbox) override;
-  Result<void> enqueue(const MailboxAddress& mailbox, ServerId id, TimestampMs timestamp_ms, const SendKey& sender,
-                       core::BytesView ciphertext) override;
-  Result<std::vector<QueuedMessage>> fetch(const MailboxAddress& mailbox, ServerId after, std::size_t limit) override;
+  Result<void> enqueue(const MailboxAddress& mailbox, ServerId id, TimestampMs timestamp_ms,
+                       const SendKey& sender, core::BytesView ciphertext) override;
+  Result<std::vector<QueuedMessage>> fetch(const MailboxAddress& mailbox, ServerId after,
+                                           std::size_t limit) override;
   Result<bool> delete_message(const MailboxAddress& mailbox, ServerId id) override;
   Result<std::size_t> expire_messages(TimestampMs cutoff) override;
 
   Result<std::optional<BlobState>> blob(const BlobHash& hash) override;
   Result<void> put_blob(const BlobHash& hash, const BlobState& state) override;
   Result<void> insert_blob_piece(const BlobHash& hash, std::uint64_t offset, core::BytesView data) override;
-  Result<std::vector<BlobPiece>> blob_pieces(const BlobHash& hash, std::uint64_t min_offset, std::uint64_t end) override;
+  Result<std::vector<BlobPiece>> blob_pieces(const BlobHash& hash, std::uint64_t min_offset,
+                                             std::uint64_t end) override;
   Result<void> delete_blob(const BlobHash& hash) override;
   Result<std::size_t> expire_blobs(TimestampMs complete_cutoff, TimestampMs incomplete_cutoff) override;
 

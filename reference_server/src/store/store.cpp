@@ -53,7 +53,8 @@ Result<void> check_upload(const PreKeyUpload& upload, const StoreSettings& setti
 Clock system_clock() {
   return [] {
     using namespace std::chrono;
-    return static_cast<TimestampMs>(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+    return static_cast<TimestampMs>(
+        duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
   };
 }
 
@@ -119,7 +120,8 @@ Result<DeviceRecord> Store::device(AccountId account, DeviceId device) {
 }
 
 Result<DeviceRecord> Store::device_by_noise_key(core::BytesView noise_static_key) {
-  if (noise_static_key.size() != kNoiseStaticKeySize) return make_error(Errc::malformed, "Noise static key: wrong size");
+  if (noise_static_key.size() != kNoiseStaticKeySize)
+    return make_error(Errc::malformed, "Noise static key: wrong size");
   return transaction(Access::read, [&]() -> Result<DeviceRecord> {
     PARLEY_TRY(auto found, backend_->device_by_noise_key(noise_static_key));
     if (!found) return make_error(Errc::not_found, "no device has this Noise static key");
@@ -146,7 +148,8 @@ Result<void> Store::put_device_list(AccountId account, const SignedDeviceList& l
     const std::uint64_t current_version = current ? current->version : 0;
     if (list.version <= current_version)
       return make_error(Errc::conflict, "device list version " + std::to_string(list.version) +
-                                            " is not newer than the stored " + std::to_string(current_version));
+                                            " is not newer than the stored " +
+                                            std::to_string(current_version));
     return backend_->put_device_list(account, list);
   });
 }
@@ -174,8 +177,10 @@ Result<std::size_t> Store::upload_prekeys(AccountId account, DeviceId device, co
     }
     if (stock + added > settings_.max_one_time_prekeys_per_device)
       return make_error(Errc::limit_exceeded, "the one-time prekey stock would pass its limit");
-    if (upload.signed_prekey) PARLEY_CHECK(backend_->put_signed_prekey(account, device, *upload.signed_prekey));
-    for (const auto& key : upload.one_time_prekeys) PARLEY_CHECK(backend_->put_one_time_prekey(account, device, key));
+    if (upload.signed_prekey)
+      PARLEY_CHECK(backend_->put_signed_prekey(account, device, *upload.signed_prekey));
+    for (const auto& key : upload.one_time_prekeys)
+      PARLEY_CHECK(backend_->put_one_time_prekey(account, device, key));
     return stock + added;
   });
 }

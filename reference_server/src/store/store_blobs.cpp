@@ -49,7 +49,8 @@ Result<bool> stored_bytes_match(StorageBackend& backend, const BlobHash& hash, s
 Result<BlobState> Store::put_blob_chunk(const BlobChunk& chunk) {
   PARLEY_TRY(const BlobHash hash, blob_hash(chunk.content_hash));
   if (chunk.total_size > settings_.max_blob_size)
-    return make_error(Errc::message_too_large, "blob larger than " + std::to_string(settings_.max_blob_size) + " bytes");
+    return make_error(Errc::message_too_large,
+                      "blob larger than " + std::to_string(settings_.max_blob_size) + " bytes");
   if (chunk.total_size == 0) return make_error(Errc::malformed, "empty blob");
   if (chunk.offset > chunk.total_size || chunk.data.size() > chunk.total_size - chunk.offset)
     return make_error(Errc::malformed, "chunk past the end of the blob");
@@ -102,7 +103,8 @@ Result<BlobState> Store::blob_state(core::BytesView content_hash) {
   });
 }
 
-Result<core::Bytes> Store::read_blob(core::BytesView content_hash, std::uint64_t offset, std::uint64_t length) {
+Result<core::Bytes> Store::read_blob(core::BytesView content_hash, std::uint64_t offset,
+                                     std::uint64_t length) {
   PARLEY_TRY(const BlobHash hash, blob_hash(content_hash));
   return transaction(Access::read, [&]() -> Result<core::Bytes> {
     PARLEY_TRY(auto stored, backend_->blob(hash));
@@ -130,7 +132,8 @@ Result<std::size_t> Store::expire_blobs() {
   return transaction(Access::write, [&]() -> Result<std::size_t> {
     const TimestampMs now = clock_();
     const auto before = [now](TimestampMs age) { return now > age ? now - age : 0; };
-    return backend_->expire_blobs(before(settings_.blob_retention_ms), before(settings_.blob_upload_timeout_ms));
+    return backend_->expire_blobs(before(settings_.blob_retention_ms),
+                                  before(settings_.blob_upload_timeout_ms));
   });
 }
 

@@ -76,8 +76,8 @@ core::Errc SendOutcome::code() const {
 core::Error SendOutcome::error() const {
   if (v_.index() == 1) return std::get<1>(v_);
   const auto& m = mismatch();
-  return make_error(Errc::device_mismatch,
-                    "missing " + id_list(m.missing) + " extra " + id_list(m.extra) + " stale " + id_list(m.stale));
+  return make_error(Errc::device_mismatch, "missing " + id_list(m.missing) + " extra " + id_list(m.extra) +
+                                               " stale " + id_list(m.stale));
 }
 
 const DeviceMismatch& SendOutcome::mismatch() const {
@@ -98,12 +98,14 @@ Result<SendOutcome> Store::commit_one(const Send& send, TimestampMs now) {
   PARLEY_TRY(bool exists, backend_->account_exists(send.destination));
   if (!exists) return SendOutcome(make_error(Errc::not_found, "no such destination account"));
   PARLEY_TRY(auto devices, backend_->devices(send.destination));
-  if (auto mismatch = compare_devices(send, devices); !mismatch.empty()) return SendOutcome(std::move(mismatch));
+  if (auto mismatch = compare_devices(send, devices); !mismatch.empty())
+    return SendOutcome(std::move(mismatch));
   for (const auto& c : send.ciphertexts) {
     PARLEY_TRY(QueueUsage usage, backend_->queue_usage({send.destination, c.device, c.incarnation}));
     if (usage.messages + 1 > settings_.max_queued_messages_per_device ||
         usage.bytes + c.ciphertext.size() > settings_.max_queued_bytes_per_device)
-      return SendOutcome(make_error(Errc::queue_full, "device " + std::to_string(c.device.value) + "'s queue is full"));
+      return SendOutcome(
+          make_error(Errc::queue_full, "device " + std::to_string(c.device.value) + "'s queue is full"));
   }
   PARLEY_TRY(ServerId id, backend_->insert_send(key, now));
   for (const auto& c : send.ciphertexts)
@@ -137,7 +139,8 @@ Result<void> Store::check_mailbox(const MailboxAddress& mailbox) {
   return {};
 }
 
-Result<std::vector<QueuedMessage>> Store::fetch(const MailboxAddress& mailbox, ServerId after, std::size_t limit) {
+Result<std::vector<QueuedMessage>> Store::fetch(const MailboxAddress& mailbox, ServerId after,
+                                                std::size_t limit) {
   return transaction(Access::read, [&]() -> Result<std::vector<QueuedMessage>> {
     PARLEY_CHECK(check_mailbox(mailbox));
     limit = std::min(limit, settings_.max_fetch);
@@ -170,7 +173,8 @@ Result<std::size_t> Store::expire_messages() {
   return transaction(Access::write, [&]() -> Result<std::size_t> {
     const TimestampMs now = clock_();
     // Older than the retention: a message exactly message_retention_ms old stays.
-    const TimestampMs cutoff = now > settings_.message_retention_ms ? now - settings_.message_retention_ms : 0;
+    const TimestampMs cutoff =
+        now > settings_.message_retention_ms ? now - settings_.message_retention_ms : 0;
     return backend_->expire_messages(cutoff);
   });
 }

@@ -73,7 +73,10 @@ TEST_F(SqliteStoreTest, AFullDiskFailsWritesWithoutCommittingAndTheyWorkAgainAft
   const std::vector<Send> batch{send_to(a, {b}, 2, 50'000), send_to(a, {b}, 1)};
   const auto outcomes = store().commit_sends(batch);
   ASSERT_EQ(outcomes.size(), 2u);
-  for (const auto& o : outcomes) EXPECT_EQ(o.code(), Errc::storage_failure);  // the repeat too: nothing is committed
+  for (const auto& o : outcomes)
+    EXPECT_EQ(o.code(), Errc::storage_failure);  // the repeat too: nothing is committed
+  EXPECT_NE(outcomes[0].error().detail.find("database or disk is full"), std::string::npos)
+      << outcomes[0].error().detail;
   EXPECT_EQ(store().put_blob_chunk({hash, 0, blob.size(), blob}).code(), Errc::storage_failure);
   EXPECT_EQ(store().blob_state(hash).code(), Errc::not_found);
   // Reads still work, and nothing of the failed writes is there.
@@ -95,7 +98,8 @@ TEST_F(SqliteStoreTest, AFailedCommitIsAStorageFailureForEveryWrite) {
   const auto a = store().create_account(device_keys(1)).value();
   const auto b = store().create_account(device_keys(2)).value();
   ASSERT_TRUE(store().upload_prekeys(b.account, b.device, {signed_prekey(1), {one_time_prekey(1)}}).ok());
-  sqlite3_commit_hook(db_, [](void*) { return 1; }, nullptr);  // every COMMIT turns into ROLLBACK
+  sqlite3_commit_hook(
+      db_, [](void*) { return 1; }, nullptr);  // every COMMIT turns into ROLLBACK
 
   const std::vector<Send> batch{send_to(a, {b}, 1), send_to(a, {}, 2)};
   for (const auto& o : store().commit_sends(batch)) EXPECT_EQ(o.code(), Errc::storage_failure);
@@ -103,7 +107,8 @@ TEST_F(SqliteStoreTest, AFailedCommitIsAStorageFailureForEveryWrite) {
   EXPECT_EQ(store().link_device(a.account, device_keys(4)).code(), Errc::storage_failure);
   EXPECT_EQ(store().put_device_list(a.account, {1, pattern(5, 1)}).code(), Errc::storage_failure);
   EXPECT_EQ(store().fetch_prekey_bundles(b.account).code(), Errc::storage_failure);
-  EXPECT_EQ(store().acknowledge(std::vector{MessageAck{mailbox(b), ServerId{1}}}).code(), Errc::storage_failure);
+  EXPECT_EQ(store().acknowledge(std::vector{MessageAck{mailbox(b), ServerId{1}}}).code(),
+            Errc::storage_failure);
   EXPECT_EQ(store().expire_messages().code(), Errc::storage_failure);
 
   sqlite3_commit_hook(db_, nullptr, nullptr);
@@ -166,7 +171,8 @@ std::string describe_device(const DeviceRecord& d) {
 }
 std::string describe_messages(const std::vector<QueuedMessage>& list) {
   std::string out = "fetched";
-  for (const auto& m : list) out += " " + std::to_string(m.server_id.value) + "," + std::to_string(m.ciphertext.size());
+  for (const auto& m : list)
+    out += " " + std::to_string(m.server_id.value) + "," + std::to_string(m.ciphertext.size());
   return out;
 }
 std::string describe_count(const std::size_t& n) { return std::to_string(n); }
@@ -181,7 +187,8 @@ struct Op {
 std::vector<std::string> run(Store& store, FakeClock& clock, const std::vector<Op>& ops) {
   std::vector<std::string> answers;
   std::vector<AccountId> accounts;
-  for (std::uint32_t i = 1; i <= 3; ++i) accounts.push_back(store.create_account(device_keys(i)).value().account);
+  for (std::uint32_t i = 1; i <= 3; ++i)
+    accounts.push_back(store.create_account(device_keys(i)).value().account);
   std::uint32_t next_key = 10;
   for (const auto& op : ops) {
     const AccountId account = accounts[op.x % 3];
@@ -205,7 +212,8 @@ std::vector<std::string> run(Store& store, FakeClock& clock, const std::vector<O
         if (senders.empty()) break;
         const AccountId to = accounts[op.y % 3];
         auto targets = store.devices(to).value();
-        std::erase_if(targets, [&](const DeviceRecord& d) { return to == account && d.device == senders[0].device; });
+        std::erase_if(targets,
+                      [&](const DeviceRecord& d) { return to == account && d.device == senders[0].device; });
         Send send = send_to(senders[0], targets, op.z % 8, 1 + op.z);
         send.destination = to;
         if ((op.z & 0x10) && !send.ciphertexts.empty()) send.ciphertexts.pop_back();
@@ -214,13 +222,14 @@ std::vector<std::string> run(Store& store, FakeClock& clock, const std::vector<O
         break;
       }
       case 3:
-        answers.push_back(describe(store.fetch({account, device, incarnation_of(device)}, ServerId{op.z % 4u}, 3),
-                                   describe_messages));
+        answers.push_back(
+            describe(store.fetch({account, device, incarnation_of(device)}, ServerId{op.z % 4u}, 3),
+                     describe_messages));
         break;
       case 4:
-        answers.push_back(describe(
-            store.acknowledge(std::vector{MessageAck{{account, device, incarnation_of(device)}, ServerId{op.z % 16u}}}),
-            describe_count));
+        answers.push_back(describe(store.acknowledge(std::vector{MessageAck{
+                                       {account, device, incarnation_of(device)}, ServerId{op.z % 16u}}}),
+                                   describe_count));
         break;
       case 5:
         clock.advance(op.z * (store.settings().message_retention_ms / 64));
@@ -232,20 +241,22 @@ std::vector<std::string> run(Store& store, FakeClock& clock, const std::vector<O
 }
 
 RC_GTEST_PROP(StoreEngines, MemoryAnswersExactlyAsSqlite, ()) {
-  const auto ops = *rc::gen::container<std::vector<Op>>(rc::gen::construct<Op>(
-      rc::gen::arbitrary<std::uint8_t>(), rc::gen::arbitrary<std::uint8_t>(), rc::gen::arbitrary<std::uint8_t>(),
-      rc::gen::arbitrary<std::uint8_t>()));
+  const auto ops = *rc::gen::container<std::vector<Op>>(
+      rc::gen::construct<Op>(rc::gen::arbitrary<std::uint8_t>(), rc::gen::arbitrary<std::uint8_t>(),
+                             rc::gen::arbitrary<std::uint8_t>(), rc::gen::arbitrary<std::uint8_t>()));
   StoreSettings settings;
   settings.max_queued_messages_per_device = 4;  // reach the cap now and then
   FakeClock memory_clock, sqlite_clock;
   Store memory = make_memory_store(settings, memory_clock.clock());
   TempDir dir;
-  auto sqlite = open_sqlite_store(dir.path() / "store.db", settings, sqlite_clock.clock(), {.synchronous_full = false});
+  auto sqlite =
+      open_sqlite_store(dir.path() / "store.db", settings, sqlite_clock.clock(), {.synchronous_full = false});
   RC_ASSERT(sqlite.ok());
   const auto answers = run(memory, memory_clock, ops);
   RC_ASSERT(answers == run(sqlite.value(), sqlite_clock, ops));
   const auto any = [&](std::string_view prefix) {
-    return std::any_of(answers.begin(), answers.end(), [&](const std::string& a) { return a.starts_with(prefix); });
+    return std::any_of(answers.begin(), answers.end(),
+                       [&](const std::string& a) { return a.starts_with(prefix); });
   };
   RC_CLASSIFY(any("sent"), "committed a send");
   RC_CLASSIFY(any("device_mismatch"), "device mismatch");

@@ -101,8 +101,13 @@ inline core::Bytes ciphertext_for(DeviceId device, std::uint64_t n, std::size_t 
 // A send from `from` to every device in `to` (their current incarnations).
 inline Send send_to(const DeviceRecord& from, const std::vector<DeviceRecord>& to, std::uint64_t client_id,
                     std::size_t size = 40) {
-  Send send{from.account, from.device, ClientMessageId{client_id}, to.empty() ? AccountId{} : to.front().account, {}};
-  for (const auto& d : to) send.ciphertexts.push_back({d.device, d.incarnation, ciphertext_for(d.device, client_id, size)});
+  Send send{from.account,
+            from.device,
+            ClientMessageId{client_id},
+            to.empty() ? AccountId{} : to.front().account,
+            {}};
+  for (const auto& d : to)
+    send.ciphertexts.push_back({d.device, d.incarnation, ciphertext_for(d.device, client_id, size)});
   return send;
 }
 

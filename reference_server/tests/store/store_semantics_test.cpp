@@ -165,10 +165,11 @@ TYPED_TEST(StoreTest, BundlesHandOutTheLowestOneTimePreKeyOnce) {
   const auto a = this->new_account();
   const auto a2 = this->link(a.account);
   auto& s = this->store();
-  ASSERT_EQ(s.upload_prekeys(a.account, a.device, {signed_prekey(9), {one_time_prekey(30), one_time_prekey(10),
-                                                                      one_time_prekey(20)}})
-                .value(),
-            3u);
+  ASSERT_EQ(
+      s.upload_prekeys(a.account, a.device,
+                       {signed_prekey(9), {one_time_prekey(30), one_time_prekey(10), one_time_prekey(20)}})
+          .value(),
+      3u);
   auto bundles = s.fetch_prekey_bundles(a.account).value();
   ASSERT_EQ(bundles.size(), 2u);
   EXPECT_EQ(bundles[0].device, a.device);
@@ -216,7 +217,8 @@ TYPED_TEST(StoreTest, UploadLimitsAtNAndNPlusOne) {
 TYPED_TEST(StoreTest, DuplicatePreKeyIds) {
   const auto a = this->new_account();
   auto& s = this->store();
-  EXPECT_EQ(s.upload_prekeys(a.account, a.device, {std::nullopt, {one_time_prekey(1), one_time_prekey(1, 9)}}).code(),
+  EXPECT_EQ(s.upload_prekeys(a.account, a.device, {std::nullopt, {one_time_prekey(1), one_time_prekey(1, 9)}})
+                .code(),
             Errc::malformed);
   EXPECT_EQ(s.one_time_prekey_stock(a.account, a.device).value(), 0u);
   ASSERT_EQ(s.upload_prekeys(a.account, a.device, {signed_prekey(1), {one_time_prekey(1)}}).value(), 1u);
@@ -248,7 +250,8 @@ TYPED_TEST(StoreTest, ConcurrentFetchesHandOutEachOneTimePreKeyExactlyOnce) {
   const auto a2 = this->link(a.account);
   for (const auto& d : {a, a2}) {
     PreKeyUpload upload{signed_prekey(1), {}};
-    for (std::uint32_t i = 1; i <= 100; ++i) upload.one_time_prekeys.push_back(one_time_prekey(i, d.device.value));
+    for (std::uint32_t i = 1; i <= 100; ++i)
+      upload.one_time_prekeys.push_back(one_time_prekey(i, d.device.value));
     ASSERT_TRUE(this->store().upload_prekeys(a.account, d.device, upload).ok());
   }
   constexpr int kThreads = 4;
@@ -418,7 +421,8 @@ TYPED_TEST(StoreTest, EachSendOfABatchIsAllOrNothingOnItsOwn) {
   const auto b = this->new_account();
   const auto b2 = this->link(b.account);
   std::vector<Send> batch{send_to(a, {b, b2}, 1), send_to(a, {b}, 2), send_to(a, {b, b2}, 3),
-                          send_to(a, {b, b2}, 4, this->settings.max_message_size + 1), send_to(a, {b, b2}, 1)};
+                          send_to(a, {b, b2}, 4, this->settings.max_message_size + 1),
+                          send_to(a, {b, b2}, 1)};
   const auto outcomes = this->store().commit_sends(batch);
   ASSERT_EQ(outcomes.size(), 5u);
   EXPECT_TRUE(outcomes[0].ok());
@@ -440,7 +444,8 @@ TYPED_TEST(StoreTest, FetchIsFifoAfterAGivenIdWithALimit) {
   const auto a = this->new_account();
   const auto b = this->new_account();
   std::vector<ServerId> ids;
-  for (std::uint64_t n = 1; n <= 10; ++n) ids.push_back(this->store().commit_send(send_to(a, {b}, n)).receipt().server_id);
+  for (std::uint64_t n = 1; n <= 10; ++n)
+    ids.push_back(this->store().commit_send(send_to(a, {b}, n)).receipt().server_id);
   auto page = this->store().fetch(mailbox(b), ServerId{0}, 4).value();
   ASSERT_EQ(page.size(), 4u);
   EXPECT_EQ(page[3].server_id, ids[3]);
@@ -464,8 +469,9 @@ TYPED_TEST(StoreTest, AnAckDeletesOnlyFromTheAcknowledgingDevicesMailbox) {
   MailboxAddress stale = mailbox(b2);
   stale.incarnation.value += 100;
   EXPECT_EQ(this->store().acknowledge(std::vector{MessageAck{stale, id}}).value(), 0u);
-  EXPECT_EQ(this->store().acknowledge(std::vector{MessageAck{mailbox(b), id}, MessageAck{mailbox(b), id2}}).value(),
-            2u);
+  EXPECT_EQ(
+      this->store().acknowledge(std::vector{MessageAck{mailbox(b), id}, MessageAck{mailbox(b), id2}}).value(),
+      2u);
   EXPECT_EQ(this->queued(b), 0u);
   EXPECT_EQ(this->queued(b2), 2u);
   EXPECT_EQ(this->store().acknowledge(std::vector{MessageAck{mailbox(b), id}}).value(), 0u);  // twice
@@ -478,8 +484,9 @@ TYPED_TEST(StoreTest, MessagesExpireAfterTheRetentionNotBefore) {
   const auto b2 = this->link(b.account);
   const auto old = this->store().commit_send(send_to(a, {b, b2}, 1)).receipt();
   const auto delivered = this->store().commit_send(send_to(a, {b, b2}, 2)).receipt();
-  ASSERT_EQ(this->store().acknowledge(std::vector{MessageAck{mailbox(b), delivered.server_id},
-                                                  MessageAck{mailbox(b2), delivered.server_id}})
+  ASSERT_EQ(this->store()
+                .acknowledge(std::vector{MessageAck{mailbox(b), delivered.server_id},
+                                         MessageAck{mailbox(b2), delivered.server_id}})
                 .value(),
             2u);
   this->clock.advance(this->settings.message_retention_ms);
@@ -529,24 +536,29 @@ TYPED_TEST(StoreTest, BlobsUploadInChunksAndReadByRange) {
   }
   // One read returns at most max_blob_read bytes.
   EXPECT_EQ(s.read_blob(hash, 1, this->settings.max_blob_read).value().size(), this->settings.max_blob_read);
-  EXPECT_EQ(s.read_blob(hash, 1, this->settings.max_blob_read + 1).value().size(), this->settings.max_blob_read);
+  EXPECT_EQ(s.read_blob(hash, 1, this->settings.max_blob_read + 1).value().size(),
+            this->settings.max_blob_read);
   EXPECT_TRUE(s.read_blob(hash, blob.size(), 10).value().empty());
   EXPECT_EQ(s.read_blob(hash, blob.size() + 1, 10).code(), Errc::malformed);
   // Uploading a complete blob again stores nothing and succeeds.
-  EXPECT_TRUE(s.put_blob_chunk({hash, 0, blob.size(), core::Bytes(blob.begin(), blob.begin() + 10)}).value().complete);
+  EXPECT_TRUE(s.put_blob_chunk({hash, 0, blob.size(), core::Bytes(blob.begin(), blob.begin() + 10)})
+                  .value()
+                  .complete);
 }
 
 TYPED_TEST(StoreTest, BlobUploadsResumeAndRefuseGaps) {
   const core::Bytes blob = pattern(1000, 3);
   const core::Bytes hash = hash_of(blob);
   auto& s = this->store();
-  const auto first = [&](std::size_t from, std::size_t to) { return core::Bytes(blob.begin() + from, blob.begin() + to); };
+  const auto first = [&](std::size_t from, std::size_t to) {
+    return core::Bytes(blob.begin() + from, blob.begin() + to);
+  };
   ASSERT_EQ(s.put_blob_chunk({hash, 0, 1000, first(0, 400)}).value().received, 400u);
-  EXPECT_EQ(s.put_blob_chunk({hash, 0, 1000, first(0, 400)}).value().received, 400u);  // a repeat
+  EXPECT_EQ(s.put_blob_chunk({hash, 0, 1000, first(0, 400)}).value().received, 400u);       // a repeat
   EXPECT_EQ(s.put_blob_chunk({hash, 500, 1000, first(500, 600)}).code(), Errc::malformed);  // a gap
-  EXPECT_EQ(s.put_blob_chunk({hash, 0, 999, first(0, 10)}).code(), Errc::malformed);  // another size
-  EXPECT_EQ(s.put_blob_chunk({hash, 400, 1000, {}}).value().received, 400u);  // where to resume
-  EXPECT_EQ(s.put_blob_chunk({hash, 300, 1000, first(300, 700)}).value().received, 700u);  // overlaps
+  EXPECT_EQ(s.put_blob_chunk({hash, 0, 999, first(0, 10)}).code(), Errc::malformed);        // another size
+  EXPECT_EQ(s.put_blob_chunk({hash, 400, 1000, {}}).value().received, 400u);                // where to resume
+  EXPECT_EQ(s.put_blob_chunk({hash, 300, 1000, first(300, 700)}).value().received, 700u);   // overlaps
   EXPECT_EQ(s.blob_state(hash).value().received, 700u);
   EXPECT_TRUE(s.put_blob_chunk({hash, 700, 1000, first(700, 1000)}).value().complete);
   EXPECT_EQ(s.read_blob(hash, 0, 1000).value(), blob);
@@ -583,7 +595,8 @@ TYPED_TEST(StoreTest, BlobsExpire) {
   auto& s = this->store();
   const core::Bytes done = pattern(100, 1), partial = pattern(100, 2);
   ASSERT_TRUE(s.put_blob_chunk({hash_of(done), 0, 100, done}).ok());
-  ASSERT_TRUE(s.put_blob_chunk({hash_of(partial), 0, 100, core::Bytes(partial.begin(), partial.begin() + 50)}).ok());
+  ASSERT_TRUE(
+      s.put_blob_chunk({hash_of(partial), 0, 100, core::Bytes(partial.begin(), partial.begin() + 50)}).ok());
   this->clock.advance(this->settings.blob_upload_timeout_ms);
   EXPECT_EQ(s.expire_blobs().value(), 0u);
   this->clock.advance(1);
@@ -603,10 +616,13 @@ TYPED_TEST(StoreTest, EverythingCommittedSurvivesReopening) {
   const auto b = this->new_account();
   const auto b2 = this->link(b.account);
   ASSERT_TRUE(this->store().put_device_list(b.account, {3, pattern(20, 1)}).ok());
-  ASSERT_TRUE(this->store().upload_prekeys(b.account, b.device, {signed_prekey(1), {one_time_prekey(5)}}).ok());
+  ASSERT_TRUE(
+      this->store().upload_prekeys(b.account, b.device, {signed_prekey(1), {one_time_prekey(5)}}).ok());
   const auto sent = this->store().commit_send(send_to(a, {b, b2}, 1)).receipt();
   const core::Bytes blob = pattern(500, 1);
-  ASSERT_TRUE(this->store().put_blob_chunk({hash_of(blob), 0, 500, core::Bytes(blob.begin(), blob.begin() + 200)}).ok());
+  ASSERT_TRUE(this->store()
+                  .put_blob_chunk({hash_of(blob), 0, 500, core::Bytes(blob.begin(), blob.begin() + 200)})
+                  .ok());
 
   this->reopen();
   auto& s = this->store();

@@ -5,10 +5,13 @@
 // today; a PostgreSQL backend is one more implementation, with no change to Store or the server.
 //
 // Contract for every implementation:
-//  - Any failure to read or write is Errc::storage_failure; a backend never throws.
-//  - Calls other than begin() happen only inside a transaction; begin(write) takes the engine's
-//    write lock for the whole transaction (SQLite BEGIN IMMEDIATE, PostgreSQL SELECT ... FOR
-//    UPDATE on the rows touched), so two connections never both take the same one-time prekey.
+//  - Any failure to read or write is returned as Errc::storage_failure, not thrown (Store still
+//    catches what escapes, such as std::bad_alloc, and rolls back).
+//  - Calls other than begin() happen only inside a transaction. A write transaction is isolated
+//    from every other connection's writes from begin(write) on (SQLite: BEGIN IMMEDIATE takes the
+//    single write lock; PostgreSQL would need SERIALIZABLE with retries, or locks on the rows it
+//    reads), so two connections never both take the same one-time prekey, nor both pass a check
+//    (idempotency, queue cap) that only one of them may pass.
 //  - rollback() undoes every write of the transaction and is harmless outside one. (Store checks
 //    everything a send needs before its first write, so a rejected send in a batch has written
 //    nothing and needs no savepoint; a failed write aborts the whole transaction.)
@@ -102,7 +105,8 @@ class StorageBackend {
   // Blob store.
   virtual Result<std::optional<BlobState>> blob(const BlobHash& hash) = 0;
   virtual Result<void> put_blob(const BlobHash& hash, const BlobState& state) = 0;  // insert or update
-  virtual Result<void> insert_blob_piece(const BlobHash& hash, std::uint64_t offset, core::BytesView data) = 0;
+  virtual Result<void> insert_blob_piece(const BlobHash& hash, std::uint64_t offset,
+                                         core::BytesView data) = 0;
   // The pieces with min_offset <= offset < end, by offset.
   virtual Result<std::vector<BlobPiece>> blob_pieces(const BlobHash& hash, std::uint64_t min_offset,
                                                      std::uint64_t end) = 0;

@@ -59,12 +59,15 @@ struct DeviceMismatch {
 // and for device_mismatch the three lists.
 class SendOutcome {
  public:
-  SendOutcome(SendReceipt receipt) : v_(receipt) {}        // NOLINT: implicit by design
-  SendOutcome(core::Error error) : v_(std::move(error)) {}  // NOLINT
+  SendOutcome(SendReceipt receipt) : v_(receipt) {}                  // NOLINT: implicit by design
+  SendOutcome(core::Error error) : v_(std::move(error)) {}           // NOLINT
   SendOutcome(DeviceMismatch mismatch) : v_(std::move(mismatch)) {}  // NOLINT
 
   bool ok() const { return v_.index() == 0; }
-  const SendReceipt& receipt() const { assert(ok()); return std::get<0>(v_); }
+  const SendReceipt& receipt() const {
+    assert(ok());
+    return std::get<0>(v_);
+  }
   core::Errc code() const;
   // The error for people and logs; for a mismatch its detail lists the ids.
   core::Error error() const;

@@ -59,7 +59,7 @@ struct StoreSettings {
   // An upload not completed within this time is discarded by expire_blobs, so abandoned uploads
   // do not hold disk forever; a day covers a resumed upload over a poor connection.
   TimestampMs blob_upload_timeout_ms = kDayMs;
-  // A complete blob is kept this long after its upload completed, like undelivered messages: a
+  // A complete blob is kept this long after its upload started, like undelivered messages: a
   // media message that waited 30 days in a mailbox can still be downloaded.
   TimestampMs blob_retention_ms = 30 * kDayMs;
 };
