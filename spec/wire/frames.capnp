@@ -104,6 +104,9 @@ struct GetDeviceList {
 struct DeviceList {
   accountId @0 :UInt64;
   signedList @1 :Data;
+  # The list's version, as signed inside signedList; a put must raise it (no rollback). Until the
+  # multi-device chapter's verifier exists the server trusts this field (spec §7.2).
+  version @2 :UInt64;
 }
 
 struct DeviceCiphertext {
@@ -178,6 +181,7 @@ enum ErrorCode {
   notFound @8;
   conflict @9;                   # another connection of this device replaced this one
   prekeysLow @10;                # a warning: upload more one-time prekeys
+  unsupported @11;               # a frame kind this server does not implement (yet)
 }
 
 struct Error {

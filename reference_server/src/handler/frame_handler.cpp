@@ -1,0 +1,288 @@
+// spec §7.2: dispatch of client frames and the requests that are not sends, acks or delivery.
+#include "parley/server/handler/frame_handler.h"
+
+#include <algorithm>
+#include <string>
+
+#include "parley/crypto/xeddsa.h"
+#include "replies.h"
+
+namespace parley::server {
+
+using core::Errc;
+using Which = wire::Frame::Body::Which;
+
+void HandlerOutput::append(HandlerOutput other) {
+  for (auto& r : other.replies) replies.push_back(std::move(r));
+  for (auto& p : other.pushes) pushes.push_back(std::move(p));
+  for (auto& m : other.new_mail) new_mail.push_back(m);
+  if (!close && other.close) close = std::move(other.close);
+  logged_in = logged_in || other.logged_in;
+}
+
+namespace {
+
+core::Bytes to_bytes(capnp::Data::Reader d) { return core::Bytes(d.begin(), d.end()); }
+
+core::Error unauthorized(const std::string& detail) { return core::make_error(Errc::untrusted_identity, detail); }
+
+core::Error not_logged_in() { return unauthorized("not logged in"); }
+
+}  // namespace
+
+HandlerOutput FrameHandler::logged_in(SessionState& session, const DeviceRecord& record, std::uint32_t request_id) {
+  session.device = MailboxAddress{record.account, record.device, record.incarnation};
+  HandlerOutput out;
+  out.replies.push_back(replies::or_internal(request_id, transport::encode_frame(request_id, 8, [&](wire::Frame::Builder root) {
+    auto l = root.getBody().initLoggedIn();
+    l.setAccountId(record.account.value);
+    l.setDeviceId(record.device.value);
+    l.setIncarnation(record.incarnation.value);
+  })));
+  out.logged_in = true;
+  return out;
+}
+
+// A device is its Noise static key: the claim must name the device that key is registered to.
+core::Result<DeviceRecord> FrameHandler::authenticate(const SessionState& session,
+                                                      const transport::channel::DeviceCredentials& claim) {
+  auto record = store_.device_by_noise_key(session.noise_static_key);
+  if (!record.ok()) {
+    if (record.code() == Errc::not_found) return unauthorized("no device has this Noise key");
+    return record.error();
+  }
+  if (record->account.value != claim.account_id || record->device.value != claim.device_id)
+    return unauthorized("the Noise key belongs to another device");
+  return record;
+}
+
+HandlerOutput FrameHandler::on_established(SessionState& session) {
+  if (!session.claim.registered()) return {};
+  auto record = authenticate(session, session.claim);
+  if (!record.ok()) return replies::refuse(0, record.error(), true);
+  return logged_in(session, *record, 0);
+}
+
+HandlerOutput FrameHandler::handle(SessionState& session, const transport::DecodedFrame& frame) {
+  const std::uint32_t id = frame.request_id();
+  switch (static_cast<Which>(frame.kind())) {
+    case Which::REGISTER: return registration(session, frame);
+    case Which::LOGIN: return login(session, frame);
+    default: break;
+  }
+  if (!session.device) return replies::refuse(id, not_logged_in());
+  switch (static_cast<Which>(frame.kind())) {
+    case Which::UPLOAD_PRE_KEYS: return upload_prekeys(session, frame);
+    case Which::FETCH_PRE_KEYS: return fetch_prekeys(session, frame);
+    case Which::GET_DEVICE_LIST: return get_device_list(frame);
+    case Which::PUT_DEVICE_LIST: return put_device_list(session, frame);
+    case Which::BLOB_UPLOAD: return blob_upload(frame);
+    case Which::BLOB_DOWNLOAD: return blob_download(frame);
+    case Which::SEND: {
+      auto prepared = prepare_send(session, frame);
+      if (auto* refused = std::get_if<HandlerOutput>(&prepared)) return std::move(*refused);
+      const auto& pending = std::get<PendingSend>(prepared);
+      return finish_send(pending, store_.commit_send(pending.send));
+    }
+    case Which::ACK: {
+      auto prepared = prepare_ack(session, frame);
+      if (auto* refused = std::get_if<HandlerOutput>(&prepared)) return std::move(*refused);
+      const MessageAck ack = std::get<MessageAck>(prepared);
+      auto done = store_.acknowledge({&ack, 1});
+      if (!done.ok()) return replies::refuse(id, done.error());
+      return pump(session);
+    }
+    case Which::RECEIPT:
+      // Receipts travel as end-to-end encrypted sends (issue 7 defines them); a relay frame of
+      // its own is not implemented.
+      return replies::refuse(id, core::make_error(Errc::unsupported, "receipt relay frames; send receipts as messages"));
+    default:
+      // A frame only the server sends (loggedIn, deliver, sendAck, ...): a confused or hostile
+      // client, which the server does not argue with.
+      return replies::refuse(id, core::make_error(Errc::malformed, "a server frame sent by a client"), true);
+  }
+}
+
+// Registration of a new account with its primary device: the Noise key in the frame must be the
+// one the handshake proved, and the identity key must sign it, so nobody registers a key they do
+// not hold or binds someone else's identity to their connection.
+HandlerOutput FrameHandler::registration(SessionState& session, const transport::DecodedFrame& frame) {
+  const std::uint32_t id = frame.request_id();
+  if (session.device) return replies::refuse(id, core::make_error(Errc::conflict, "already logged in"));
+  auto keys = transport::read_frame(frame, [&](wire::Frame::Reader root) -> core::Result<DeviceKeys> {
+    auto r = root.getBody().getRegister();
+    DeviceKeys k{to_bytes(r.getIdentityKey()), to_bytes(r.getNoiseStaticKey()), r.getRegistrationId()};
+    const auto signature = to_bytes(r.getNoiseKeySignature());
+    if (k.noise_static_key != session.noise_static_key)
+      return unauthorized("the Noise key to register is not the one this connection proved");
+    PARLEY_TRY(const auto identity, crypto::parse_public_key(k.identity_key));
+    PARLEY_CHECK(crypto::xeddsa_verify(identity, k.noise_static_key, signature));
+    return k;
+  });
+  if (!keys.ok()) return replies::refuse(id, keys.error());
+  auto record = store_.create_account(*keys);
+  if (!record.ok()) return replies::refuse(id, record.error());
+  return logged_in(session, *record, id);
+}
+
+// The handshake already logs a device in by its claim; login states it again (or first, for a
+// client that connected as unregistered and learnt its ids elsewhere).
+HandlerOutput FrameHandler::login(SessionState& session, const transport::DecodedFrame& frame) {
+  const std::uint32_t id = frame.request_id();
+  auto claim = transport::read_frame(frame, [](wire::Frame::Reader root) -> core::Result<transport::channel::DeviceCredentials> {
+    auto l = root.getBody().getLogin();
+    return transport::channel::DeviceCredentials{l.getAccountId(), l.getDeviceId()};
+  });
+  if (!claim.ok()) return replies::refuse(id, claim.error());
+  auto record = authenticate(session, *claim);
+  if (!record.ok()) return replies::refuse(id, record.error());
+  if (session.device && (session.device->account != record->account || session.device->device != record->device))
+    return replies::refuse(id, core::make_error(Errc::conflict, "logged in as another device"));
+  const bool already = session.device.has_value();
+  auto out = logged_in(session, *record, id);
+  out.logged_in = !already;  // only a new login starts delivery
+  return out;
+}
+
+HandlerOutput FrameHandler::upload_prekeys(SessionState& session, const transport::DecodedFrame& frame) {
+  const std::uint32_t id = frame.request_id();
+  auto upload = transport::read_frame(frame, [](wire::Frame::Reader root) -> core::Result<PreKeyUpload> {
+    auto u = root.getBody().getUploadPreKeys();
+    PreKeyUpload out;
+    if (u.hasSignedPreKey()) {
+      auto s = u.getSignedPreKey();
+      out.signed_prekey = SignedPreKey{PreKeyId{s.getId()}, to_bytes(s.getPublicKey()), to_bytes(s.getSignature())};
+    }
+    for (auto k : u.getOneTimePreKeys()) out.one_time_prekeys.push_back({PreKeyId{k.getId()}, to_bytes(k.getPublicKey())});
+    return out;
+  });
+  if (!upload.ok()) return replies::refuse(id, upload.error());
+  auto stock = store_.upload_prekeys(session.device->account, session.device->device, *upload);
+  if (!stock.ok()) return replies::refuse(id, stock.error());
+  HandlerOutput out;
+  out.replies.push_back(replies::ok(id));
+  return out;
+}
+
+HandlerOutput FrameHandler::fetch_prekeys(SessionState& session, const transport::DecodedFrame& frame) {
+  (void)session;
+  const std::uint32_t id = frame.request_id();
+  auto account = transport::read_frame(frame, [](wire::Frame::Reader root) -> core::Result<AccountId> {
+    return AccountId{root.getBody().getFetchPreKeys().getAccountId()};
+  });
+  if (!account.ok()) return replies::refuse(id, account.error());
+  auto bundles = store_.fetch_prekey_bundles(*account);
+  if (!bundles.ok()) return replies::refuse(id, bundles.error());
+  HandlerOutput out;
+  std::size_t words = 8;
+  for (const auto& b : *bundles) words += 40 + b.identity_key.size() / 8;
+  out.replies.push_back(replies::or_internal(id, transport::encode_frame(id, words, [&](wire::Frame::Builder root) {
+    auto reply = root.getBody().initPreKeyBundles();
+    reply.setAccountId(account->value);
+    auto list = reply.initBundles(static_cast<unsigned>(bundles->size()));
+    for (unsigned i = 0; i < bundles->size(); ++i) {
+      const auto& b = (*bundles)[i];
+      auto w = list[i];
+      w.setDeviceId(b.device.value);
+      w.setRegistrationId(b.registration_id);
+      w.setIdentityKey({b.identity_key.data(), b.identity_key.size()});
+      if (b.signed_prekey) {
+        auto s = w.initSignedPreKey();
+        s.setId(b.signed_prekey->id.value);
+        s.setPublicKey({b.signed_prekey->public_key.data(), b.signed_prekey->public_key.size()});
+        s.setSignature({b.signed_prekey->signature.data(), b.signed_prekey->signature.size()});
+      }
+      if (b.one_time_prekey) {
+        auto k = w.initOneTimePreKey();
+        k.setId(b.one_time_prekey->id.value);
+        k.setPublicKey({b.one_time_prekey->public_key.data(), b.one_time_prekey->public_key.size()});
+      }
+    }
+  })));
+  // A device whose stock fell below the threshold hears about it (spec §7.2), if it is online.
+  for (const auto& b : *bundles) {
+    if (b.remaining_one_time_prekeys >= store_.settings().prekeys_low_threshold) continue;
+    out.pushes.emplace_back(DeviceAddress{*account, b.device},
+                            replies::error(0, wire::ErrorCode::PREKEYS_LOW,
+                                           std::to_string(b.remaining_one_time_prekeys) + " one-time prekeys left"));
+  }
+  return out;
+}
+
+HandlerOutput FrameHandler::get_device_list(const transport::DecodedFrame& frame) {
+  const std::uint32_t id = frame.request_id();
+  auto account = transport::read_frame(frame, [](wire::Frame::Reader root) -> core::Result<AccountId> {
+    return AccountId{root.getBody().getGetDeviceList().getAccountId()};
+  });
+  if (!account.ok()) return replies::refuse(id, account.error());
+  auto list = store_.device_list(*account);
+  if (!list.ok()) return replies::refuse(id, list.error());
+  HandlerOutput out;
+  out.replies.push_back(replies::or_internal(id, transport::encode_frame(id, 8 + list->signed_list.size() / 8, [&](wire::Frame::Builder root) {
+    auto d = root.getBody().initDeviceList();
+    d.setAccountId(account->value);
+    d.setSignedList({list->signed_list.data(), list->signed_list.size()});
+    d.setVersion(list->version);
+  })));
+  return out;
+}
+
+// Only the primary device publishes its account's list (the multi-device chapter signs it with
+// the primary identity key; the server checks the signature once that verifier exists).
+HandlerOutput FrameHandler::put_device_list(SessionState& session, const transport::DecodedFrame& frame) {
+  const std::uint32_t id = frame.request_id();
+  auto list = transport::read_frame(frame, [&](wire::Frame::Reader root) -> core::Result<SignedDeviceList> {
+    auto d = root.getBody().getPutDeviceList();
+    if (d.getAccountId() != session.device->account.value || session.device->device != kPrimaryDeviceId)
+      return unauthorized("only the account's primary device publishes its device list");
+    return SignedDeviceList{d.getVersion(), to_bytes(d.getSignedList())};
+  });
+  if (!list.ok()) return replies::refuse(id, list.error());
+  auto put = store_.put_device_list(session.device->account, *list);
+  if (!put.ok()) return replies::refuse(id, put.error());
+  HandlerOutput out;
+  out.replies.push_back(replies::ok(id));
+  return out;
+}
+
+HandlerOutput FrameHandler::blob_upload(const transport::DecodedFrame& frame) {
+  const std::uint32_t id = frame.request_id();
+  auto chunk = transport::read_frame(frame, [](wire::Frame::Reader root) -> core::Result<BlobChunk> {
+    auto b = root.getBody().getBlobUpload();
+    return BlobChunk{to_bytes(b.getContentHash()), b.getOffset(), b.getTotalSize(), to_bytes(b.getData())};
+  });
+  if (!chunk.ok()) return replies::refuse(id, chunk.error());
+  auto state = store_.put_blob_chunk(*chunk);
+  if (!state.ok()) return replies::refuse(id, state.error());
+  HandlerOutput out;
+  out.replies.push_back(replies::ok(id));
+  return out;
+}
+
+HandlerOutput FrameHandler::blob_download(const transport::DecodedFrame& frame) {
+  const std::uint32_t id = frame.request_id();
+  struct Range {
+    core::Bytes hash;
+    std::uint64_t offset, length;
+  };
+  auto range = transport::read_frame(frame, [](wire::Frame::Reader root) -> core::Result<Range> {
+    auto b = root.getBody().getBlobDownload();
+    return Range{to_bytes(b.getContentHash()), b.getOffset(), b.getLength()};
+  });
+  if (!range.ok()) return replies::refuse(id, range.error());
+  auto state = store_.blob_state(range->hash);
+  if (!state.ok()) return replies::refuse(id, state.error());
+  auto data = store_.read_blob(range->hash, range->offset, range->length);
+  if (!data.ok()) return replies::refuse(id, data.error());
+  HandlerOutput out;
+  out.replies.push_back(replies::or_internal(id, transport::encode_frame(id, 16 + data->size() / 8, [&](wire::Frame::Builder root) {
+    auto b = root.getBody().initBlobData();
+    b.setContentHash({range->hash.data(), range->hash.size()});
+    b.setOffset(range->offset);
+    b.setTotalSize(state->total_size);
+    b.setData({data->data(), data->size()});
+  })));
+  return out;
+}
+
+}  // namespace parley::server
