@@ -12,10 +12,12 @@ namespace parley::fuzz::noise_keys {
 
 inline core::Bytes hex(std::string_view s) { return core::from_hex(s).value(); }
 
-inline constexpr std::string_view kInitiatorStatic = "e61ef9919cde45dd5f82166404bd08e38bceb5dfdfded0a34c8df7ed542214d1";
+inline constexpr std::string_view kInitiatorStatic =
+    "e61ef9919cde45dd5f82166404bd08e38bceb5dfdfded0a34c8df7ed542214d1";
 inline constexpr std::string_view kInitiatorEphemeral =
     "893e28b9dc6ca8d611ab664754b8ceb7bac5117349a4439a6b0569da977c464a";
-inline constexpr std::string_view kResponderStatic = "4a3acbfdb163dec651dfa3194dece676d437029c62a408b4c5ea9114246e4893";
+inline constexpr std::string_view kResponderStatic =
+    "4a3acbfdb163dec651dfa3194dece676d437029c62a408b4c5ea9114246e4893";
 inline constexpr std::string_view kResponderEphemeral =
     "bbdb4cdbd309f1a1f2e1456967fe288cadd6f712d65dc7b7793d5e63da6b375b";
 inline constexpr std::string_view kPrologue = "4a6f686e2047616c74";  // "John Galt"

@@ -87,7 +87,7 @@ core::Result<void> AeadKey::seal(core::BytesView nonce, core::BytesView ad, core
   if (nonce.size() != kAeadNonceSize) return core::make_error(Errc::malformed, "nonce must be 12 bytes");
   if (!impl_) return moved_from();
   // The inputs are checked, so Botan failing here is not the caller's doing.
-  return detail::guard(Errc::internal, [&]() -> core::Result<void> {
+  auto sealed = detail::guard(Errc::internal, [&]() -> core::Result<void> {
     Botan::AEAD_Mode& mode = impl_->start(aead_, true, nonce, ad);
     const std::size_t whole = plaintext.size() - plaintext.size() % mode.update_granularity();
     out.resize(plaintext.size() + kAeadTagSize);
@@ -95,13 +95,16 @@ core::Result<void> AeadKey::seal(core::BytesView nonce, core::BytesView ad, core
     impl_->finish(mode, out, whole, plaintext.subspan(whole));
     return {};
   });
+  if (!sealed) out.clear();
+  return sealed;
 }
 
-core::Result<void> AeadKey::open(core::BytesView nonce, core::BytesView ad, core::BytesView ciphertext_and_tag,
-                                 core::Bytes& out) {
+core::Result<void> AeadKey::open(core::BytesView nonce, core::BytesView ad,
+                                 core::BytesView ciphertext_and_tag, core::Bytes& out) {
   if (nonce.size() != kAeadNonceSize) return core::make_error(Errc::malformed, "nonce must be 12 bytes");
   out.clear();
-  if (ciphertext_and_tag.size() < kAeadTagSize) return core::make_error(Errc::decrypt_failed, "shorter than the tag");
+  if (ciphertext_and_tag.size() < kAeadTagSize)
+    return core::make_error(Errc::decrypt_failed, "shorter than the tag");
   if (!impl_) return moved_from();
   auto opened = detail::guard(Errc::decrypt_failed, [&]() -> core::Result<void> {
     Botan::AEAD_Mode& mode = impl_->start(aead_, false, nonce, ad);
@@ -122,7 +125,8 @@ core::Result<void> AeadKey::open(core::BytesView nonce, core::BytesView ad, core
   return opened;
 }
 
-core::Result<core::Bytes> AeadKey::seal(core::BytesView nonce, core::BytesView ad, core::BytesView plaintext) {
+core::Result<core::Bytes> AeadKey::seal(core::BytesView nonce, core::BytesView ad,
+                                        core::BytesView plaintext) {
   core::Bytes out;
   PARLEY_CHECK(seal(nonce, ad, plaintext, out));
   return out;

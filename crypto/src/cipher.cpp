@@ -1,12 +1,11 @@
 #include "parley/crypto/cipher.h"
 
-#include "parley/crypto/aead_key.h"
-
 #include <botan/aes.h>
 #include <botan/cbc.h>
 #include <botan/mode_pad.h>
 
 #include "backend.h"
+#include "parley/crypto/aead_key.h"
 
 namespace parley::crypto {
 namespace {

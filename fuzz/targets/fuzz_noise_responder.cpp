@@ -38,7 +38,7 @@ noise::HandshakeState make_responder(std::uint8_t mode) {
                      kHashes[mode & 3]};
   config.role = noise::Role::responder;
   config.prologue = (mode & kModeNoiseCPrologue) != 0 ? core::to_bytes(core::as_bytes("Prologue123"))
-                                                       : keys::hex(keys::kPrologue);
+                                                      : keys::hex(keys::kPrologue);
   config.local_static = responder_static;
   return noise::HandshakeState::initialize(config).value();
 }

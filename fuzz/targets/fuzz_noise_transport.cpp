@@ -44,7 +44,8 @@ Channel handshake(crypto::Aead aead) {
     c.protocol = {noise::PatternId::xx, aead, crypto::NoiseHash::sha256};
     c.role = role;
     c.prologue = keys::hex(keys::kPrologue);
-    c.local_static = keys::key_pair(role == noise::Role::initiator ? keys::kInitiatorStatic : keys::kResponderStatic);
+    c.local_static =
+        keys::key_pair(role == noise::Role::initiator ? keys::kInitiatorStatic : keys::kResponderStatic);
     return c;
   };
   auto initiator = noise::HandshakeState::initialize(config(noise::Role::initiator)).value();
@@ -132,7 +133,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const noise::CipherState before = c.sender;
       auto sealed = c.sender.encrypt_with_ad({}, body, wire);
       if (!sealed) {
-        PARLEY_FUZZ_CHECK(sealed.code() == core::Errc::limit_exceeded && body.size() > noise::kMaxPlaintextLength);
+        PARLEY_FUZZ_CHECK(sealed.code() == core::Errc::limit_exceeded &&
+                          body.size() > noise::kMaxPlaintextLength);
         PARLEY_FUZZ_CHECK(c.sender == before);
         continue;
       }

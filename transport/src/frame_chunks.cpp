@@ -33,7 +33,8 @@ void FrameSplitter::next(core::Bytes& out) {
   out.push_back(static_cast<std::uint8_t>((start ? kChunkStart : 0) | (more ? kChunkMore : 0)));
   if (start) {
     const auto length = static_cast<std::uint32_t>(frame_.size());
-    for (std::size_t i = 0; i < kChunkLengthSize; ++i) out.push_back(static_cast<std::uint8_t>(length >> (8 * i)));
+    for (std::size_t i = 0; i < kChunkLengthSize; ++i)
+      out.push_back(static_cast<std::uint8_t>(length >> (8 * i)));
   }
   core::append(out, frame_.subspan(offset_, take));
   offset_ += take;

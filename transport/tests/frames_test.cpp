@@ -443,8 +443,9 @@ TEST(FrameChunks, AMissingLastChunkLeavesTheFrameOpen) {
 
 TEST(FrameChunks, SplitterWritesSplitFramesChunksIntoOneBuffer) {
   core::Bytes chunk;
-  for (std::size_t size : {std::size_t{1}, std::size_t{1024}, kMaxChunkSize - kStartChunkHeaderSize,
-                           kMaxChunkSize - kStartChunkHeaderSize + 1, std::size_t{64 * 1024}, kMaxFrameSize}) {
+  for (std::size_t size :
+       {std::size_t{1}, std::size_t{1024}, kMaxChunkSize - kStartChunkHeaderSize,
+        kMaxChunkSize - kStartChunkHeaderSize + 1, std::size_t{64 * 1024}, kMaxFrameSize}) {
     const core::Bytes frame = pattern(size, 9);
     auto splitter = FrameSplitter::create(frame);
     ASSERT_TRUE(splitter.ok());
@@ -476,9 +477,10 @@ RC_GTEST_PROP(FrameChunks, AcceptViewAgreesWithAccept, ()) {
   std::vector<core::Bytes> chunks;
   const auto frames = *rc::gen::inRange<std::size_t>(1, 5);
   for (std::size_t i = 0; i < frames; ++i) {
-    const auto size = *rc::gen::weightedOneOf<std::size_t>({{8, rc::gen::inRange<std::size_t>(1, 2000)},
-                                                            {4, rc::gen::inRange<std::size_t>(60'000, 140'000)},
-                                                            {1, rc::gen::just(kMaxFrameSize)}});
+    const auto size =
+        *rc::gen::weightedOneOf<std::size_t>({{8, rc::gen::inRange<std::size_t>(1, 2000)},
+                                              {4, rc::gen::inRange<std::size_t>(60'000, 140'000)},
+                                              {1, rc::gen::just(kMaxFrameSize)}});
     auto split = split_frame(pattern(size, static_cast<std::uint8_t>(i)));
     for (auto& c : *split) chunks.push_back(std::move(c));
   }

@@ -38,7 +38,8 @@ core::Result<void> CipherState::set_nonce(std::uint64_t n) {
   return {};
 }
 
-core::Result<void> CipherState::encrypt_with_ad(core::BytesView ad, core::BytesView plaintext, core::Bytes& out) {
+core::Result<void> CipherState::encrypt_with_ad(core::BytesView ad, core::BytesView plaintext,
+                                                core::Bytes& out) {
   out.clear();
   if (!key_) {
     out.assign(plaintext.begin(), plaintext.end());
@@ -52,7 +53,8 @@ core::Result<void> CipherState::encrypt_with_ad(core::BytesView ad, core::BytesV
   return {};
 }
 
-core::Result<void> CipherState::decrypt_with_ad(core::BytesView ad, core::BytesView ciphertext, core::Bytes& out) {
+core::Result<void> CipherState::decrypt_with_ad(core::BytesView ad, core::BytesView ciphertext,
+                                                core::Bytes& out) {
   out.clear();
   if (!key_) {
     out.assign(ciphertext.begin(), ciphertext.end());

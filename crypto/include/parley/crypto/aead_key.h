@@ -30,16 +30,19 @@ class AeadKey {
   Aead aead() const;
 
   // ciphertext || 16-byte tag into `out`, whose capacity is reused: a caller that keeps one
-  // buffer seals without allocating. `out` must not overlap `plaintext`. A nonce that is not 12
-  // bytes: `malformed`.
-  core::Result<void> seal(core::BytesView nonce, core::BytesView ad, core::BytesView plaintext, core::Bytes& out);
-  // The plaintext into `out`, likewise. A bad tag or an input shorter than the tag:
-  // `decrypt_failed`, and `out` is left empty (no unauthenticated byte is ever handed out).
+  // buffer seals without allocating. `out` must not overlap `plaintext`; after a failure it is
+  // empty. A nonce that is not 12 bytes: `malformed`.
+  core::Result<void> seal(core::BytesView nonce, core::BytesView ad, core::BytesView plaintext,
+                          core::Bytes& out);
+  // The plaintext into `out`, likewise (no overlap with the input). A bad tag or an input shorter
+  // than the tag: `decrypt_failed`, and `out` is left empty (no unauthenticated byte is ever
+  // handed out).
   core::Result<void> open(core::BytesView nonce, core::BytesView ad, core::BytesView ciphertext_and_tag,
                           core::Bytes& out);
 
   core::Result<core::Bytes> seal(core::BytesView nonce, core::BytesView ad, core::BytesView plaintext);
-  core::Result<core::Bytes> open(core::BytesView nonce, core::BytesView ad, core::BytesView ciphertext_and_tag);
+  core::Result<core::Bytes> open(core::BytesView nonce, core::BytesView ad,
+                                 core::BytesView ciphertext_and_tag);
 
   // Same algorithm and key (compared in constant time).
   friend bool operator==(const AeadKey& a, const AeadKey& b);
