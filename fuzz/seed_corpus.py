@@ -116,18 +116,107 @@ def hex_seeds():
         write("fuzz_hex", name, data)
 
 
+# noise-c's tests/vector/noise-c-fallback.txt @68f4095dee80, its first vector (also in
+# conformance/tests/verifiers_test.cpp): Noise_XXfallback_25519_ChaChaPoly_BLAKE2s, prologue
+# "Prologue123", the cacophony keys. Alice's IK message to a stale responder key, which Bob cannot
+# decrypt, and her reply to his XXfallback message.
+NOISE_C_FALLBACK_IK_MESSAGE = bytes.fromhex(
+    "ca35def5ae56cec33dc2036731ab14896bc4c75dbb07a61f879f8e3afa4c7944aea61f2c1efc2d9700814dc96a8d8fba4351274cc18ef3"
+    "cdf9aa8488c631200600a2e13226dabd61a6ee54f294d3275a4d760796d51f12d27c25fad320cbea15db09f78f3125d390ddc0c791f20b"
+    "6387")
+NOISE_C_FALLBACK_REPLY = bytes.fromhex(
+    "01b3fe36dbc8e08d4d5407b7e4aafcb6d4b670dec1a8eb50816eebf94964ea713cdc8954d82be8e24a6821dc8dd45556ab69a29474571b"
+    "0d8ba936386b6a72b514ac45b8df99b8f70ba02f")
+
+NOISE_HASHES = ["SHA256", "SHA512", "BLAKE2s", "BLAKE2b"]
+NOISE_MODE_IK = 8
+NOISE_MODE_NOISE_C_PROLOGUE = 16
+
+
+def noise_mode(protocol_name):
+    """fuzz_noise_responder's mode byte for a Noise_<XX|IK>_25519_<cipher>_<hash> name."""
+    _, pattern, _, cipher, hash_name = protocol_name.split("_")
+    return (NOISE_HASHES.index(hash_name) | (4 if cipher == "ChaChaPoly" else 0) |
+            (NOISE_MODE_IK if pattern == "IK" else 0))
+
+
+def responder_seed(mode, first, rest=b""):
+    return bytes([mode]) + len(first).to_bytes(2, "big") + first + rest
+
+
 def noise_responder_seeds(vectors):
-    """fuzz_noise_responder: mode byte (cipher/hash as in the target), 2-byte length, message 1,
-    message 3, taken from the cacophony XX vectors, so the real third message decrypts."""
+    """fuzz_noise_responder: mode byte (see the target), 2-byte length, first message, rest.
+
+    From the cacophony vectors: XX's first and third messages, so the real third message decrypts,
+    and IK's first message; noise-c's fallback vector for an IK message Bob cannot decrypt followed
+    by Alice's XXfallback reply; and broken messages."""
     noise = json.loads((vectors / "noise-cacophony.json").read_text())["vectors"]
-    for mode, vector in enumerate(v for v in noise if v["protocol_name"].startswith("Noise_XX_")):
+    for vector in noise:
+        name = vector["protocol_name"]
+        if not name.startswith(("Noise_XX_", "Noise_IK_")):
+            continue
         first = bytes.fromhex(vector["messages"][0]["ciphertext"])
-        third = bytes.fromhex(vector["messages"][2]["ciphertext"])
-        name = vector["protocol_name"].removeprefix("Noise_XX_25519_")
-        write("fuzz_noise_responder", f"cacophony-{name}", bytes([mode]) + len(first).to_bytes(2, "big") + first + third)
+        suite = name.removeprefix("Noise_XX_25519_").removeprefix("Noise_IK_25519_")
+        if name.startswith("Noise_XX_"):
+            third = bytes.fromhex(vector["messages"][2]["ciphertext"])
+            write("fuzz_noise_responder", f"cacophony-{suite}", responder_seed(noise_mode(name), first, third))
+        else:
+            write("fuzz_noise_responder", f"cacophony-IK-{suite}", responder_seed(noise_mode(name), first))
+            if suite == "AESGCM_SHA256":  # a bad tag: the fallback path, with an arbitrary reply
+                tampered = first[:-1] + bytes([first[-1] ^ 1])
+                write("fuzz_noise_responder", "ik-bad-tag-fallback", responder_seed(noise_mode(name), tampered, bytes(64)))
+    fallback_mode = noise_mode("Noise_IK_25519_ChaChaPoly_BLAKE2s") | NOISE_MODE_NOISE_C_PROLOGUE
+    write("fuzz_noise_responder", "noise-c-fallback",
+          responder_seed(fallback_mode, NOISE_C_FALLBACK_IK_MESSAGE, NOISE_C_FALLBACK_REPLY))
     write("fuzz_noise_responder", "empty-first", b"\x00\x00\x00")
     write("fuzz_noise_responder", "short-first", b"\x00\x00\x1f" + bytes(31))
     write("fuzz_noise_responder", "zero-ephemeral", b"\x00\x00\x20" + bytes(32) + bytes(64))
+    write("fuzz_noise_responder", "ik-zero-ephemeral", responder_seed(NOISE_MODE_IK, bytes(96)))
+
+
+# fuzz_noise_transport's ops (see the target).
+GENUINE, GENUINE_OWNING, FORGED, TAMPERED, REPLAY, REKEY = 0, 1, 2, 3, 4, 5
+
+
+def record(op, body):
+    return bytes([op]) + len(body).to_bytes(2, "little") + body
+
+
+def chunks(frame, parts=1):
+    """The frame in `parts` chunks of about equal size, as spec §6.9 lays them out."""
+    step = -(-len(frame) // parts)
+    pieces = [frame[i:i + step] for i in range(0, len(frame), step)]
+    out = []
+    for i, piece in enumerate(pieces):
+        flags = (1 if i == 0 else 0) | (2 if i + 1 < len(pieces) else 0)
+        header = bytes([flags]) + (len(frame).to_bytes(4, "little") if i == 0 else b"")
+        out.append(header + piece)
+    return out
+
+
+def noise_transport_seeds():
+    """fuzz_noise_transport: mode byte, then op records; frames from fuzz_frames' frame seeds."""
+    frames = {name: (CORPUS / "fuzz_frames" / name).read_bytes()
+              for name in ("frame-send", "frame-queue-empty", "frame-error-device-mismatch", "frame-version-2")}
+    send = frames["frame-send"]
+
+    def genuine(frame, parts=1, op=GENUINE):
+        return b"".join(record(op, c) for c in chunks(frame, parts))
+
+    for name, frame in frames.items():
+        write("fuzz_noise_transport", name, b"\x00" + genuine(frame))
+    write("fuzz_noise_transport", "frame-send-chachapoly", b"\x01" + genuine(send))
+    write("fuzz_noise_transport", "frame-send-three-chunks-owning", b"\x00" + genuine(send, 3, GENUINE_OWNING))
+    write("fuzz_noise_transport", "forgeries-between-chunks",
+          b"\x00" + record(FORGED, bytes(48)) + record(GENUINE, chunks(send, 2)[0]) +
+          record(TAMPERED, b"\x07\x00" + chunks(send, 2)[1]) + record(REPLAY, b"") +
+          record(FORGED, b"") + record(GENUINE, chunks(send, 2)[1]))
+    write("fuzz_noise_transport", "rekey-between-frames",
+          b"\x01" + genuine(frames["frame-queue-empty"]) + record(REKEY, b"") + record(REPLAY, b"") +
+          genuine(send, 2))
+    write("fuzz_noise_transport", "bad-chunk-then-frame",
+          b"\x00" + record(GENUINE, b"\x02" + send[:10]) + record(GENUINE, b"\x04\x01") + genuine(send))
+    write("fuzz_noise_transport", "empty", b"")
 
 
 def main():
@@ -136,6 +225,7 @@ def main():
     xeddsa_seeds(vectors)
     hex_seeds()
     noise_responder_seeds(vectors)
+    noise_transport_seeds()
     channel_server_seeds()
 
 

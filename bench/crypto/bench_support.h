@@ -1,5 +1,5 @@
-// Shared by the crypto benchmarks: inputs drawn once outside the timed loop, and the label that
-// marks the direct call a Parley wrapper rests on (bench/bench_table.py computes ratios to it).
+// Shared by the benchmark programs: inputs drawn once outside the timed loop, and the labels that
+// mark the row bench/bench_table.py computes an operation's ratios to.
 #pragma once
 
 #include <sodium.h>
@@ -14,6 +14,11 @@ namespace parley::bench {
 
 // The label of the direct-library benchmark that a `parley` benchmark of the same operation wraps.
 inline constexpr const char* kBackendLabel = "backend";
+// The label of a peer that is not what Parley wraps but the floor the issue measures it against
+// (the X25519 work of a handshake, the raw cipher under the transport). Such a row carries the
+// largest allowed ratio of `parley` to it as the counter kMaxRatioCounter.
+inline constexpr const char* kPeerLabel = "peer";
+inline constexpr const char* kMaxRatioCounter = "max_ratio";
 
 // libsodium must be initialized before randombytes or any group operation.
 inline void ensure_sodium() {

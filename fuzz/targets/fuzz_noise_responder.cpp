@@ -1,37 +1,44 @@
-// A Noise XX responder with fixed keys reads an arbitrary first and third handshake message
-// (spec §6.5). Layout: mode byte (bits 0-1: SHA256, SHA512, BLAKE2s, BLAKE2b; bit 2: AESGCM or
-// ChaChaPoly), 2-byte big-endian length of the first message, the first message, then the third.
-// The keys, prologue and second payload are the cacophony XX vectors' responder's, so the seeds
-// (the vectors' real messages) complete the handshake and the fuzzer starts from deep states.
+// A Noise responder with fixed keys reads arbitrary handshake messages (spec §6.5-6.7): the first
+// and third messages of XX, or the first message of IK and, when that fails to decrypt, the Noise
+// Pipes switch to XXfallback and the initiator's reply in it.
+//
+// Layout: mode byte (bits 0-1: SHA256, SHA512, BLAKE2s, BLAKE2b; bit 2: AESGCM or ChaChaPoly;
+// bit 3: IK instead of XX; bit 4: noise-c's prologue "Prologue123" instead of cacophony's), 2-byte
+// big-endian length of the first message, the first message, then the rest: XX's third message,
+// or after an IK message that fails to decrypt, the initiator's XXfallback message.
+// The keys, prologues and the responder's payload are those of the cacophony vectors and of
+// noise-c's fallback vector, so the seeds (the vectors' real messages) complete each handshake and
+// the fuzzer starts from deep states.
 // Properties: never a crash or an `internal` error; a failed read leaves every key and hash as
-// they were and makes the state refuse further use; a finished handshake splits.
+// they were and makes the state refuse further use; an IK message that fails to decrypt always
+// allows the fallback; a finished handshake splits.
 #include <cstddef>
 #include <cstdint>
 
 #include "check.h"
-#include "parley/core/hex.h"
+#include "noise_fixture.h"
 #include "parley/transport/noise/handshake_state.h"
 
 namespace {
 
 using namespace parley;
 namespace noise = transport::noise;
+namespace keys = fuzz::noise_keys;
 
-core::Bytes hex(std::string_view s) { return core::from_hex(s).value(); }
+constexpr std::uint8_t kModeIk = 8;
+constexpr std::uint8_t kModeNoiseCPrologue = 16;
 
 noise::HandshakeState make_responder(std::uint8_t mode) {
-  static const auto responder_static =
-      crypto::x25519_key_pair_from_private(
-          hex("4a3acbfdb163dec651dfa3194dece676d437029c62a408b4c5ea9114246e4893"))
-          .value();
+  static const auto responder_static = keys::key_pair(keys::kResponderStatic);
   constexpr crypto::NoiseHash kHashes[] = {crypto::NoiseHash::sha256, crypto::NoiseHash::sha512,
                                            crypto::NoiseHash::blake2s, crypto::NoiseHash::blake2b};
   noise::HandshakeConfig config;
-  config.protocol = {noise::PatternId::xx,
+  config.protocol = {(mode & kModeIk) != 0 ? noise::PatternId::ik : noise::PatternId::xx,
                      (mode & 4) != 0 ? crypto::Aead::chacha20_poly1305 : crypto::Aead::aes256_gcm,
                      kHashes[mode & 3]};
   config.role = noise::Role::responder;
-  config.prologue = hex("4a6f686e2047616c74");  // "John Galt"
+  config.prologue = (mode & kModeNoiseCPrologue) != 0 ? core::to_bytes(core::as_bytes("Prologue123"))
+                                                      : keys::hex(keys::kPrologue);
   config.local_static = responder_static;
   return noise::HandshakeState::initialize(config).value();
 }
@@ -47,6 +54,29 @@ void check_failed_read(const core::Result<core::Bytes>& read, noise::HandshakeSt
   PARLEY_FUZZ_CHECK(!after.write_message({}, none).ok());
 }
 
+// The responder's own message (XX's second, IK's second, XXfallback's first), then, when the
+// pattern has one, the initiator's last message from `rest`.
+void write_then_read(noise::HandshakeState& responder, core::BytesView rest) {
+  crypto::ScriptedEntropy ephemeral(keys::hex(keys::kResponderEphemeral));
+  auto written = responder.write_message(keys::hex(keys::kResponderPayload), ephemeral);
+  if (!written) {
+    // Only a small-order initiator ephemeral can stop the write (the ee DH).
+    PARLEY_FUZZ_CHECK(written.code() == core::Errc::bad_key);
+    return;
+  }
+  if (!responder.is_finished()) {
+    const noise::HandshakeState before = responder;
+    auto read = responder.read_message(rest);
+    if (!read) {
+      check_failed_read(read, responder, before);
+      return;
+    }
+  }
+  PARLEY_FUZZ_CHECK(responder.is_finished());
+  PARLEY_FUZZ_CHECK(responder.remote_static().has_value());
+  PARLEY_FUZZ_CHECK(responder.split().ok());
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -56,32 +86,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   data += 3, size -= 3;
   if (first_length > size) return 0;
   const core::BytesView first(data, first_length);
-  const core::BytesView third(data + first_length, size - first_length);
+  const core::BytesView rest(data + first_length, size - first_length);
 
   noise::HandshakeState responder = make_responder(mode);
   const noise::HandshakeState initial = responder;
   auto read1 = responder.read_message(first);
-  if (!read1) {
-    check_failed_read(read1, responder, initial);
+  if (read1) {
+    write_then_read(responder, rest);
     return 0;
   }
+  check_failed_read(read1, responder, initial);
+  if ((mode & kModeIk) == 0 || read1.code() != core::Errc::decrypt_failed) return 0;
 
-  crypto::ScriptedEntropy ephemeral(hex("bbdb4cdbd309f1a1f2e1456967fe288cadd6f712d65dc7b7793d5e63da6b375b"));
-  auto second = responder.write_message(hex("4d757272617920526f746862617264"), ephemeral);
-  if (!second) {
-    // Only a small-order initiator ephemeral can stop the write (the ee DH).
-    PARLEY_FUZZ_CHECK(second.code() == core::Errc::bad_key);
-    return 0;
-  }
-
-  const noise::HandshakeState before_third = responder;
-  auto read3 = responder.read_message(third);
-  if (!read3) {
-    check_failed_read(read3, responder, before_third);
-    return 0;
-  }
-  PARLEY_FUZZ_CHECK(responder.is_finished());
-  PARLEY_FUZZ_CHECK(responder.remote_static().has_value());
-  PARLEY_FUZZ_CHECK(responder.split().ok());
+  // Noise Pipes (§10.2): Bob could not decrypt Alice's IK message, so he answers in XXfallback,
+  // as its initiator, with her IK ephemeral as the pre-message. Decrypting came after her e, so the
+  // message is long enough to take it from.
+  auto fallback = responder.fallback(first);
+  PARLEY_FUZZ_CHECK(fallback.ok());
+  PARLEY_FUZZ_CHECK(fallback->role() == noise::Role::initiator && fallback->is_my_turn());
+  write_then_read(*fallback, rest);
   return 0;
 }

@@ -441,6 +441,80 @@ TEST(FrameChunks, AMissingLastChunkLeavesTheFrameOpen) {
   EXPECT_FALSE(r.idle());
 }
 
+TEST(FrameChunks, SplitterWritesSplitFramesChunksIntoOneBuffer) {
+  core::Bytes chunk;
+  for (std::size_t size :
+       {std::size_t{1}, std::size_t{1024}, kMaxChunkSize - kStartChunkHeaderSize,
+        kMaxChunkSize - kStartChunkHeaderSize + 1, std::size_t{64 * 1024}, kMaxFrameSize}) {
+    const core::Bytes frame = pattern(size, 9);
+    auto splitter = FrameSplitter::create(frame);
+    ASSERT_TRUE(splitter.ok());
+    std::vector<core::Bytes> written;
+    while (!splitter->done()) {
+      splitter->next(chunk);
+      written.push_back(chunk);
+    }
+    EXPECT_EQ(written, split_frame(frame).value()) << size;
+  }
+  EXPECT_EQ(FrameSplitter::create({}).code(), Errc::malformed);
+  EXPECT_EQ(FrameSplitter::create(core::Bytes(kMaxFrameSize + 1)).code(), Errc::limit_exceeded);
+}
+
+TEST(FrameChunks, AcceptViewOfOneChunkIsTheChunkItself) {
+  Reassembler r;
+  const core::Bytes chunk = split_frame(pattern(1024)).value().front();
+  auto out = r.accept_view(chunk);
+  ASSERT_TRUE(out.ok());
+  ASSERT_TRUE(*out);
+  EXPECT_EQ((*out)->data(), chunk.data() + kStartChunkHeaderSize);  // not copied
+  EXPECT_EQ(core::to_bytes(**out), pattern(1024));
+  EXPECT_TRUE(r.idle());
+}
+
+// accept_view is accept without the copy: on any chunk sequence (frames of every size class, with
+// one chunk replaced, dropped or duplicated) both give the same frames and the same errors.
+RC_GTEST_PROP(FrameChunks, AcceptViewAgreesWithAccept, ()) {
+  std::vector<core::Bytes> chunks;
+  const auto frames = *rc::gen::inRange<std::size_t>(1, 5);
+  for (std::size_t i = 0; i < frames; ++i) {
+    const auto size =
+        *rc::gen::weightedOneOf<std::size_t>({{8, rc::gen::inRange<std::size_t>(1, 2000)},
+                                              {4, rc::gen::inRange<std::size_t>(60'000, 140'000)},
+                                              {1, rc::gen::just(kMaxFrameSize)}});
+    auto split = split_frame(pattern(size, static_cast<std::uint8_t>(i)));
+    for (auto& c : *split) chunks.push_back(std::move(c));
+  }
+  {
+    const auto at = *rc::gen::inRange<std::size_t>(0, chunks.size());
+    switch (*rc::gen::inRange(0, 4)) {
+      case 0:
+        chunks[at] = *rc::gen::container<core::Bytes>(rc::gen::arbitrary<std::uint8_t>());
+        break;
+      case 1:
+        chunks.erase(chunks.begin() + static_cast<std::ptrdiff_t>(at));
+        break;
+      case 2:
+        chunks.insert(chunks.begin() + static_cast<std::ptrdiff_t>(at), chunks[at]);
+        break;
+      default:
+        break;
+    }
+  }
+  Reassembler owning, viewing;
+  for (const auto& chunk : chunks) {
+    auto a = owning.accept(chunk);
+    auto b = viewing.accept_view(chunk);
+    RC_ASSERT(a.ok() == b.ok());
+    RC_ASSERT(owning.idle() == viewing.idle());
+    if (!a.ok()) {
+      RC_ASSERT(a.code() == b.code());
+      continue;
+    }
+    RC_ASSERT(a->has_value() == b->has_value());
+    if (*a) RC_ASSERT(**a == core::to_bytes(**b));
+  }
+}
+
 RC_GTEST_PROP(FrameChunks, AnySizeUpToTheLimitRoundTrips, ()) {
   const auto size = *rc::gen::inRange<std::size_t>(1, kMaxFrameSize + 1);
   const auto seed = *rc::gen::arbitrary<std::uint8_t>();

@@ -28,7 +28,7 @@ core::Error exhausted() { return core::make_error(core::Errc::limit_exceeded, "N
 }  // namespace
 
 void CipherState::initialize_key(const core::Key32& key) {
-  key_ = key;
+  key_.emplace(cipher_, key);
   n_ = 0;
 }
 
@@ -38,36 +38,56 @@ core::Result<void> CipherState::set_nonce(std::uint64_t n) {
   return {};
 }
 
-core::Result<core::Bytes> CipherState::encrypt_with_ad(core::BytesView ad, core::BytesView plaintext) {
-  if (!key_) return core::to_bytes(plaintext);
+core::Result<void> CipherState::encrypt_with_ad(core::BytesView ad, core::BytesView plaintext,
+                                                core::Bytes& out) {
+  out.clear();
+  if (!key_) {
+    out.assign(plaintext.begin(), plaintext.end());
+    return {};
+  }
   if (plaintext.size() > kMaxPlaintextLength)
     return core::make_error(core::Errc::limit_exceeded, "Noise message over 65535 bytes");
   if (n_ == kMaxNonce) return exhausted();
-  const auto nonce = encode_nonce(cipher_, n_);
-  PARLEY_TRY(auto out, crypto::aead_seal(cipher_, key_->view(), nonce, ad, plaintext));
+  PARLEY_CHECK(key_->seal(encode_nonce(cipher_, n_), ad, plaintext, out));
   ++n_;
-  return out;
+  return {};
 }
 
-core::Result<core::Bytes> CipherState::decrypt_with_ad(core::BytesView ad, core::BytesView ciphertext) {
-  if (!key_) return core::to_bytes(ciphertext);
+core::Result<void> CipherState::decrypt_with_ad(core::BytesView ad, core::BytesView ciphertext,
+                                                core::Bytes& out) {
+  out.clear();
+  if (!key_) {
+    out.assign(ciphertext.begin(), ciphertext.end());
+    return {};
+  }
   if (ciphertext.size() > kMaxMessageLength)
     return core::make_error(core::Errc::limit_exceeded, "Noise message over 65535 bytes");
   if (n_ == kMaxNonce) return exhausted();
   if (ciphertext.size() < kTagLength)
     return core::make_error(core::Errc::decrypt_failed, "Noise message too short");
-  const auto nonce = encode_nonce(cipher_, n_);
-  PARLEY_TRY(auto out, crypto::aead_open(cipher_, key_->view(), nonce, ad, ciphertext));
+  PARLEY_CHECK(key_->open(encode_nonce(cipher_, n_), ad, ciphertext, out));
   ++n_;
+  return {};
+}
+
+core::Result<core::Bytes> CipherState::encrypt_with_ad(core::BytesView ad, core::BytesView plaintext) {
+  core::Bytes out;
+  PARLEY_CHECK(encrypt_with_ad(ad, plaintext, out));
+  return out;
+}
+
+core::Result<core::Bytes> CipherState::decrypt_with_ad(core::BytesView ad, core::BytesView ciphertext) {
+  core::Bytes out;
+  PARLEY_CHECK(decrypt_with_ad(ad, ciphertext, out));
   return out;
 }
 
 core::Result<void> CipherState::rekey() {
   if (!key_) return core::make_error(core::Errc::no_session, "Noise rekey without a key");
   const std::array<std::uint8_t, kCipherKeyLength> zeros{};
-  const auto nonce = encode_nonce(cipher_, kMaxNonce);
-  PARLEY_TRY(auto sealed, crypto::aead_seal(cipher_, key_->view(), nonce, {}, zeros));
-  key_ = core::Key32(core::BytesView(sealed).first(kCipherKeyLength));
+  core::Bytes sealed;
+  PARLEY_CHECK(key_->seal(encode_nonce(cipher_, kMaxNonce), {}, zeros, sealed));
+  key_.emplace(cipher_, core::Key32(core::BytesView(sealed).first(kCipherKeyLength)));
   core::secure_zero(sealed.data(), sealed.size());
   return {};
 }

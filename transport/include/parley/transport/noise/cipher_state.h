@@ -1,4 +1,7 @@
 // CipherState (rev 34 §5.1): a key k (maybe empty) and a 64-bit nonce n. spec §6.3.
+//
+// k is held as a crypto::AeadKey, so that the cipher's key schedule runs once per key rather than
+// once per message; copies and == still see only the key and n.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +10,7 @@
 #include "parley/core/bytes.h"
 #include "parley/core/error.h"
 #include "parley/core/secret_array.h"
+#include "parley/crypto/aead_key.h"
 #include "parley/crypto/cipher.h"
 
 namespace parley::transport::noise {
@@ -29,6 +33,11 @@ class CipherState {
   // n advances only on success, so a forged message never costs the real one its nonce.
   core::Result<core::Bytes> encrypt_with_ad(core::BytesView ad, core::BytesView plaintext);
   core::Result<core::Bytes> decrypt_with_ad(core::BytesView ad, core::BytesView ciphertext);
+  // The same into `out`, whose capacity is reused, so that a transport keeping one buffer per
+  // direction does not allocate per message. `out` must not overlap the input; after a failure it
+  // is empty.
+  core::Result<void> encrypt_with_ad(core::BytesView ad, core::BytesView plaintext, core::Bytes& out);
+  core::Result<void> decrypt_with_ad(core::BytesView ad, core::BytesView ciphertext, core::Bytes& out);
 
   // REKEY(k) = first 32 bytes of ENCRYPT(k, 2^64-1, "", 32 zeros); n is unchanged (§4.2, §11.3).
   // Without a key: `no_session`.
@@ -38,7 +47,7 @@ class CipherState {
 
  private:
   crypto::Aead cipher_;
-  std::optional<core::Key32> key_;
+  std::optional<crypto::AeadKey> key_;
   std::uint64_t n_ = 0;
 };
 
