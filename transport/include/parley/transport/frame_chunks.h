@@ -72,6 +72,10 @@ class Reassembler {
 
   // True between frames: a connection closing now loses no partial frame.
   bool idle() const { return !in_frame_; }
+  // Between frames, frees the buffer kept for the next one (an idle connection holds none).
+  void release() {
+    if (!in_frame_) core::Bytes().swap(buffer_);
+  }
 
  private:
   core::Error fail(core::Errc code, std::string detail);

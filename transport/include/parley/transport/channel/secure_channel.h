@@ -33,6 +33,8 @@ class SecureChannel {
 
   // No partial frame is buffered: a connection closing now loses nothing it was sent whole.
   bool idle() const { return reassembler_.idle(); }
+  // Frees the reassembly buffer kept between frames; for a connection that has gone quiet.
+  void release_buffers() { reassembler_.release(); }
 
   // Tests move a nonce forward to reach exhaustion; set_nonce only moves forward, so this cannot
   // make the channel reuse a nonce.
@@ -40,7 +42,6 @@ class SecureChannel {
   noise::CipherState& receive_cipher_for_testing() { return ciphers_.receive; }
 
  private:
-  core::Result<core::Bytes> open(core::BytesView message);
 
   noise::TransportCiphers ciphers_;
   std::uint64_t rekey_interval_;

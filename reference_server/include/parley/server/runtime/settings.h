@@ -1,0 +1,56 @@
+// Every setting of parley-server (spec §7.4), with defaults that suit a laptop. The command line
+// and an optional config file (INI/TOML, `--config`) set them; `--help` lists them all.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "parley/core/error.h"
+#include "parley/server/store/settings.h"
+#include "parley/transport/net/settings.h"
+
+namespace parley::server {
+
+struct Endpoint {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 7600;
+};
+
+struct ServerSettings {
+  Endpoint listen;
+  std::filesystem::path data_dir = "parley-data";
+  std::optional<Endpoint> metrics;  // Prometheus text on http://HOST:PORT/metrics
+  std::string log_level = "info";   // trace, debug, info, warn, error, off
+
+  transport::net::Timeouts timeouts;
+  transport::net::ConnectionLimits connection_limits;
+  StoreSettings store;
+
+  // Abuse limits (spec §7.4). A client that exceeds a rate gets rateLimited with retryAfterMs.
+  // Connections from one IP address; above it new connections are closed before the handshake.
+  std::size_t max_connections_per_address = 4096;
+  std::size_t max_connections = 100'000;
+  // Sends per second a device may make (token bucket: this rate, and a burst of twice it). A
+  // person types far slower; a client that fans out to many devices still sends one frame per
+  // recipient account.
+  double sends_per_second_per_device = 200;
+  // Sends per second one destination account may receive from everyone, bounding a flood aimed
+  // at one person's queues.
+  double sends_per_second_per_destination = 2000;
+  // How often undelivered messages past the retention are deleted.
+  std::chrono::milliseconds expiry_interval{60'000};
+  // Most sends committed in one transaction (group commit); more wait for the next commit.
+  std::size_t max_batch = 512;
+};
+
+// Parses argv (and the config file it names). nullopt with no error means the caller should exit
+// 0 (`--help`); an error is a bad option, printed by the caller.
+core::Result<std::optional<ServerSettings>> parse_server_settings(int argc, const char* const* argv);
+
+core::Result<Endpoint> parse_endpoint(const std::string& text);
+
+}  // namespace parley::server
