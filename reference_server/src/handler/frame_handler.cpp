@@ -18,6 +18,7 @@ void HandlerOutput::append(HandlerOutput other) {
   for (auto& m : other.new_mail) new_mail.push_back(m);
   if (!close && other.close) close = std::move(other.close);
   logged_in = logged_in || other.logged_in;
+  delivered += other.delivered;
 }
 
 namespace {

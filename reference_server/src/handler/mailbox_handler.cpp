@@ -86,6 +86,7 @@ HandlerOutput FrameHandler::pump(SessionState& session) {
       d.setCiphertext({m.ciphertext.data(), m.ciphertext.size()});
     })));
     session.in_flight.insert(m.server_id.value);
+    ++out.delivered;
     session.cursor = m.server_id;
   }
   // Fewer than there was room for: the mailbox is drained up to now. The first time, that is the

@@ -30,11 +30,12 @@ void set_ids(capnp::List<std::uint32_t>::Builder out, const std::vector<DeviceId
 }  // namespace
 
 core::Bytes error(std::uint32_t request_id, wire::ErrorCode code, const std::string& detail,
-                  const DeviceMismatch* mismatch) {
+                  const DeviceMismatch* mismatch, std::uint64_t retry_after_ms) {
   auto frame = transport::encode_frame(request_id, 32 + detail.size() / 8, [&](wire::Frame::Builder root) {
     auto e = root.getBody().initError();
     e.setCode(code);
     e.setDetail(detail.substr(0, 1024));  // for people; a bound keeps error frames small
+    e.setRetryAfterMs(retry_after_ms);
     if (mismatch != nullptr) {
       set_ids(e.initMissingDevices(static_cast<unsigned>(mismatch->missing.size())), mismatch->missing);
       set_ids(e.initExtraDevices(static_cast<unsigned>(mismatch->extra.size())), mismatch->extra);

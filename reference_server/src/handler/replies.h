@@ -16,7 +16,7 @@ namespace parley::server::replies {
 wire::ErrorCode wire_code(core::Errc code);
 
 core::Bytes error(std::uint32_t request_id, wire::ErrorCode code, const std::string& detail,
-                  const DeviceMismatch* mismatch = nullptr);
+                  const DeviceMismatch* mismatch = nullptr, std::uint64_t retry_after_ms = 0);
 core::Bytes error(std::uint32_t request_id, const core::Error& e);
 core::Bytes ok(std::uint32_t request_id);
 

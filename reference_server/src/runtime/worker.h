@@ -25,7 +25,10 @@ namespace parley::server {
 using SessionId = std::uint64_t;
 
 struct WorkerJob {
-  enum class Kind { opened, frame, closed } kind;
+  enum class Kind { opened, frame, closed };
+  WorkerJob(Kind k, SessionId s) : kind(k), session(s) {}
+
+  Kind kind;
   SessionId session = 0;
   core::Bytes noise_static_key;                  // opened
   transport::channel::DeviceCredentials claim;   // opened
@@ -43,6 +46,8 @@ class Worker {
   ~Worker();
 
   void post(WorkerJob job);
+  // Jobs waiting; the network side stops reading while it is high (back-pressure).
+  std::size_t backlog();
   // Finishes the jobs already posted, then stops the thread.
   void stop();
 

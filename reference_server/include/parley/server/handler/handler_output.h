@@ -24,6 +24,7 @@ struct HandlerOutput {
   std::vector<MailboxAddress> new_mail;                       // wake these mailboxes' sessions
   std::optional<core::Error> close;                           // close this session after the replies
   bool logged_in = false;                                     // the session just logged in
+  std::size_t delivered = 0;                                  // deliver frames among the replies
 
   void append(HandlerOutput other);
 };
