@@ -40,6 +40,7 @@ inline core::Bytes sample_bytes(std::size_t size, std::uint8_t seed = 1) {
 inline void run(asio::io_context& io, asio::awaitable<void> test, std::chrono::seconds limit = std::chrono::seconds(60)) {
   bool done = false;
   std::exception_ptr failure;
+  io.restart();  // an earlier run() may have left the context stopped (out of work)
   asio::co_spawn(io, std::move(test), [&](std::exception_ptr e) {
     failure = e;
     done = true;

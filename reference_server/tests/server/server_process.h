@@ -1,0 +1,104 @@
+// The real parley-server binary for integration tests: started on 127.0.0.1:0 with a temporary
+// data directory, its port read from its first line, stopped with SIGTERM (or killed).
+#pragma once
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "parley/core/hex.h"
+#include "parley/crypto/x25519.h"
+
+namespace parley::server::testing {
+
+class ServerProcess {
+ public:
+  // Extra arguments go after --listen and --data (e.g. "--expiry-interval-ms", "100").
+  explicit ServerProcess(std::vector<std::string> extra = {}, std::filesystem::path data = {}) {
+    data_ = data.empty() ? std::filesystem::temp_directory_path() /
+                               ("parley-server-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++))
+                         : data;
+    owns_data_ = data.empty();
+    start(std::move(extra));
+  }
+  ~ServerProcess() {
+    stop(SIGTERM);
+    if (owns_data_) std::filesystem::remove_all(data_);
+  }
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  const std::filesystem::path& data() const { return data_; }
+  crypto::X25519PublicKey public_key() const {
+    std::FILE* f = std::fopen((data_ / "server.pub").c_str(), "r");
+    char hex[65] = {};
+    if (f != nullptr) {
+      if (std::fread(hex, 1, 64, f) != 64) hex[0] = 0;
+      std::fclose(f);
+    }
+    crypto::X25519PublicKey key{};
+    auto bytes = core::from_hex(std::string_view(hex, 64));
+    if (bytes.ok() && bytes->size() == key.size()) std::copy(bytes->begin(), bytes->end(), key.begin());
+    return key;
+  }
+  // Returns the exit status (or -signal).
+  int stop(int signal) {
+    if (pid_ <= 0) return 0;
+    ::kill(pid_, signal);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  }
+  void restart(std::vector<std::string> extra = {}) {
+    stop(SIGTERM);
+    start(std::move(extra));
+  }
+
+ private:
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+  void start(std::vector<std::string> extra) {
+    int out[2];
+    ASSERT_EQ(::pipe(out), 0);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // a test that dies takes its server with it
+      ::dup2(out[1], 1);
+      ::close(out[0]);
+      std::vector<std::string> args = {PARLEY_SERVER_BINARY, "--listen", "127.0.0.1:0", "--data", data_.string(),
+                                       "--log-level", "warn"};
+      for (auto& a : extra) args.push_back(a);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    std::string line;
+    char c = 0;
+    while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
+    ::close(out[0]);
+    const std::string prefix = "listening on 127.0.0.1:";
+    ASSERT_EQ(line.rfind(prefix, 0), 0u) << "first line: " << line;
+    port_ = static_cast<std::uint16_t>(std::stoi(line.substr(prefix.size())));
+  }
+
+  std::filesystem::path data_;
+  bool owns_data_ = true;
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace parley::server::testing
