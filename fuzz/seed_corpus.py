@@ -101,6 +101,46 @@ def channel_server_seeds():
     write("fuzz_channel_server", "header-then-fallback-kind", b"\x00\xff" + b"PRL\x01\x03\x00\x20" + bytes(32))
 
 
+# fuzz_server_handler: frames written in Cap'n Proto's text form and encoded by the capnp tool; a
+# frame is the encoding's single segment (spec §6.9), without the 8-byte segment table.
+SERVER_FRAMES = {
+    "upload-prekeys": "(protocolVersion = 1, requestId = 1, body = (uploadPreKeys = (signedPreKey = (id = 1, "
+                      "publicKey = 0x\"05" + "11" * 32 + "\", signature = 0x\"" + "22" * 64 + "\"), oneTimePreKeys = "
+                      "[(id = 5, publicKey = 0x\"05" + "33" * 32 + "\")])))",
+    "fetch-prekeys": "(protocolVersion = 1, requestId = 2, body = (fetchPreKeys = (accountId = 2)))",
+    "send-to-bob": "(protocolVersion = 1, requestId = 3, body = (send = (clientMessageId = 9, destinationAccount = 2, "
+                   "ciphertexts = [(deviceId = 1, incarnation = 2, ciphertext = 0x\"abcdef\")])))",
+    "send-to-self": "(protocolVersion = 1, requestId = 4, body = (send = (clientMessageId = 10, destinationAccount = 1, "
+                    "ciphertexts = [(deviceId = 1, incarnation = 1, ciphertext = 0x\"01\")])))",
+    "ack": "(protocolVersion = 1, requestId = 0, body = (ack = (serverId = 2)))",
+    "get-device-list": "(protocolVersion = 1, requestId = 5, body = (getDeviceList = (accountId = 1)))",
+    "put-device-list": "(protocolVersion = 1, requestId = 6, body = (putDeviceList = (accountId = 1, "
+                       "signedList = 0x\"0102\", version = 3)))",
+    "blob-upload": "(protocolVersion = 1, requestId = 7, body = (blobUpload = (contentHash = 0x\"" + "44" * 32 +
+                   "\", offset = 0, totalSize = 4, data = 0x\"00010203\")))",
+    "blob-download": "(protocolVersion = 1, requestId = 8, body = (blobDownload = (contentHash = 0x\"" + "44" * 32 +
+                     "\", offset = 0, length = 4)))",
+    "login": "(protocolVersion = 1, requestId = 9, body = (login = (accountId = 2, deviceId = 1)))",
+    "receipt": "(protocolVersion = 1, requestId = 10, body = (receipt = (peerAccount = 2, peerDevice = 1, body = 0x\"00\")))",
+    "server-frame": "(protocolVersion = 1, requestId = 11, body = (queueEmpty = void))",
+}
+
+
+def server_handler_seeds():
+    import subprocess
+    frames = {}
+    for name, text in SERVER_FRAMES.items():
+        encoded = subprocess.run(["capnp", "encode", "-I/usr/include", str(ROOT / "spec" / "wire" / "frames.capnp"),
+                                  "Frame"], input=text.encode(), capture_output=True, check=True).stdout
+        frames[name] = encoded[8:]
+    record = lambda f: len(f).to_bytes(2, "big") + f
+    for name, frame in frames.items():
+        write("fuzz_server_handler", f"frame-{name}", record(frame))
+    write("fuzz_server_handler", "send-ack-fetch", b"".join(record(frames[n]) for n in
+                                                            ("send-to-self", "ack", "send-to-bob", "fetch-prekeys")))
+    write("fuzz_server_handler", "everything", b"".join(record(f) for f in frames.values()))
+
+
 def hex_seeds():
     seeds = {
         "empty": b"",
@@ -227,6 +267,7 @@ def main():
     noise_responder_seeds(vectors)
     noise_transport_seeds()
     channel_server_seeds()
+    server_handler_seeds()
 
 
 if __name__ == "__main__":
