@@ -8,6 +8,7 @@
 #include <deque>
 #include <memory>
 
+#include "channel_fixture.h"  // transport/tests
 #include "parley/crypto/entropy.h"
 #include "parley/crypto/xeddsa.h"
 #include "parley/transport/frames_capnp.h"
@@ -19,10 +20,7 @@ namespace net = transport::net;
 namespace asio = net::asio;
 using Which = wire::Frame::Body::Which;
 
-inline crypto::X25519KeyPair key_pair(std::uint64_t seed) {
-  crypto::StreamEntropy entropy(seed);
-  return crypto::generate_x25519_key_pair(entropy).value();
-}
+using transport::channel::testing::key_pair;
 
 inline capnp::Data::Reader data(const core::Bytes& b) { return {b.data(), b.size()}; }
 

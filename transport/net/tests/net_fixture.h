@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "channel_fixture.h"  // transport/tests
 #include "parley/crypto/entropy.h"
 #include "parley/transport/net/acceptor.h"
 #include "parley/transport/net/connector.h"
@@ -25,16 +26,9 @@
 
 namespace parley::transport::net::testing {
 
-inline crypto::X25519KeyPair key_pair(std::uint64_t seed) {
-  crypto::StreamEntropy entropy(seed);
-  return crypto::generate_x25519_key_pair(entropy).value();
-}
-
-inline core::Bytes sample_bytes(std::size_t size, std::uint8_t seed = 1) {
-  core::Bytes b(size);
-  for (std::size_t i = 0; i < size; ++i) b[i] = static_cast<std::uint8_t>(seed + i * 13 + (i >> 9));
-  return b;
-}
+// Keys and frame contents as the pure channel tests make them.
+using channel::testing::key_pair;
+using channel::testing::sample_bytes;
 
 // Runs `test` on the io_context until it finishes; fails the test if it does not within `limit`.
 inline void run(asio::io_context& io, asio::awaitable<void> test, std::chrono::seconds limit = std::chrono::seconds(60)) {
