@@ -9,6 +9,16 @@ namespace parley::transport::net {
 
 using core::Errc;
 
+struct Acceptor::State {
+  State(asio::io_context& context, tcp::acceptor a, AcceptorConfig c, Handler h)
+      : io(context), acceptor(std::move(a)), config(std::move(c)), handler(std::move(h)) {}
+  asio::io_context& io;
+  tcp::acceptor acceptor;
+  AcceptorConfig config;
+  Handler handler;
+  std::atomic<std::size_t> open{0};
+};
+
 core::Result<std::unique_ptr<Acceptor>> Acceptor::listen(asio::io_context& io, const tcp::endpoint& endpoint,
                                                          AcceptorConfig config, Handler handler) {
   tcp::acceptor acceptor(io);
@@ -19,64 +29,61 @@ core::Result<std::unique_ptr<Acceptor>> Acceptor::listen(asio::io_context& io, c
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return core::make_error(Errc::connection_closed, "listen on " + endpoint.address().to_string() + ":" +
                                                                 std::to_string(endpoint.port()) + ": " + ec.message());
-  return std::unique_ptr<Acceptor>(new Acceptor(io, std::move(acceptor), std::move(config), std::move(handler)));
+  return std::unique_ptr<Acceptor>(
+      new Acceptor(std::make_shared<State>(io, std::move(acceptor), std::move(config), std::move(handler))));
 }
 
-Acceptor::Acceptor(asio::io_context& io, tcp::acceptor acceptor, AcceptorConfig config, Handler handler)
-    : io_(io), acceptor_(std::move(acceptor)), config_(std::move(config)), handler_(std::move(handler)) {}
+Acceptor::~Acceptor() { stop(); }
 
 tcp::endpoint Acceptor::local_endpoint() const {
   boost::system::error_code ignored;
-  return acceptor_.local_endpoint(ignored);
+  return state_->acceptor.local_endpoint(ignored);
 }
 
-void Acceptor::start() { asio::co_spawn(io_, accept_loop(), asio::detached); }
+std::size_t Acceptor::open_connections() const { return state_->open.load(); }
+
+void Acceptor::start() { asio::co_spawn(state_->io, accept_loop(state_), asio::detached); }
 
 void Acceptor::stop() {
   boost::system::error_code ignored;
-  acceptor_.close(ignored);
+  state_->acceptor.close(ignored);
 }
 
-asio::awaitable<void> Acceptor::accept_loop() {
-  while (acceptor_.is_open()) {
+asio::awaitable<void> Acceptor::accept_loop(std::shared_ptr<State> state) {
+  while (state->acceptor.is_open()) {
     boost::system::error_code ec;
     // Each connection gets its own strand, so a server running io_context on several threads
     // never runs two steps of one connection at once.
-    tcp::socket socket(asio::make_strand(io_));
-    co_await acceptor_.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
+    tcp::socket socket(asio::make_strand(state->io));
+    co_await state->acceptor.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
-      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+      if (ec == asio::error::operation_aborted || !state->acceptor.is_open()) co_return;
       continue;  // EMFILE, ECONNABORTED...: this connection is lost, the listener is not
     }
     boost::system::error_code ignored;
     const auto peer = socket.remote_endpoint(ignored);
-    if (config_.admit && !config_.admit(peer)) continue;  // the socket closes as it goes out of scope
+    if (state->config.admit && !state->config.admit(peer)) continue;  // the socket closes as it goes
     const auto executor = socket.get_executor();
-    asio::co_spawn(executor, serve(std::move(socket)), asio::detached);
+    asio::co_spawn(executor, serve(state, std::move(socket)), asio::detached);
   }
 }
 
-asio::awaitable<void> Acceptor::serve(tcp::socket socket) {
+asio::awaitable<void> Acceptor::serve(std::shared_ptr<State> state, tcp::socket socket) {
   boost::system::error_code ignored;
   const auto peer = socket.remote_endpoint(ignored);
-  // The handler and callbacks are copied: the coroutine may outlive a stopped acceptor.
-  const auto handler = handler_;
-  const auto on_failed = config_.on_handshake_failed;
-  const auto on_closed = config_.on_closed;
-  const auto open = open_;
-  channel::ServerChannelConfig channel_config{config_.static_key, config_.rekey_interval};
+  channel::ServerChannelConfig channel_config{state->config.static_key, state->config.rekey_interval};
   auto connection = Connection::make(std::move(socket), channel::ServerChannel(std::move(channel_config)),
-                                     config_.timeouts, config_.limits);
+                                     state->config.timeouts, state->config.limits);
   auto established = co_await connection->establish({});
   if (!established.ok()) {
-    if (on_failed) on_failed(peer, established.error());
+    if (state->config.on_handshake_failed) state->config.on_handshake_failed(peer, established.error());
     co_return;
   }
-  ++*open;
-  co_await handler(connection);
+  ++state->open;
+  co_await state->handler(connection);
   co_await connection->close();
-  --*open;
-  if (on_closed) on_closed(peer);
+  --state->open;
+  if (state->config.on_closed) state->config.on_closed(peer);
 }
 
 }  // namespace parley::transport::net

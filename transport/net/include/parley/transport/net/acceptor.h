@@ -40,22 +40,22 @@ class Acceptor {
   static core::Result<std::unique_ptr<Acceptor>> listen(asio::io_context& io, const tcp::endpoint& endpoint,
                                                         AcceptorConfig config, Handler handler);
 
+  ~Acceptor();
   tcp::endpoint local_endpoint() const;
   void start();
   // Stops accepting; established connections carry on until their handlers return.
   void stop();
-  std::size_t open_connections() const { return open_->load(); }
+  std::size_t open_connections() const;
 
  private:
-  Acceptor(asio::io_context& io, tcp::acceptor acceptor, AcceptorConfig config, Handler handler);
-  asio::awaitable<void> accept_loop();
-  asio::awaitable<void> serve(tcp::socket socket);
+  // Shared with the accept loop and every connection's coroutine, which may outlive the Acceptor
+  // (a coroutine resumes with operation_aborted after the object that started it is gone).
+  struct State;
+  explicit Acceptor(std::shared_ptr<State> state) : state_(std::move(state)) {}
+  static asio::awaitable<void> accept_loop(std::shared_ptr<State> state);
+  static asio::awaitable<void> serve(std::shared_ptr<State> state, tcp::socket socket);
 
-  asio::io_context& io_;
-  tcp::acceptor acceptor_;
-  AcceptorConfig config_;
-  Handler handler_;
-  std::shared_ptr<std::atomic<std::size_t>> open_ = std::make_shared<std::atomic<std::size_t>>(0);
+  std::shared_ptr<State> state_;
 };
 
 }  // namespace parley::transport::net
