@@ -4,6 +4,11 @@
 #   make fuzz   build the libFuzzer targets with clang-14 and run each for FUZZ_SECONDS
 #   make bench  build optimized and run the benchmarks (median of repetitions)
 
+# ccache keys on absolute paths unless told the tree's root: with these a fresh clone, a worktree or
+# CI's checkout at another path reuses what any other checkout compiled.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
+
 FUZZ_SECONDS ?= 60
 JOBS ?= $(shell nproc)
 FUZZ_SMOKE_SECONDS ?= 10
