@@ -74,7 +74,7 @@ HandlerOutput FrameHandler::handle(SessionState& session, const transport::Decod
   if (!session.device) return replies::refuse(id, not_logged_in());
   switch (static_cast<Which>(frame.kind())) {
     case Which::UPLOAD_PRE_KEYS: return upload_prekeys(session, frame);
-    case Which::FETCH_PRE_KEYS: return fetch_prekeys(session, frame);
+    case Which::FETCH_PRE_KEYS: return fetch_prekeys(frame);
     case Which::GET_DEVICE_LIST: return get_device_list(frame);
     case Which::PUT_DEVICE_LIST: return put_device_list(session, frame);
     case Which::BLOB_UPLOAD: return blob_upload(frame);
@@ -165,8 +165,7 @@ HandlerOutput FrameHandler::upload_prekeys(SessionState& session, const transpor
   return out;
 }
 
-HandlerOutput FrameHandler::fetch_prekeys(SessionState& session, const transport::DecodedFrame& frame) {
-  (void)session;
+HandlerOutput FrameHandler::fetch_prekeys(const transport::DecodedFrame& frame) {
   const std::uint32_t id = frame.request_id();
   auto account = transport::read_frame(frame, [](wire::Frame::Reader root) -> core::Result<AccountId> {
     return AccountId{root.getBody().getFetchPreKeys().getAccountId()};

@@ -20,8 +20,8 @@ core::Bytes error(std::uint32_t request_id, wire::ErrorCode code, const std::str
 core::Bytes error(std::uint32_t request_id, const core::Error& e);
 core::Bytes ok(std::uint32_t request_id);
 
-// A frame that could not be encoded is a server bug; the client gets `storageFailure`-free
-// honesty: an error frame saying so.
+// A reply that could not be encoded is a server bug (`internal`); the client gets an error frame
+// saying so instead of silence.
 core::Bytes or_internal(std::uint32_t request_id, core::Result<core::Bytes> frame);
 
 // An output that answers with an error and, when `close`, ends the session.

@@ -220,7 +220,7 @@ void Worker::apply(SessionId id, HandlerOutput out, std::vector<SessionId>& to_p
     auto online = online_.find(DeviceAddress{mailbox.account, mailbox.device});
     if (online != online_.end()) to_pump.push_back(online->second);
   }
-  if (out.close && !out.close->detail.empty()) spdlog::info("session {}: closing: {}", id, core::to_string(*out.close));
+  if (out.close) spdlog::info("session {}: closing: {}", id, core::to_string(*out.close));
   if (!out.replies.empty() || out.close) output_(id, std::move(out.replies), std::move(out.close));
 }
 

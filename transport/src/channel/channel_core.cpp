@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "parley/transport/channel/limits.h"
-#include "parley/transport/limits.h"
+#include "parley/transport/frame_chunks.h"
 
 namespace parley::transport::channel {
 
@@ -34,8 +34,7 @@ core::Result<core::Bytes> ChannelCore::send_frame(core::BytesView frame) {
   }
   // An empty or oversized frame is the caller's mistake: refused before any nonce is used, and
   // the channel stays usable. A failure while sealing (a spent nonce) ends the channel.
-  if (frame.empty()) return core::make_error(core::Errc::malformed, "empty frame");
-  if (frame.size() > kMaxFrameSize) return core::make_error(core::Errc::limit_exceeded, "frame over kMaxFrameSize");
+  if (auto valid = FrameSplitter::create(frame); !valid.ok()) return valid.error();
   core::Bytes out;
   if (auto sealed = secure_->seal_frame(frame, out); !sealed.ok()) {
     close();

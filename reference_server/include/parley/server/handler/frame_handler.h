@@ -53,7 +53,7 @@ class FrameHandler {
   HandlerOutput registration(SessionState& session, const transport::DecodedFrame& frame);
   HandlerOutput login(SessionState& session, const transport::DecodedFrame& frame);
   HandlerOutput upload_prekeys(SessionState& session, const transport::DecodedFrame& frame);
-  HandlerOutput fetch_prekeys(SessionState& session, const transport::DecodedFrame& frame);
+  HandlerOutput fetch_prekeys(const transport::DecodedFrame& frame);
   HandlerOutput get_device_list(const transport::DecodedFrame& frame);
   HandlerOutput put_device_list(SessionState& session, const transport::DecodedFrame& frame);
   HandlerOutput blob_upload(const transport::DecodedFrame& frame);
