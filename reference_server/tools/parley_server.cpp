@@ -3,27 +3,30 @@
 #include "parley/transport/net/asio.h"  // first: Boost 1.74 needs <utility> before Asio
 
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <malloc.h>
 #include <spdlog/spdlog.h>
-#include <sys/resource.h>
 
 #include <boost/asio/signal_set.hpp>
 #include <iostream>
 
 #include "../src/runtime/metrics_http.h"
 #include "parley/server/runtime/server.h"
+#include "parley/transport/net/open_files.h"
 
 namespace {
 
 using namespace parley;
 namespace asio = transport::net::asio;
 
-// Idle connections are file descriptors: take the hard limit, as a server for many devices must.
-void raise_file_limit() {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
-  }
+// The storage thread allocates what the network thread frees (frames, fetched messages), tens of
+// thousands of times a second. glibc's defaults give an arena's top back to the kernel whenever
+// 128 KiB of it is free, and the next burst faults the pages in again, with a TLB shootdown across
+// both threads each time: a third of the storage thread's time under load. Keeping up to 64 MiB
+// free per arena took parley-load from 15,500 to 26,900 durable msgs/s (issue 5's note).
+void tune_allocator() {
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  mallopt(M_TOP_PAD, 16 << 20);
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);  // fixed: read buffers and frames stay on the heap
 }
 
 }  // namespace
@@ -37,10 +40,15 @@ int main(int argc, char** argv) {
   if (!*parsed) return 0;  // --help
   auto settings = std::move(**parsed);
 
+  tune_allocator();
   auto log = spdlog::stderr_color_mt("parley-server");
   spdlog::set_default_logger(log);
   spdlog::set_level(spdlog::level::from_str(settings.log_level));
-  raise_file_limit();
+  // Idle devices are file descriptors: room for every connection allowed, and the store's files.
+  const std::size_t want = settings.max_connections + 64;
+  if (const auto got = transport::net::raise_open_file_limit(want); got < want)
+    spdlog::warn("open-file limit {} is below max_connections {}: connections past it are refused", got,
+                 settings.max_connections);
 
   asio::io_context io;
   server::Metrics metrics;

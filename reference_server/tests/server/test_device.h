@@ -11,6 +11,7 @@
 #include "channel_fixture.h"  // transport/tests
 #include "parley/crypto/entropy.h"
 #include "parley/crypto/xeddsa.h"
+#include "parley/transport/client_frames.h"
 #include "parley/transport/frames_capnp.h"
 #include "parley/transport/net/connector.h"
 
@@ -86,13 +87,9 @@ class TestDevice {
     const auto identity = crypto::serialize_public_key(identity_.public_key);
     const core::Bytes noise(noise_.public_key.begin(), noise_.public_key.end());
     const core::Bytes sig(signature.begin(), signature.end());
-    auto reply = co_await request(1, transport::encode_frame(1, 32, [&](wire::Frame::Builder root) {
-                                        auto r = root.getBody().initRegister();
-                                        r.setIdentityKey(data(identity));
-                                        r.setNoiseStaticKey(data(noise));
-                                        r.setNoiseKeySignature(data(sig));
-                                        r.setRegistrationId(4242);
-                                      }).value());
+    transport::RegisterRequest registration{identity, noise, sig, 4242};
+    auto frame = transport::encode_register(1, registration).value();
+    auto reply = co_await request(1, std::move(frame));
     if (!reply.ok()) co_return reply.error();
     if (reply->kind() != static_cast<std::uint16_t>(Which::LOGGED_IN))
       co_return core::make_error(core::Errc::malformed, "register answered with kind " + std::to_string(reply->kind()));
@@ -123,11 +120,7 @@ class TestDevice {
     co_return out;
   }
 
-  core::Result<void> ack(std::uint64_t server_id) {
-    return connection->send(transport::encode_frame(0, 4, [&](wire::Frame::Builder root) {
-                              root.getBody().initAck().setServerId(server_id);
-                            }).value());
-  }
+  core::Result<void> ack(std::uint64_t server_id) { return connection->send(transport::encode_ack(server_id).value()); }
 
   const crypto::X25519KeyPair& noise_key() const { return noise_; }
 
@@ -151,17 +144,9 @@ struct Target {
 
 inline core::Bytes send_frame(std::uint32_t id, std::uint64_t client_message_id, std::uint64_t destination,
                               const std::vector<Target>& targets) {
-  return transport::encode_frame(id, 64, [&](wire::Frame::Builder root) {
-           auto s = root.getBody().initSend();
-           s.setClientMessageId(client_message_id);
-           s.setDestinationAccount(destination);
-           auto list = s.initCiphertexts(static_cast<unsigned>(targets.size()));
-           for (unsigned i = 0; i < targets.size(); ++i) {
-             list[i].setDeviceId(targets[i].device);
-             list[i].setIncarnation(targets[i].incarnation);
-             list[i].setCiphertext(data(targets[i].ciphertext));
-           }
-         }).value();
+  std::vector<transport::SendTarget> wire_targets;
+  for (const auto& t : targets) wire_targets.push_back({t.device, t.incarnation, t.ciphertext});
+  return transport::encode_send(id, client_message_id, destination, wire_targets).value();
 }
 
 // The same with the targets as arguments: a braced list inside a co_await expression trips GCC
@@ -190,9 +175,7 @@ inline core::Bytes upload_prekeys_frame(std::uint32_t id, std::uint32_t first, s
 }
 
 inline core::Bytes fetch_prekeys_frame(std::uint32_t id, std::uint64_t account) {
-  return transport::encode_frame(id, 4, [&](wire::Frame::Builder root) {
-           root.getBody().initFetchPreKeys().setAccountId(account);
-         }).value();
+  return transport::encode_fetch_prekeys(id, account).value();
 }
 
 inline std::uint16_t kind(Which w) { return static_cast<std::uint16_t>(w); }

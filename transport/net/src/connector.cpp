@@ -9,7 +9,8 @@ using core::Errc;
 
 asio::awaitable<core::Result<std::shared_ptr<Connection>>> connect(tcp::endpoint server,
                                                                    channel::ClientChannelConfig config,
-                                                                   Timeouts timeouts, ConnectionLimits limits) {
+                                                                   Timeouts timeouts, ConnectionLimits limits,
+                                                                   std::optional<asio::ip::address> source) {
   const auto executor = co_await asio::this_coro::executor;
   crypto::SystemEntropy entropy;
   auto opened = channel::ClientChannel::open(std::move(config), entropy);
@@ -28,6 +29,11 @@ asio::awaitable<core::Result<std::shared_ptr<Connection>>> connect(tcp::endpoint
     socket->close(ignored);
   });
   boost::system::error_code ec;
+  if (source) {
+    socket->open(server.protocol(), ec);
+    if (!ec) socket->bind(tcp::endpoint(*source, 0), ec);
+    if (ec) co_return core::make_error(Errc::connection_closed, "binding " + source->to_string() + ": " + ec.message());
+  }
   co_await socket->async_connect(server, asio::redirect_error(asio::use_awaitable, ec));
   timer.cancel();
   if (*timed_out) co_return core::make_error(Errc::timed_out, "connecting to " + server.address().to_string());
