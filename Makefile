@@ -3,6 +3,8 @@
 #   make test   install what is missing, build with sanitizers, run every test (ctest)
 #   make fuzz   build the libFuzzer targets with clang-14 and run each for FUZZ_SECONDS
 #   make bench  build optimized and run the benchmarks (median of repetitions)
+#   make bench-server  the server's load benchmark (parley-load against parley-server, with its floor)
+#   make soak   the fault test long: parley-load while the server is SIGKILLed 200 times
 
 # ccache keys on absolute paths unless told the tree's root: with these a fresh clone, a worktree or
 # CI's checkout at another path reuses what any other checkout compiled.
@@ -13,7 +15,7 @@ FUZZ_SECONDS ?= 60
 JOBS ?= $(shell nproc)
 FUZZ_SMOKE_SECONDS ?= 10
 
-.PHONY: demo test fuzz bench deps build-release build-asan build-fuzz vectors format clean
+.PHONY: demo test fuzz bench bench-server soak deps build-release build-asan build-fuzz vectors format clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -42,6 +44,15 @@ fuzz: build-fuzz
 
 bench: build-release
 	./scripts/bench.sh
+
+bench-server: build-release
+	./scripts/bench-server.py
+
+# The short version of this test runs in `make test`.
+SOAK_KILLS ?= 200
+soak: build-release
+	PARLEY_FAULT_KILLS=$(SOAK_KILLS) PARLEY_FAULT_MESSAGES=$$(( $(SOAK_KILLS) * 1500 )) PARLEY_FAULT_RATE=3000 \
+	  PARLEY_FAULT_DEVICES=32 ./build/release/bin/server_fault_test
 
 # Regenerates the committed vector files from the code (CI's test does the same and diffs).
 vectors: build-release

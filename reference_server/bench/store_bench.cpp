@@ -10,6 +10,9 @@
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
 
+#include <string_view>
+#include <vector>
+
 #include <filesystem>
 #include <map>
 #include <string>
@@ -89,6 +92,8 @@ void run(benchmark::State& state, Store& store) {
   state.counters["batch"] = static_cast<double>(batch);
 }
 
+}  // namespace
+
 void BM_store_send_fetch_ack_sqlite(benchmark::State& state) {
   TempDir dir;
   auto store = open_sqlite_store(dir.path() / "store.db", StoreSettings{}, system_clock());
@@ -105,20 +110,32 @@ void BM_store_send_fetch_ack_memory(benchmark::State& state) {
   run(state, store);
 }
 
-BENCHMARK(BM_store_send_fetch_ack_sqlite)
-    ->Name("BM_store_send_fetch_ack/sqlite")
-    ->Arg(1)
-    ->Arg(16)
-    ->Arg(64)
-    ->Arg(256)
-    ->UseRealTime();
-BENCHMARK(BM_store_send_fetch_ack_memory)
-    ->Name("BM_store_send_fetch_ack/memory")
-    ->Arg(1)
-    ->Arg(16)
-    ->Arg(64)
-    ->Arg(256)
-    ->UseRealTime();
-
-}  // namespace
 }  // namespace parley::server
+
+// Batch sizes: 1, 16, 64 and 256, or the comma-separated list in PARLEY_STORE_BATCHES, so that
+// scripts/bench-server.sh measures the floor at the batch size the server actually committed.
+int main(int argc, char** argv) {
+  using namespace parley::server;
+  std::vector<std::int64_t> batches = {1, 16, 64, 256};
+  if (const char* env = std::getenv("PARLEY_STORE_BATCHES"); env != nullptr && *env != 0) {
+    batches.clear();
+    for (std::string_view rest(env); !rest.empty();) {
+      const auto comma = rest.find(',');
+      batches.push_back(std::stoll(std::string(rest.substr(0, comma))));
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+  }
+  auto* sqlite = benchmark::RegisterBenchmark("BM_store_send_fetch_ack/sqlite", BM_store_send_fetch_ack_sqlite);
+  auto* memory = benchmark::RegisterBenchmark("BM_store_send_fetch_ack/memory", BM_store_send_fetch_ack_memory);
+  for (const auto b : batches) {
+    sqlite->Arg(b);
+    memory->Arg(b);
+  }
+  sqlite->UseRealTime();
+  memory->UseRealTime();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -62,13 +62,19 @@ class ServerProcess {
     stop(SIGTERM);
     start(std::move(extra));
   }
+  // A crash: SIGKILL, then the same binary on the same port and data directory, so that clients
+  // reconnect to the address they know.
+  void kill_and_restart(std::vector<std::string> extra = {}) {
+    stop(SIGKILL);
+    start(std::move(extra), port_);
+  }
 
  private:
   static int& counter() {
     static int n = 0;
     return n;
   }
-  void start(std::vector<std::string> extra) {
+  void start(std::vector<std::string> extra, std::uint16_t port = 0) {
     int out[2];
     ASSERT_EQ(::pipe(out), 0);
     pid_ = ::fork();
@@ -76,8 +82,8 @@ class ServerProcess {
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // a test that dies takes its server with it
       ::dup2(out[1], 1);
       ::close(out[0]);
-      std::vector<std::string> args = {PARLEY_SERVER_BINARY, "--listen", "127.0.0.1:0", "--data", data_.string(),
-                                       "--log-level", "warn"};
+      std::vector<std::string> args = {PARLEY_SERVER_BINARY, "--listen", "127.0.0.1:" + std::to_string(port), "--data", data_.string(),
+                                       "--log-level", "warn", "--max-connections", "4096"};
       for (auto& a : extra) args.push_back(a);
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
