@@ -40,6 +40,9 @@ struct Frame {
     queueEmpty @19 :Void;
     error @20 :Error;
     ok @21 :Void;                # a request that answers nothing else succeeded
+    linkDevice @22 :Register;    # primary only: a companion's keys, as it would register them
+    deviceLinked @23 :LoggedIn;  # the companion's account, new device id and incarnation
+    removeDevice @24 :RemoveDevice;  # primary only
   }
 }
 
@@ -61,6 +64,10 @@ struct LoggedIn {
   accountId @0 :UInt64;
   deviceId @1 :UInt32;
   incarnation @2 :UInt64;        # a re-linked device id never sees the old queue
+}
+
+struct RemoveDevice {
+  deviceId @0 :UInt32;           # never the primary (1)
 }
 
 struct SignedPreKey {

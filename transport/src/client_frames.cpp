@@ -8,16 +8,27 @@ namespace {
 
 capnp::Data::Reader data(core::BytesView b) { return {b.data(), b.size()}; }
 
+void fill(wire::Register::Builder r, const RegisterRequest& request) {
+  r.setIdentityKey(data(request.identity_key));
+  r.setNoiseStaticKey(data(request.noise_static_key));
+  r.setNoiseKeySignature(data(request.noise_key_signature));
+  r.setRegistrationId(request.registration_id);
+}
+
 }  // namespace
 
 core::Result<core::Bytes> encode_register(std::uint32_t request_id, const RegisterRequest& request) {
-  return encode_frame(request_id, 32, [&](wire::Frame::Builder root) {
-    auto r = root.getBody().initRegister();
-    r.setIdentityKey(data(request.identity_key));
-    r.setNoiseStaticKey(data(request.noise_static_key));
-    r.setNoiseKeySignature(data(request.noise_key_signature));
-    r.setRegistrationId(request.registration_id);
-  });
+  return encode_frame(request_id, 32, [&](wire::Frame::Builder root) { fill(root.getBody().initRegister(), request); });
+}
+
+core::Result<core::Bytes> encode_link_device(std::uint32_t request_id, const RegisterRequest& companion) {
+  return encode_frame(request_id, 32,
+                      [&](wire::Frame::Builder root) { fill(root.getBody().initLinkDevice(), companion); });
+}
+
+core::Result<core::Bytes> encode_remove_device(std::uint32_t request_id, std::uint32_t device) {
+  return encode_frame(request_id, 4,
+                      [&](wire::Frame::Builder root) { root.getBody().initRemoveDevice().setDeviceId(device); });
 }
 
 core::Result<core::Bytes> encode_send(std::uint32_t request_id, std::uint64_t client_message_id,

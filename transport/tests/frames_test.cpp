@@ -178,6 +178,22 @@ std::vector<Sample> samples() {
          e.setRetryAfterMs(0);
        }},
       {Which::OK, [](wire::Frame::Builder f) { f.getBody().setOk(); }},
+      {Which::LINK_DEVICE,
+       [](wire::Frame::Builder f) {
+         auto r = f.getBody().initLinkDevice();
+         r.setIdentityKey(data(key33));
+         r.setNoiseStaticKey(data(key32));
+         r.setNoiseKeySignature(data(sig));
+         r.setRegistrationId(99);
+       }},
+      {Which::DEVICE_LINKED,
+       [](wire::Frame::Builder f) {
+         auto l = f.getBody().initDeviceLinked();
+         l.setAccountId(77);
+         l.setDeviceId(2);
+         l.setIncarnation(6);
+       }},
+      {Which::REMOVE_DEVICE, [](wire::Frame::Builder f) { f.getBody().initRemoveDevice().setDeviceId(2); }},
   };
 }
 
@@ -190,7 +206,7 @@ std::string text_of(const DecodedFrame& frame) {
 
 TEST(Frames, EveryKindRoundTrips) {
   const auto all = samples();
-  ASSERT_EQ(all.size(), static_cast<std::size_t>(Which::OK) + 1) << "a frame kind without a sample";
+  ASSERT_EQ(all.size(), static_cast<std::size_t>(Which::REMOVE_DEVICE) + 1) << "a frame kind without a sample";
   for (const auto& sample : all) {
     capnp::MallocMessageBuilder expected;
     auto root = expected.initRoot<wire::Frame>();

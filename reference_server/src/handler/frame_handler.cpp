@@ -16,6 +16,7 @@ void HandlerOutput::append(HandlerOutput other) {
   for (auto& r : other.replies) replies.push_back(std::move(r));
   for (auto& p : other.pushes) pushes.push_back(std::move(p));
   for (auto& m : other.new_mail) new_mail.push_back(m);
+  for (auto& r : other.removed) removed.push_back(r);
   if (!close && other.close) close = std::move(other.close);
   logged_in = logged_in || other.logged_in;
   delivered += other.delivered;
@@ -28,6 +29,20 @@ core::Bytes to_bytes(capnp::Data::Reader d) { return core::Bytes(d.begin(), d.en
 core::Error unauthorized(const std::string& detail) { return core::make_error(Errc::untrusted_identity, detail); }
 
 core::Error not_logged_in() { return unauthorized("not logged in"); }
+
+// A register (or linkDevice) frame's keys, with the identity key's signature over the Noise key
+// checked, so that nobody binds an identity to a Noise key it did not sign.
+core::Result<DeviceKeys> signed_device_keys(wire::Register::Reader r) {
+  DeviceKeys k{to_bytes(r.getIdentityKey()), to_bytes(r.getNoiseStaticKey()), r.getRegistrationId()};
+  const auto signature = to_bytes(r.getNoiseKeySignature());
+  PARLEY_TRY(const auto identity, crypto::parse_public_key(k.identity_key));
+  PARLEY_CHECK(crypto::xeddsa_verify(identity, k.noise_static_key, signature));
+  return k;
+}
+
+core::Error not_primary(const char* what) {
+  return unauthorized(std::string("only the account's primary device ") + what);
+}
 
 }  // namespace
 
@@ -77,6 +92,8 @@ HandlerOutput FrameHandler::handle(SessionState& session, const transport::Decod
     case Which::FETCH_PRE_KEYS: return fetch_prekeys(frame);
     case Which::GET_DEVICE_LIST: return get_device_list(frame);
     case Which::PUT_DEVICE_LIST: return put_device_list(session, frame);
+    case Which::LINK_DEVICE: return link_device(session, frame);
+    case Which::REMOVE_DEVICE: return remove_device(session, frame);
     case Which::BLOB_UPLOAD: return blob_upload(frame);
     case Which::BLOB_DOWNLOAD: return blob_download(frame);
     case Which::SEND: {
@@ -112,13 +129,9 @@ HandlerOutput FrameHandler::registration(SessionState& session, const transport:
   if (session.device) return replies::refuse(id, core::make_error(Errc::conflict, "already logged in"));
   auto keys = transport::read_frame(frame, [&](wire::Frame::Reader root) -> core::Result<DeviceKeys> {
     auto r = root.getBody().getRegister();
-    DeviceKeys k{to_bytes(r.getIdentityKey()), to_bytes(r.getNoiseStaticKey()), r.getRegistrationId()};
-    const auto signature = to_bytes(r.getNoiseKeySignature());
-    if (k.noise_static_key != session.noise_static_key)
+    if (to_bytes(r.getNoiseStaticKey()) != session.noise_static_key)
       return unauthorized("the Noise key to register is not the one this connection proved");
-    PARLEY_TRY(const auto identity, crypto::parse_public_key(k.identity_key));
-    PARLEY_CHECK(crypto::xeddsa_verify(identity, k.noise_static_key, signature));
-    return k;
+    return signed_device_keys(r);
   });
   if (!keys.ok()) return replies::refuse(id, keys.error());
   auto record = store_.create_account(*keys);
@@ -142,6 +155,47 @@ HandlerOutput FrameHandler::login(SessionState& session, const transport::Decode
   const bool already = session.device.has_value();
   auto out = logged_in(session, *record, id);
   out.logged_in = !already;  // only a new login starts delivery
+  return out;
+}
+
+// The primary links a companion whose keys it has scanned (the multi-device chapter's QR code): the
+// companion then logs in with its own Noise key under the new device id. Its incarnation is new, so
+// it never sees a queue that an earlier holder of that device id left.
+HandlerOutput FrameHandler::link_device(SessionState& session, const transport::DecodedFrame& frame) {
+  const std::uint32_t id = frame.request_id();
+  if (session.device->device != kPrimaryDeviceId) return replies::refuse(id, not_primary("links devices"));
+  auto keys = transport::read_frame(frame, [](wire::Frame::Reader root) -> core::Result<DeviceKeys> {
+    return signed_device_keys(root.getBody().getLinkDevice());
+  });
+  if (!keys.ok()) return replies::refuse(id, keys.error());
+  auto record = store_.link_device(session.device->account, *keys);
+  if (!record.ok()) return replies::refuse(id, record.error());
+  HandlerOutput out;
+  out.replies.push_back(replies::or_internal(id, transport::encode_frame(id, 8, [&](wire::Frame::Builder root) {
+    auto l = root.getBody().initDeviceLinked();
+    l.setAccountId(record->account.value);
+    l.setDeviceId(record->device.value);
+    l.setIncarnation(record->incarnation.value);
+  })));
+  return out;
+}
+
+// The primary removes a companion: its mailbox, prekeys and idempotency keys go (spec §7.1), its
+// Noise key logs in no more, and its live session, if any, hears `unauthorized` and is closed.
+HandlerOutput FrameHandler::remove_device(SessionState& session, const transport::DecodedFrame& frame) {
+  const std::uint32_t id = frame.request_id();
+  if (session.device->device != kPrimaryDeviceId) return replies::refuse(id, not_primary("removes devices"));
+  auto device = transport::read_frame(frame, [](wire::Frame::Reader root) -> core::Result<DeviceId> {
+    return DeviceId{root.getBody().getRemoveDevice().getDeviceId()};
+  });
+  if (!device.ok()) return replies::refuse(id, device.error());
+  if (*device == kPrimaryDeviceId)
+    return replies::refuse(id, core::make_error(Errc::malformed, "the primary device is the account; it cannot be removed"));
+  auto removed = store_.remove_device(session.device->account, *device);
+  if (!removed.ok()) return replies::refuse(id, removed.error());
+  HandlerOutput out;
+  out.replies.push_back(replies::ok(id));
+  out.removed.push_back({session.device->account, *device});
   return out;
 }
 
@@ -234,7 +288,7 @@ HandlerOutput FrameHandler::put_device_list(SessionState& session, const transpo
   auto list = transport::read_frame(frame, [&](wire::Frame::Reader root) -> core::Result<SignedDeviceList> {
     auto d = root.getBody().getPutDeviceList();
     if (d.getAccountId() != session.device->account.value || session.device->device != kPrimaryDeviceId)
-      return unauthorized("only the account's primary device publishes its device list");
+      return not_primary("publishes its device list");
     return SignedDeviceList{d.getVersion(), to_bytes(d.getSignedList())};
   });
   if (!list.ok()) return replies::refuse(id, list.error());

@@ -51,6 +51,17 @@ core::Result<void> write_text(const std::filesystem::path& file, const std::stri
 
 std::string address_of(const tcp::endpoint& peer) { return peer.address().to_string(); }
 
+// The settings' test clock: the number in the file, or the real time while it holds none.
+Clock clock_from(const std::filesystem::path& file) {
+  if (file.empty()) return system_clock();
+  return [file, real = system_clock()]() -> TimestampMs {
+    std::ifstream in(file);
+    std::uint64_t ms = 0;
+    if (in >> ms) return TimestampMs{ms};
+    return real();
+  };
+}
+
 }  // namespace
 
 core::Result<crypto::X25519KeyPair> load_or_create_server_key(const std::filesystem::path& data_dir) {
@@ -82,7 +93,7 @@ core::Result<std::unique_ptr<Server>> Server::start(asio::io_context& io, Server
   std::filesystem::create_directories(settings.data_dir, ec);
   if (ec) return io_error("cannot create " + settings.data_dir.string() + ": " + ec.message());
   PARLEY_TRY(auto key, load_or_create_server_key(settings.data_dir));
-  PARLEY_TRY(auto store, open_sqlite_store(settings.data_dir / "parley.sqlite3", settings.store, system_clock()));
+  PARLEY_TRY(auto store, open_sqlite_store(settings.data_dir / "parley.sqlite3", settings.store, clock_from(settings.clock_file)));
 
   std::unique_ptr<Server> server(new Server(io, std::move(settings), metrics));
   Server* self = server.get();

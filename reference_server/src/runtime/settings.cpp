@@ -50,6 +50,9 @@ core::Result<std::optional<ServerSettings>> parse_server_settings(int argc, cons
                  "rate limit per destination account")
       ->capture_default_str();
   app.add_option("--max-batch", s.max_batch, "most sends per committed transaction")->capture_default_str();
+  std::string clock_file;
+  app.add_option("--clock-file", clock_file,
+                 "tests only: read the wall clock (ms since the epoch) from this file while it holds a number");
   app.add_option("--max-devices-per-account", s.store.max_devices_per_account)->capture_default_str();
   app.add_option("--max-prekeys-per-upload", s.store.max_one_time_prekeys_per_upload)->capture_default_str();
   app.add_option("--max-prekeys-per-device", s.store.max_one_time_prekeys_per_device)->capture_default_str();
@@ -76,6 +79,7 @@ core::Result<std::optional<ServerSettings>> parse_server_settings(int argc, cons
     s.metrics = m;
   }
   s.data_dir = data_dir;
+  s.clock_file = clock_file;
   return std::optional<ServerSettings>(std::move(s));
 }
 

@@ -212,6 +212,14 @@ void Worker::apply(SessionId id, HandlerOutput out, std::vector<SessionId>& to_p
     }
     to_pump.push_back(id);
   }
+  for (const auto& address : out.removed) {
+    auto online = online_.find(address);
+    if (online == online_.end()) continue;
+    const auto gone = core::make_error(core::Errc::untrusted_identity, "this device was removed from its account");
+    output_(online->second, {replies::error(0, gone)}, gone);
+    sessions_.erase(online->second);
+    online_.erase(online);
+  }
   for (auto& [address, frame] : out.pushes) {
     auto online = online_.find(address);
     if (online != online_.end()) output_(online->second, {std::move(frame)}, std::nullopt);

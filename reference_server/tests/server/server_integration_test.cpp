@@ -4,6 +4,8 @@
 // expiry, restart durability, and hostile clients that leave the server serving others.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "net_fixture.h"
@@ -186,20 +188,130 @@ TEST(ServerIntegration, ANewConnectionOfADeviceClosesTheOldOneWithConflict) {
   }());
 }
 
-TEST(ServerIntegration, UndeliveredMessagesExpire) {
-  ServerProcess server({"--message-retention-ms", "300", "--expiry-interval-ms", "50"});
+// The server's wall clock comes from a file here (--clock-file), so the default retention of 30
+// days is what is tested: a message 29 days old is still delivered, one 30 days and a minute old
+// has expired and is never delivered.
+TEST(ServerIntegration, UndeliveredMessagesExpireAfterThirtyDaysOnAControlledClock) {
+  const auto clock = std::filesystem::temp_directory_path() / ("parley-clock-" + std::to_string(::getpid()));
+  const std::uint64_t t0 = 1'900'000'000'000;  // 2030-03-17
+  const std::uint64_t day = 24ull * 3600 * 1000;
+  auto set_clock = [&](std::uint64_t ms) { std::ofstream(clock, std::ios::trunc) << ms << "\n"; };
+  set_clock(t0);
+  ServerProcess server({"--clock-file", clock.string(), "--expiry-interval-ms", "50"});
   asio::io_context io;
   run(io, [&]() -> asio::awaitable<void> {
-    TestDevice alice(8), bob(9);
+    TestDevice alice(8), bob(9), carol(10);
     co_await registered(alice, server);
     co_await registered(bob, server);
+    co_await registered(carol, server);
     co_await bob.connection->close();
-    auto ack_frame = send_to(2, 1, bob.account, Target{1, bob.incarnation, core::Bytes(3, 3)});  // a named frame: GCC 12 mishandles temporaries in co_await
-    auto ack = co_await alice.request(2, std::move(ack_frame));
-    CO_ASSERT(ack.ok() && ack->kind() == kind(Which::SEND_ACK));
-    co_await net::testing::sleep_for(800ms);
+    co_await carol.connection->close();
+    auto to_bob = send_to(2, 1, bob.account, Target{1, bob.incarnation, core::Bytes(3, 3)});  // a named frame: GCC 12 mishandles temporaries in co_await
+    auto acked = co_await alice.request(2, std::move(to_bob));
+    CO_ASSERT(acked.ok() && acked->kind() == kind(Which::SEND_ACK));
+    set_clock(t0 + 29 * day);
+    auto to_carol = send_to(3, 2, carol.account, Target{1, carol.incarnation, core::Bytes(4, 4)});  // a named frame: GCC 12 mishandles temporaries in co_await
+    acked = co_await alice.request(3, std::move(to_carol));
+    CO_ASSERT(acked.ok() && acked->kind() == kind(Which::SEND_ACK));
+    // Day 30 plus a minute: Bob's message (day 0) is past the retention, Carol's (day 29) is not.
+    set_clock(t0 + 30 * day + 60'000);
+    co_await net::testing::sleep_for(300ms);  // several expiry passes
     CO_ASSERT((co_await bob.connect(server.port(), server.public_key())).ok());
     EXPECT_TRUE((co_await bob.drain()).empty());
+    CO_ASSERT((co_await carol.connect(server.port(), server.public_key())).ok());
+    const auto carols = co_await carol.drain();
+    CO_ASSERT(carols.size() == 1u);
+    EXPECT_EQ(carols[0].ciphertext, core::Bytes(4, 4));
+  }());
+  std::filesystem::remove(clock);
+}
+
+// A companion linked by the primary logs in with its own key and gets its copy of every send; the
+// server holds a send to that account to both devices (all or nothing). Removal closes the
+// companion's session at once, its key logs in no more, and a companion linked later under the
+// same device id has a new incarnation and never sees the removed one's queue.
+TEST(ServerIntegration, LinkedCompanionsGetTheirCopyAndRemovalIsFinal) {
+  ServerProcess server;
+  asio::io_context io;
+  run(io, [&]() -> asio::awaitable<void> {
+    TestDevice alice(20), bob(21), laptop(22), tablet(23);
+    co_await registered(alice, server);
+    co_await registered(bob, server);
+    auto link_frame = transport::encode_link_device(5, laptop.registration().request()).value();
+    auto linked = co_await alice.request(5, std::move(link_frame));
+    CO_ASSERT(linked.ok() && linked->kind() == kind(Which::DEVICE_LINKED));
+    transport::read_frame(*linked, [&](wire::Frame::Reader r) -> core::Result<void> {
+      laptop.account = r.getBody().getDeviceLinked().getAccountId();
+      laptop.device = r.getBody().getDeviceLinked().getDeviceId();
+      laptop.incarnation = r.getBody().getDeviceLinked().getIncarnation();
+      return {};
+    }).ok();
+    EXPECT_EQ(laptop.account, alice.account);
+    EXPECT_EQ(laptop.device, 2u);
+    CO_ASSERT((co_await laptop.connect(server.port(), server.public_key())).ok());
+    auto hello = co_await laptop.next_push();
+    CO_ASSERT(hello.ok() && hello->kind() == kind(Which::LOGGED_IN));
+
+    // Only the primary links or removes.
+    auto rogue_frame = transport::encode_link_device(6, tablet.registration().request()).value();
+    auto rogue = co_await laptop.request(6, std::move(rogue_frame));
+    CO_ASSERT(rogue.ok());
+    EXPECT_EQ(error_code(*rogue), wire::ErrorCode::UNAUTHORIZED);
+
+    // A send to Alice's phone alone is refused (the laptop is missing); to both, it is held for both.
+    auto partial_frame = send_to(7, 1, alice.account, Target{1, alice.incarnation, core::Bytes(5, 1)});  // a named frame: GCC 12 mishandles temporaries in co_await
+    auto partial = co_await bob.request(7, std::move(partial_frame));
+    CO_ASSERT(partial.ok());
+    EXPECT_EQ(error_code(*partial), wire::ErrorCode::DEVICE_MISMATCH);
+    auto both_frame = send_to(8, 2, alice.account, Target{1, alice.incarnation, core::Bytes(5, 2)},
+                              Target{2, laptop.incarnation, core::Bytes(5, 3)});  // a named frame: GCC 12 mishandles temporaries in co_await
+    auto both = co_await bob.request(8, std::move(both_frame));
+    CO_ASSERT(both.ok() && both->kind() == kind(Which::SEND_ACK));
+    auto on_laptop = co_await laptop.next_push_of(Which::DELIVER);
+    CO_ASSERT(on_laptop.ok());
+    EXPECT_EQ(ciphertext_of(*on_laptop), core::Bytes(5, 3));
+    auto on_phone = co_await alice.next_push_of(Which::DELIVER);
+    CO_ASSERT(on_phone.ok());
+    EXPECT_EQ(ciphertext_of(*on_phone), core::Bytes(5, 2));
+
+    // Removal: the laptop, online and with an unacknowledged message, is told and closed.
+    auto remove_frame = transport::encode_remove_device(9, 2).value();
+    auto removed = co_await alice.request(9, std::move(remove_frame));
+    CO_ASSERT(removed.ok());
+    EXPECT_EQ(removed->kind(), kind(Which::OK));
+    auto told = co_await laptop.next_push_of(Which::ERROR);
+    CO_ASSERT(told.ok());
+    EXPECT_EQ(error_code(*told), wire::ErrorCode::UNAUTHORIZED);
+    EXPECT_FALSE((co_await laptop.next_push()).ok());  // closed
+    CO_ASSERT((co_await laptop.connect(server.port(), server.public_key())).ok());
+    auto refused = co_await laptop.next_push_of(Which::ERROR);
+    CO_ASSERT(refused.ok());
+    EXPECT_EQ(error_code(*refused), wire::ErrorCode::UNAUTHORIZED);
+    auto self_frame = transport::encode_remove_device(10, 1).value();
+    auto self = co_await alice.request(10, std::move(self_frame));
+    CO_ASSERT(self.ok());
+    EXPECT_EQ(error_code(*self), wire::ErrorCode::MALFORMED);
+
+    // Device 2 again, for the tablet: a new incarnation, an empty queue.
+    auto relink_frame = transport::encode_link_device(11, tablet.registration().request()).value();
+    auto relinked = co_await alice.request(11, std::move(relink_frame));
+    CO_ASSERT(relinked.ok() && relinked->kind() == kind(Which::DEVICE_LINKED));
+    transport::read_frame(*relinked, [&](wire::Frame::Reader r) -> core::Result<void> {
+      tablet.account = r.getBody().getDeviceLinked().getAccountId();
+      tablet.device = r.getBody().getDeviceLinked().getDeviceId();
+      tablet.incarnation = r.getBody().getDeviceLinked().getIncarnation();
+      return {};
+    }).ok();
+    EXPECT_EQ(tablet.device, 2u);
+    EXPECT_NE(tablet.incarnation, laptop.incarnation);
+    CO_ASSERT((co_await tablet.connect(server.port(), server.public_key())).ok());
+    EXPECT_TRUE((co_await tablet.drain()).empty());
+    // A sender still naming the laptop's incarnation is told the device is stale.
+    auto stale_frame = send_to(12, 3, alice.account, Target{1, alice.incarnation, core::Bytes(5, 4)},
+                               Target{2, laptop.incarnation, core::Bytes(5, 5)});  // a named frame: GCC 12 mishandles temporaries in co_await
+    auto stale = co_await bob.request(12, std::move(stale_frame));
+    CO_ASSERT(stale.ok());
+    EXPECT_EQ(error_code(*stale), wire::ErrorCode::DEVICE_MISMATCH);
   }());
 }
 
@@ -263,11 +375,87 @@ TEST(ServerIntegration, HostileClientsGetTypedErrorsAndOthersAreServed) {
     auto large = co_await alice.request(5, std::move(large_frame));
     CO_ASSERT(large.ok());
     EXPECT_EQ(error_code(*large), wire::ErrorCode::MESSAGE_TOO_LARGE);
+    // Inside an established channel: random bytes, then a chunk declaring a frame over the limit.
+    // Each closes only its own connection.
+    for (int misbehaviour = 0; misbehaviour < 2; ++misbehaviour) {
+      auto inside = co_await RawClient::connect({asio::ip::make_address("127.0.0.1"), server.port()});
+      transport::channel::ClientChannelConfig config;
+      config.static_key = key_pair(900 + misbehaviour);
+      config.server_key = server.public_key();
+      co_await inside.handshake(std::move(config));
+      if (misbehaviour == 0) {
+        co_await inside.write(core::Bytes(24'000, 0x5a));  // a whole record (length 0x5a5a) that fails to decrypt
+      } else {
+        core::Bytes oversized(64, 0);  // a start chunk declaring a frame of ~2 GiB
+        oversized[0] = 0x01;
+        oversized[1] = oversized[2] = oversized[3] = 0xff;
+        oversized[4] = 0x7f;
+        auto sealed = inside.channel->send_frame(oversized);
+        if (sealed.ok()) co_await inside.write(*sealed);
+      }
+      EXPECT_TRUE(co_await inside.closed_by_peer());
+    }
+    // Mallory, logged in as herself, acknowledges the server id of a message queued for Bob:
+    // another device's mailbox loses nothing.
+    TestDevice eve(17);
+    co_await registered(eve, server);
+    co_await bob.connection->close();
+    auto for_bob_frame = send_to(9, 9, bob.account, Target{1, bob.incarnation, core::Bytes(6, 6)});  // a named frame: GCC 12 mishandles temporaries in co_await
+    auto for_bob = co_await alice.request(9, std::move(for_bob_frame));
+    CO_ASSERT(for_bob.ok() && for_bob->kind() == kind(Which::SEND_ACK));
+    const auto bobs_id = transport::read_frame(*for_bob, [](wire::Frame::Reader r) -> core::Result<std::uint64_t> {
+                           return r.getBody().getSendAck().getServerId();
+                         }).value();
+    CO_ASSERT(eve.ack(bobs_id).ok());
+    co_await net::testing::sleep_for(100ms);
+    CO_ASSERT((co_await bob.connect(server.port(), server.public_key())).ok());
+    const auto bobs = co_await bob.drain();
+    CO_ASSERT(bobs.size() == 1u);
+    EXPECT_EQ(bobs[0].server_id, bobs_id);
     // Alice is still served.
     auto fine_frame = send_to(6, 3, bob.account, Target{1, bob.incarnation, core::Bytes(4, 4)});  // a named frame: GCC 12 mishandles temporaries in co_await
     auto fine = co_await alice.request(6, std::move(fine_frame));
     CO_ASSERT(fine.ok());
     EXPECT_EQ(fine->kind(), kind(Which::SEND_ACK));
+  }());
+}
+
+// A flood of connections from one address: past max_connections_per_address they are closed
+// before any handshake work, while a device from another address is served, and the address is
+// admitted again once its connections close.
+TEST(ServerIntegration, AConnectionFloodFromOneAddressLeavesOthersServed) {
+  ServerProcess server({"--max-connections-per-address", "8"});
+  asio::io_context io;
+  run(io, [&]() -> asio::awaitable<void> {
+    const net::tcp::endpoint at{asio::ip::make_address("127.0.0.1"), server.port()};
+    std::vector<RawClient> flood;
+    for (int i = 0; i < 30; ++i) flood.push_back(co_await RawClient::connect(at));
+    co_await net::testing::sleep_for(300ms);
+    int closed = 0;
+    for (auto& raw : flood) {
+      raw.socket.non_blocking(true);
+      std::uint8_t byte = 0;
+      boost::system::error_code ec;
+      raw.socket.read_some(asio::buffer(&byte, 1), ec);
+      if (ec == asio::error::eof || ec == asio::error::connection_reset) ++closed;
+    }
+    EXPECT_EQ(closed, 22);  // 30 - 8 admitted
+    TestDevice alice(30), bob(31);
+    CO_ASSERT((co_await alice.connect(server.port(), server.public_key(), asio::ip::make_address("127.0.0.2"))).ok());
+    CO_ASSERT((co_await alice.register_account()).ok());
+    for (auto& raw : flood) raw.socket.close();
+    // The address is admitted again once its connections are gone.
+    bool admitted = false;
+    for (int attempt = 0; attempt < 50 && !admitted; ++attempt) {
+      admitted = (co_await bob.connect(server.port(), server.public_key())).ok();
+      if (!admitted) co_await net::testing::sleep_for(50ms);
+    }
+    CO_ASSERT(admitted);
+    CO_ASSERT((co_await bob.register_account()).ok());
+    auto hi_frame = send_to(2, 1, bob.account, Target{1, bob.incarnation, core::Bytes(2, 2)});  // a named frame: GCC 12 mishandles temporaries in co_await
+    auto hi = co_await alice.request(2, std::move(hi_frame));
+    CO_ASSERT(hi.ok());
+    EXPECT_EQ(hi->kind(), kind(Which::SEND_ACK));
   }());
 }
 

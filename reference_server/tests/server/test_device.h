@@ -41,13 +41,15 @@ class TestDevice {
   std::uint64_t incarnation = 0;
   std::shared_ptr<net::Connection> connection;
 
-  asio::awaitable<core::Result<void>> connect(std::uint16_t port, const crypto::X25519PublicKey& server_key) {
+  asio::awaitable<core::Result<void>> connect(std::uint16_t port, const crypto::X25519PublicKey& server_key,
+                                              std::optional<asio::ip::address> source = {}) {
     transport::channel::ClientChannelConfig config;
     config.static_key = noise_;
     config.server_key = server_key;
     config.pin = transport::channel::PinPolicy::required;
     config.device = {account, device};
-    auto c = co_await net::connect({asio::ip::make_address("127.0.0.1"), port}, std::move(config));
+    const net::tcp::endpoint server{asio::ip::make_address("127.0.0.1"), port};
+    auto c = co_await net::connect(server, std::move(config), {}, {}, source);
     if (!c.ok()) co_return c.error();
     connection = *c;
     pushed_.clear();
@@ -81,14 +83,21 @@ class TestDevice {
     co_return co_await receive();
   }
 
-  asio::awaitable<core::Result<void>> register_account() {
-    crypto::StreamEntropy random(account + 77);
+  // The keys this device registers (or is linked) with, signed as the server demands.
+  struct Registration {
+    core::Bytes identity, noise, signature;
+    transport::RegisterRequest request() const { return {identity, noise, signature, 4242}; }
+  };
+  Registration registration() const {
+    crypto::StreamEntropy random(noise_.public_key[0] + 77u);
     auto signature = crypto::xeddsa_sign(identity_.private_key, noise_.public_key, random).value();
-    const auto identity = crypto::serialize_public_key(identity_.public_key);
-    const core::Bytes noise(noise_.public_key.begin(), noise_.public_key.end());
-    const core::Bytes sig(signature.begin(), signature.end());
-    transport::RegisterRequest registration{identity, noise, sig, 4242};
-    auto frame = transport::encode_register(1, registration).value();
+    return {crypto::serialize_public_key(identity_.public_key), core::Bytes(noise_.public_key.begin(), noise_.public_key.end()),
+            core::Bytes(signature.begin(), signature.end())};
+  }
+
+  asio::awaitable<core::Result<void>> register_account() {
+    const auto keys = registration();
+    auto frame = transport::encode_register(1, keys.request()).value();
     auto reply = co_await request(1, std::move(frame));
     if (!reply.ok()) co_return reply.error();
     if (reply->kind() != static_cast<std::uint16_t>(Which::LOGGED_IN))
@@ -100,6 +109,14 @@ class TestDevice {
       return {};
     }).ok();
     co_return core::Result<void>{};
+  }
+
+  // The next pushed frame of kind `wanted`, passing over the others (queueEmpty, loggedIn, ...).
+  asio::awaitable<core::Result<transport::DecodedFrame>> next_push_of(Which wanted) {
+    for (;;) {
+      auto f = co_await next_push();
+      if (!f.ok() || f->kind() == static_cast<std::uint16_t>(wanted)) co_return f;
+    }
   }
 
   // Collects deliver frames until queueEmpty (or `limit` delivers), acking none.
@@ -176,6 +193,13 @@ inline core::Bytes upload_prekeys_frame(std::uint32_t id, std::uint32_t first, s
 
 inline core::Bytes fetch_prekeys_frame(std::uint32_t id, std::uint64_t account) {
   return transport::encode_fetch_prekeys(id, account).value();
+}
+
+inline core::Bytes ciphertext_of(const transport::DecodedFrame& deliver) {
+  return transport::read_frame(deliver, [](wire::Frame::Reader r) -> core::Result<core::Bytes> {
+           auto c = r.getBody().getDeliver().getCiphertext();
+           return core::Bytes(c.begin(), c.end());
+         }).value();
 }
 
 inline std::uint16_t kind(Which w) { return static_cast<std::uint16_t>(w); }

@@ -27,6 +27,9 @@ struct SendTarget {
 core::Result<core::Bytes> encode_register(std::uint32_t request_id, const RegisterRequest& request);
 core::Result<core::Bytes> encode_send(std::uint32_t request_id, std::uint64_t client_message_id,
                                       std::uint64_t destination_account, std::span<const SendTarget> targets);
+// The primary links a companion by the keys the companion would register with (spec §7.2).
+core::Result<core::Bytes> encode_link_device(std::uint32_t request_id, const RegisterRequest& companion);
+core::Result<core::Bytes> encode_remove_device(std::uint32_t request_id, std::uint32_t device);
 // Acks carry request id 0: the server answers none.
 core::Result<core::Bytes> encode_ack(std::uint64_t server_id);
 core::Result<core::Bytes> encode_fetch_prekeys(std::uint32_t request_id, std::uint64_t account);

@@ -52,6 +52,8 @@ class FrameHandler {
  private:
   HandlerOutput registration(SessionState& session, const transport::DecodedFrame& frame);
   HandlerOutput login(SessionState& session, const transport::DecodedFrame& frame);
+  HandlerOutput link_device(SessionState& session, const transport::DecodedFrame& frame);
+  HandlerOutput remove_device(SessionState& session, const transport::DecodedFrame& frame);
   HandlerOutput upload_prekeys(SessionState& session, const transport::DecodedFrame& frame);
   HandlerOutput fetch_prekeys(const transport::DecodedFrame& frame);
   HandlerOutput get_device_list(const transport::DecodedFrame& frame);

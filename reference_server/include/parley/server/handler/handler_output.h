@@ -23,6 +23,7 @@ struct HandlerOutput {
   std::vector<std::pair<DeviceAddress, core::Bytes>> pushes;  // to another device, if online
   std::vector<MailboxAddress> new_mail;                       // wake these mailboxes' sessions
   std::optional<core::Error> close;                           // close this session after the replies
+  std::vector<DeviceAddress> removed;                         // close these devices' sessions: they are gone
   bool logged_in = false;                                     // the session just logged in
   std::size_t delivered = 0;                                  // deliver frames among the replies
 

@@ -45,6 +45,10 @@ struct ServerSettings {
   std::chrono::milliseconds expiry_interval{60'000};
   // Most sends committed in one transaction (group commit); more wait for the next commit.
   std::size_t max_batch = 512;
+  // For tests only: when set, the server's wall clock (message timestamps, expiry) is read from
+  // this file (milliseconds since the Unix epoch, as text) whenever it holds a number, so a test
+  // can move time 30 days on without waiting. Unset in any real deployment.
+  std::filesystem::path clock_file;
 };
 
 // Parses argv (and the config file it names). nullopt with no error means the caller should exit
