@@ -123,6 +123,10 @@ SERVER_FRAMES = {
     "login": "(protocolVersion = 1, requestId = 9, body = (login = (accountId = 2, deviceId = 1)))",
     "receipt": "(protocolVersion = 1, requestId = 10, body = (receipt = (peerAccount = 2, peerDevice = 1, body = 0x\"00\")))",
     "server-frame": "(protocolVersion = 1, requestId = 11, body = (queueEmpty = void))",
+    "link-device": "(protocolVersion = 1, requestId = 12, body = (linkDevice = (identityKey = 0x\"05" + "55" * 32 +
+                   "\", noiseStaticKey = 0x\"" + "66" * 32 + "\", noiseKeySignature = 0x\"" + "77" * 64 +
+                   "\", registrationId = 3)))",
+    "remove-device": "(protocolVersion = 1, requestId = 13, body = (removeDevice = (deviceId = 2)))",
 }
 
 
