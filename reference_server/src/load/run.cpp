@@ -47,9 +47,14 @@ class Loops {
       threads_.emplace_back([&io] { io.run(); });
     }
   }
-  ~Loops() {
+  ~Loops() { join(); }
+  // Lets each loop run out of work and waits for its thread. The devices' timers must be destroyed
+  // after this and before the loops themselves (a timer outliving its io_context is a use after
+  // free), hence an explicit step rather than only the destructor.
+  void join() {
     guards_.clear();
-    for (auto& t : threads_) t.join();
+    for (auto& t : threads_)
+      if (t.joinable()) t.join();
   }
   asio::io_context& at(std::size_t i) { return contexts_[i % contexts_.size()]; }
 
@@ -98,10 +103,14 @@ core::Result<RunReport> run_load(const LoadSettings& settings) {
 
   Ledger ledger(settings.messages);
   RunContext context{settings, {address, settings.server_port}, server_key, ledger, std::vector<DirectoryEntry>(total)};
+  Loops loops(settings.threads);
   std::vector<std::unique_ptr<LoadDevice>> devices;
   for (std::uint32_t i = 0; i < total; ++i) devices.push_back(std::make_unique<LoadDevice>(i, context));
-
-  Loops loops(settings.threads);
+  // On every way out: the loops finish first, then the devices go, then the loops.
+  struct JoinFirst {
+    Loops& loops;
+    ~JoinFirst() { loops.join(); }
+  } join_first{loops};
   std::vector<std::string> failures;
   std::mutex failures_mutex;
   auto register_range = [&](std::uint32_t first, std::uint32_t last) {
