@@ -34,6 +34,8 @@ constexpr std::array kNames{
     NamedErrc{Errc::queue_full, "queue_full"},
     NamedErrc{Errc::message_too_large, "message_too_large"},
     NamedErrc{Errc::device_mismatch, "device_mismatch"},
+    NamedErrc{Errc::expired, "expired"},
+    NamedErrc{Errc::replayed, "replayed"},
 };
 
 }  // namespace

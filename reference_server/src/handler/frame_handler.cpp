@@ -135,6 +135,12 @@ HandlerOutput FrameHandler::registration(SessionState& session, const transport:
   });
   if (!keys.ok()) return replies::refuse(id, keys.error());
   auto record = store_.create_account(*keys);
+  if (!record.ok() && record.code() == Errc::conflict) {
+    // The same registration again (its reply was lost to a dropped connection or a crash): the
+    // account it created is the answer. Any other use of a registered Noise key stays a conflict.
+    auto existing = store_.device_by_noise_key(keys->noise_static_key);
+    if (existing.ok() && existing->device == kPrimaryDeviceId && existing->keys == *keys) record = std::move(existing);
+  }
   if (!record.ok()) return replies::refuse(id, record.error());
   return logged_in(session, *record, id);
 }

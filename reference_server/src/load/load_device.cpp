@@ -42,7 +42,21 @@ asio::awaitable<core::Result<std::shared_ptr<transport::net::Connection>>> LoadD
   co_return co_await transport::net::connect(run_.server, std::move(config), timeouts, {}, source);
 }
 
+// Registration survives a server that dies meanwhile: a repeated register with the same keys
+// answers the account the first one created (spec §7.2), so it is retried like any send.
 asio::awaitable<core::Result<void>> LoadDevice::register_account(std::optional<asio::ip::address> source) {
+  const auto deadline = Steady::now() + run_.settings.reconnect_for;
+  auto backoff = std::chrono::milliseconds(20);
+  for (;;) {
+    auto attempt = co_await try_register(source);
+    if (attempt.ok() || attempt.code() == Errc::malformed || Steady::now() + backoff > deadline) co_return attempt;
+    asio::steady_timer pause(co_await asio::this_coro::executor, backoff);
+    co_await pause.async_wait(asio::use_awaitable);
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(500));
+  }
+}
+
+asio::awaitable<core::Result<void>> LoadDevice::try_register(std::optional<asio::ip::address> source) {
   const transport::channel::DeviceCredentials unregistered{};
   auto opened = co_await open(unregistered, source);
   if (!opened.ok()) co_return opened.error();

@@ -50,7 +50,8 @@ class LoadDevice {
  public:
   LoadDevice(std::uint32_t index, RunContext& run);
 
-  // Connects as an unregistered device, registers an account and keeps the connection.
+  // Connects as an unregistered device, registers an account and keeps the connection; retried
+  // (with the same keys) for LoadSettings::reconnect_for while the server is unreachable.
   asio::awaitable<core::Result<void>> register_account(std::optional<asio::ip::address> source);
   // Appends a message to send, in the order given (message numbers increase).
   void plan(std::uint64_t message, std::uint32_t receiver);
@@ -73,6 +74,7 @@ class LoadDevice {
     bool in_flight = false;
   };
 
+  asio::awaitable<core::Result<void>> try_register(std::optional<asio::ip::address> source);
   asio::awaitable<core::Result<std::shared_ptr<transport::net::Connection>>> open(
       transport::channel::DeviceCredentials credentials, std::optional<asio::ip::address> source);
   asio::awaitable<bool> reconnect();

@@ -50,6 +50,20 @@ TEST(ServerIntegration, RegistersThenLogsInByKeyWithIk) {
   }());
 }
 
+// A registration whose reply was lost is simply sent again: the same keys answer the same account.
+TEST(ServerIntegration, ARepeatedRegistrationAnswersTheAccountItCreated) {
+  ServerProcess server;
+  asio::io_context io;
+  run(io, [&]() -> asio::awaitable<void> {
+    TestDevice first(40), again(40);
+    co_await registered(first, server);
+    co_await first.connection->close();
+    co_await registered(again, server);
+    EXPECT_EQ(again.account, first.account);
+    EXPECT_EQ(again.incarnation, first.incarnation);
+  }());
+}
+
 TEST(ServerIntegration, PrekeysAreHandedOutExactlyOnceUnderConcurrentFetches) {
   ServerProcess server;
   asio::io_context io;

@@ -37,6 +37,9 @@ enum class Errc {
   queue_full,           // a destination device's queue is at its cap
   message_too_large,    // a ciphertext or blob over its size limit
   device_mismatch,      // a send that does not match the destination's devices (missing/extra/stale)
+  // Multi-device (spec §8).
+  expired,              // past its lifetime: a QR link offer, a device list older than its maximum age
+  replayed,             // a one-time thing used a second time: a link offer already scanned
 };
 
 std::string_view errc_name(Errc code);
