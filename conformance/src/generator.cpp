@@ -21,6 +21,7 @@ constexpr std::array kGenerators{
     GeneratorEntry{"ratchet-transcript", detail::generate_ratchet_transcript},
     GeneratorEntry{"session-negative", detail::generate_session_negative},
     GeneratorEntry{"noise-pipes", detail::generate_noise_pipes},
+    GeneratorEntry{"device-link", detail::generate_device_link},
 };
 
 }  // namespace

@@ -26,6 +26,7 @@ constexpr std::array kVerifiers{
     VerifierEntry{"session-negative", 1, detail::verify_session_negative},
     VerifierEntry{kNoiseType, 0, detail::verify_noise},
     VerifierEntry{"noise-pipes", 1, detail::verify_noise_pipes},
+    VerifierEntry{"device-link", 1, detail::verify_device_link},
 };
 
 }  // namespace

@@ -69,10 +69,8 @@ TEST(LinkOffer, RefusesEverythingButTheExactLayout) {
   std::string bad_key = text;
   bad_key.replace(bad_key.find(":05") + 1, 2, "07");
   EXPECT_EQ(code(bad_key), Errc::bad_key);
-  auto other = Scenario{};
-  other.companion_noise = key(99);
   auto swapped = parse_link_offer(text).value();
-  swapped.noise_key = other.companion_noise.public_key;  // a Noise key the identity never signed
+  swapped.noise_key = key(99).public_key;  // a Noise key the identity never signed
   EXPECT_EQ(code(encode_link_offer(swapped)), Errc::bad_signature);
 }
 

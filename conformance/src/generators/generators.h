@@ -20,5 +20,6 @@ core::Result<std::string> generate_x3dh();
 core::Result<std::string> generate_ratchet_transcript();
 core::Result<std::string> generate_session_negative();
 core::Result<std::string> generate_noise_pipes();
+core::Result<std::string> generate_device_link();
 
 }  // namespace parley::conformance::detail
