@@ -263,6 +263,20 @@ def noise_transport_seeds():
     write("fuzz_noise_transport", "empty", b"")
 
 
+# fuzz_link_offer and fuzz_device_list: the committed device-link vectors (spec §8): a real offer,
+# approval, confirmation and signed list, and near misses of them.
+def device_seeds():
+    link = json.loads((ROOT / "spec" / "vectors" / "device-link.json").read_text())["cases"][0]
+    write("fuzz_link_offer", "offer", b"\x00" + link["qr_text"].encode())
+    write("fuzz_link_offer", "offer-version-2", b"\x00" + link["qr_text"].replace(":1:", ":2:", 1).encode())
+    write("fuzz_link_offer", "offer-lower-case", b"\x00" + link["qr_text"].lower().encode())
+    write("fuzz_link_offer", "approval", b"\x01" + bytes.fromhex(link["approval"]))
+    write("fuzz_link_offer", "confirmation", b"\x02" + bytes.fromhex(link["signed_identity"]))
+    write("fuzz_device_list", "signed-list", bytes.fromhex(link["signed_device_list"]))
+    write("fuzz_device_list", "unsigned-list", bytes.fromhex(link["device_list"]))
+    write("fuzz_device_list", "empty", b"")
+
+
 def main():
     vectors = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests" / "data" / "external"
     vector_reader_seeds(vectors)
@@ -272,6 +286,7 @@ def main():
     noise_transport_seeds()
     channel_server_seeds()
     server_handler_seeds()
+    device_seeds()
 
 
 if __name__ == "__main__":
