@@ -5,6 +5,7 @@
 #include <string>
 
 #include "parley/crypto/xeddsa.h"
+#include "parley/protocol/devices/device_list.h"
 #include "replies.h"
 
 namespace parley::server {
@@ -287,8 +288,9 @@ HandlerOutput FrameHandler::get_device_list(const transport::DecodedFrame& frame
   return out;
 }
 
-// Only the primary device publishes its account's list (the multi-device chapter signs it with
-// the primary identity key; the server checks the signature once that verifier exists).
+// Only the primary device publishes its account's list, and only a list that the account key (the
+// primary's identity key) signed, for this account, no older than the stored one (spec §8.3): the
+// server cannot be made to serve a forged or rolled-back list, whoever holds the connection.
 HandlerOutput FrameHandler::put_device_list(SessionState& session, const transport::DecodedFrame& frame) {
   const std::uint32_t id = frame.request_id();
   auto list = transport::read_frame(frame, [&](wire::Frame::Reader root) -> core::Result<SignedDeviceList> {
@@ -298,11 +300,24 @@ HandlerOutput FrameHandler::put_device_list(SessionState& session, const transpo
     return SignedDeviceList{d.getVersion(), to_bytes(d.getSignedList())};
   });
   if (!list.ok()) return replies::refuse(id, list.error());
+  auto verified = verify_device_list(session.device->account, *list);
+  if (!verified.ok()) return replies::refuse(id, verified.error());
   auto put = store_.put_device_list(session.device->account, *list);
   if (!put.ok()) return replies::refuse(id, put.error());
   HandlerOutput out;
   out.replies.push_back(replies::ok(id));
   return out;
+}
+
+core::Result<void> FrameHandler::verify_device_list(AccountId account, const SignedDeviceList& list) {
+  PARLEY_TRY(const auto primary, store_.device(account, kPrimaryDeviceId));
+  PARLEY_TRY(const auto account_key, crypto::parse_public_key(primary.keys.identity_key));
+  protocol::devices::DeviceListCheck check{account.value, account_key, std::nullopt, store_.now()};
+  if (auto stored = store_.device_list(account); stored.ok()) check.known_version = stored->version;
+  PARLEY_TRY(const auto verified, protocol::devices::verify_device_list(list.signed_list, check));
+  if (verified.version != list.version)
+    return core::make_error(Errc::malformed, "the frame's version is not the signed list's");
+  return {};
 }
 
 HandlerOutput FrameHandler::blob_upload(const transport::DecodedFrame& frame) {

@@ -4,11 +4,13 @@
 // expiry, restart durability, and hostile clients that leave the server serving others.
 #include <gtest/gtest.h>
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <set>
 
 #include "net_fixture.h"
+#include "parley/protocol/devices/device_list.h"
 #include "server_process.h"
 #include "test_device.h"
 
@@ -431,6 +433,58 @@ TEST(ServerIntegration, HostileClientsGetTypedErrorsAndOthersAreServed) {
     auto fine = co_await alice.request(6, std::move(fine_frame));
     CO_ASSERT(fine.ok());
     EXPECT_EQ(fine->kind(), kind(Which::SEND_ACK));
+  }());
+}
+
+// The server serves only device lists the account key signed (spec §8.3), never a rollback.
+TEST(ServerIntegration, DeviceListsMustBeSignedByTheAccountKeyAndNeverRollBack) {
+  ServerProcess server;
+  asio::io_context io;
+  run(io, [&]() -> asio::awaitable<void> {
+    TestDevice alice(50), mallory(51);
+    co_await registered(alice, server);
+    co_await registered(mallory, server);
+    crypto::StreamEntropy entropy(5);
+    auto list_of = [&](std::uint64_t version, const crypto::X25519KeyPair& signer) {
+      const protocol::devices::DeviceList list{alice.account, version, static_cast<std::uint64_t>(std::time(nullptr)) * 1000,
+                                               {{1, 0, signer.public_key}}};
+      return protocol::devices::sign_device_list(list, signer, entropy).value();
+    };
+    auto put = [&](std::uint32_t id, std::uint64_t version, core::Bytes signed_list) {
+      return transport::encode_frame(id, 16 + signed_list.size() / 8, [&](wire::Frame::Builder root) {
+               auto d = root.getBody().initPutDeviceList();
+               d.setAccountId(alice.account);
+               d.setVersion(version);
+               d.setSignedList(capnp::Data::Reader(signed_list.data(), signed_list.size()));
+             }).value();
+    };
+    auto v2_frame = put(2, 2, list_of(2, alice.identity_key()));
+    auto v2 = co_await alice.request(2, std::move(v2_frame));
+    CO_ASSERT(v2.ok());
+    EXPECT_EQ(v2->kind(), kind(Which::OK));
+    // Signed by another key (Mallory's), a rollback to version 1, and a frame lying about its version.
+    auto forged_frame = put(3, 3, list_of(3, mallory.identity_key()));
+    auto forged = co_await alice.request(3, std::move(forged_frame));
+    CO_ASSERT(forged.ok());
+    EXPECT_EQ(error_code(*forged), wire::ErrorCode::UNAUTHORIZED);
+    auto rollback_frame = put(4, 1, list_of(1, alice.identity_key()));
+    auto rollback = co_await alice.request(4, std::move(rollback_frame));
+    CO_ASSERT(rollback.ok());
+    EXPECT_EQ(error_code(*rollback), wire::ErrorCode::CONFLICT);
+    auto lying_frame = put(5, 9, list_of(3, alice.identity_key()));
+    auto lying = co_await alice.request(5, std::move(lying_frame));
+    CO_ASSERT(lying.ok());
+    EXPECT_EQ(error_code(*lying), wire::ErrorCode::MALFORMED);
+    // Anyone may read the list, and gets version 2.
+    auto get_frame = transport::encode_frame(6, 4, [&](wire::Frame::Builder root) {
+                       root.getBody().initGetDeviceList().setAccountId(alice.account);
+                     }).value();
+    auto got = co_await mallory.request(6, std::move(get_frame));
+    CO_ASSERT(got.ok() && got->kind() == kind(Which::DEVICE_LIST));
+    transport::read_frame(*got, [](wire::Frame::Reader r) -> core::Result<void> {
+      EXPECT_EQ(r.getBody().getDeviceList().getVersion(), 2u);
+      return {};
+    }).ok();
   }());
 }
 

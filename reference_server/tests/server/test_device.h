@@ -140,6 +140,7 @@ class TestDevice {
   core::Result<void> ack(std::uint64_t server_id) { return connection->send(transport::encode_ack(server_id).value()); }
 
   const crypto::X25519KeyPair& noise_key() const { return noise_; }
+  const crypto::X25519KeyPair& identity_key() const { return identity_; }
 
  private:
   asio::awaitable<core::Result<transport::DecodedFrame>> receive() {

@@ -58,6 +58,7 @@ class FrameHandler {
   HandlerOutput fetch_prekeys(const transport::DecodedFrame& frame);
   HandlerOutput get_device_list(const transport::DecodedFrame& frame);
   HandlerOutput put_device_list(SessionState& session, const transport::DecodedFrame& frame);
+  core::Result<void> verify_device_list(AccountId account, const SignedDeviceList& list);
   HandlerOutput blob_upload(const transport::DecodedFrame& frame);
   HandlerOutput blob_download(const transport::DecodedFrame& frame);
   HandlerOutput logged_in(SessionState& session, const DeviceRecord& record, std::uint32_t request_id);

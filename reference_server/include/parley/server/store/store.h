@@ -36,6 +36,8 @@ class Store {
   ~Store();
 
   const StoreSettings& settings() const { return settings_; }
+  // The store's clock (the server's wall clock, or a test's).
+  TimestampMs now() const { return clock_(); }
 
   // --- Device registry ---------------------------------------------------------------------
   // A new account with its primary device (kPrimaryDeviceId). malformed or bad_key for keys of
