@@ -275,6 +275,10 @@ def device_seeds():
     write("fuzz_device_list", "signed-list", bytes.fromhex(link["signed_device_list"]))
     write("fuzz_device_list", "unsigned-list", bytes.fromhex(link["device_list"]))
     write("fuzz_device_list", "empty", b"")
+    # fuzz_fanout: byte 0 names the account (0 ours, 1 the peer's), then b = 3 * id + list.
+    write("fuzz_fanout", "peer-missing-extra-stale", bytes([1, 3 * 6 + 0, 3 * 5 + 1, 3 * 2 + 2]))
+    write("fuzz_fanout", "own-stale", bytes([0, 3 * 3 + 2]))
+    write("fuzz_fanout", "contradiction", bytes([1, 3 * 2 + 0]))
 
 
 def main():

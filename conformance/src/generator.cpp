@@ -22,6 +22,7 @@ constexpr std::array kGenerators{
     GeneratorEntry{"session-negative", detail::generate_session_negative},
     GeneratorEntry{"noise-pipes", detail::generate_noise_pipes},
     GeneratorEntry{"device-link", detail::generate_device_link},
+    GeneratorEntry{"fanout", detail::generate_fanout},
 };
 
 }  // namespace

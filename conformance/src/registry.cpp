@@ -27,6 +27,7 @@ constexpr std::array kVerifiers{
     VerifierEntry{kNoiseType, 0, detail::verify_noise},
     VerifierEntry{"noise-pipes", 1, detail::verify_noise_pipes},
     VerifierEntry{"device-link", 1, detail::verify_device_link},
+    VerifierEntry{"fanout", 1, detail::verify_fanout},
 };
 
 }  // namespace

@@ -96,6 +96,7 @@ struct PreKeyBundle {
   identityKey @2 :Data;          # 33 bytes
   signedPreKey @3 :SignedPreKey;
   oneTimePreKey @4 :OneTimePreKey;  # null: the stock ran out
+  incarnation @5 :UInt64;        # what a send to this device names (deviceMismatch stale otherwise)
 }
 
 struct PreKeyBundles {

@@ -21,5 +21,6 @@ core::Result<std::string> generate_ratchet_transcript();
 core::Result<std::string> generate_session_negative();
 core::Result<std::string> generate_noise_pipes();
 core::Result<std::string> generate_device_link();
+core::Result<std::string> generate_fanout();
 
 }  // namespace parley::conformance::detail

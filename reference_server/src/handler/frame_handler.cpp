@@ -245,6 +245,7 @@ HandlerOutput FrameHandler::fetch_prekeys(const transport::DecodedFrame& frame) 
       const auto& b = (*bundles)[i];
       auto w = list[i];
       w.setDeviceId(b.device.value);
+      w.setIncarnation(b.incarnation.value);
       w.setRegistrationId(b.registration_id);
       w.setIdentityKey({b.identity_key.data(), b.identity_key.size()});
       if (b.signed_prekey) {

@@ -194,7 +194,7 @@ Result<std::vector<PreKeyBundle>> Store::fetch_prekey_bundles(AccountId account)
     std::vector<PreKeyBundle> bundles;
     bundles.reserve(linked.size());
     for (auto& d : linked) {
-      PreKeyBundle bundle{d.device, d.keys.registration_id, std::move(d.keys.identity_key), {}, {}, 0};
+      PreKeyBundle bundle{d.device, d.incarnation, d.keys.registration_id, std::move(d.keys.identity_key), {}, {}, 0};
       PARLEY_TRY(bundle.signed_prekey, backend_->signed_prekey(account, d.device));
       PARLEY_TRY(bundle.one_time_prekey, backend_->take_one_time_prekey(account, d.device));
       PARLEY_TRY(bundle.remaining_one_time_prekeys, backend_->one_time_prekey_count(account, d.device));

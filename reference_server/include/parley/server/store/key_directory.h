@@ -37,6 +37,7 @@ struct PreKeyUpload {
 // One device's bundle (frames.capnp PreKeyBundle) and what is left of its stock.
 struct PreKeyBundle {
   DeviceId device;
+  Incarnation incarnation;  // what a send to this device must name (spec §7.3)
   std::uint32_t registration_id = 0;
   core::Bytes identity_key;
   std::optional<SignedPreKey> signed_prekey;     // absent until the device uploads one
