@@ -91,166 +91,23 @@ CREATE TABLE blob_pieces(
 PRAGMA user_version = 1;
 )sql";
 
-sqlite3_int64 to_sql(std::uint64_t v) { return static_cast<sqlite3_int64>(v); }
-
 }  // namespace
-
-// A cached statement in use: bound by position in order, reset when it goes out of scope.
-class SqliteBackend::Statement {
- public:
-  Statement(SqliteBackend* owner, sqlite3_stmt* stmt) : owner_(owner), stmt_(stmt) {}
-  Statement(Statement&& other) noexcept
-      : owner_(other.owner_),
-        stmt_(std::exchange(other.stmt_, nullptr)),
-        next_(other.next_),
-        bind_rc_(other.bind_rc_) {}
-  Statement& operator=(Statement&&) = delete;
-  ~Statement() {
-    if (stmt_ == nullptr) return;
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-
-  Statement& bind(std::uint64_t v) { return note(sqlite3_bind_int64(stmt_, next_++, to_sql(v))); }
-  Statement& bind(core::BytesView v) {
-    // A null pointer would bind NULL; an empty blob is not NULL.
-    static const std::uint8_t kEmpty = 0;
-    return note(sqlite3_bind_blob64(stmt_, next_++, v.empty() ? &kEmpty : v.data(), v.size(), SQLITE_STATIC));
-  }
-
-  // true: a row is ready; false: done.
-  Result<bool> step() {
-    if (bind_rc_ != SQLITE_OK) return owner_->failure("bind");
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    return owner_->failure(sqlite3_sql(stmt_));
-  }
-  // Every row, each made into a T by `read`.
-  template <typename T, typename Read>
-  Result<std::vector<T>> rows(Read read) {
-    std::vector<T> out;
-    for (;;) {
-      PARLEY_TRY(bool row, step());
-      if (!row) return out;
-      out.push_back(read(*this));
-    }
-  }
-  // Runs a statement that returns no rows.
-  Result<void> run() {
-    PARLEY_TRY(bool row, step());
-    (void)row;
-    return {};
-  }
-  Result<std::size_t> run_counting() {
-    PARLEY_CHECK(run());
-    return static_cast<std::size_t>(sqlite3_changes64(owner_->db_));
-  }
-
-  std::uint64_t u64(int column) const {
-    return static_cast<std::uint64_t>(sqlite3_column_int64(stmt_, column));
-  }
-  std::uint32_t u32(int column) const {
-    return static_cast<std::uint32_t>(sqlite3_column_int64(stmt_, column));
-  }
-  core::Bytes bytes(int column) const {
-    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, column));
-    const int n = sqlite3_column_bytes(stmt_, column);
-    return p == nullptr ? core::Bytes{} : core::Bytes(p, p + n);
-  }
-  bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
-
- private:
-  Statement& note(int rc) {
-    if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
-    return *this;
-  }
-
-  SqliteBackend* owner_;
-  sqlite3_stmt* stmt_;
-  int next_ = 1;
-  int bind_rc_ = SQLITE_OK;
-};
-
-core::Error SqliteBackend::failure(const char* what) const {
-  return storage_failure(std::string(what ? what : "sqlite") + ": " + sqlite3_errmsg(db_) + " (" +
-                         std::to_string(sqlite3_extended_errcode(db_)) + ")");
-}
 
 Result<std::unique_ptr<SqliteBackend>> SqliteBackend::open(const std::filesystem::path& file,
                                                            const SqliteOptions& options) {
-  sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(file.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  std::unique_ptr<SqliteBackend> backend(new SqliteBackend(db));  // closes db on every path
-  if (rc != SQLITE_OK) return backend->failure("open");
-  PARLEY_CHECK(backend->configure(options));
-  return backend;
+  PARLEY_TRY(auto db, sqlite::Database::open(file, options, {kSchema, kSchemaVersion}));
+  return std::unique_ptr<SqliteBackend>(new SqliteBackend(std::move(db)));
 }
 
-SqliteBackend::~SqliteBackend() {
-  rollback();
-  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
-  sqlite3_close(db_);
-}
+SqliteBackend::~SqliteBackend() = default;
 
-Result<void> SqliteBackend::exec(const char* sql) {
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return failure(sql);
-  return {};
-}
+Result<SqliteBackend::Statement> SqliteBackend::statement(const char* sql) { return db_->statement(sql); }
 
-Result<void> SqliteBackend::configure(const SqliteOptions& options) {
-  sqlite3_extended_result_codes(db_, 1);
-  sqlite3_busy_timeout(db_, options.busy_timeout_ms);
-  PARLEY_CHECK(exec("PRAGMA journal_mode = WAL"));
-  PARLEY_CHECK(exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"));
-  // The schema is created once, under the write lock, so connections opening together agree.
-  PARLEY_CHECK(exec("BEGIN IMMEDIATE"));
-  auto created = [&]() -> Result<void> {
-    PARLEY_TRY(auto version, statement("PRAGMA user_version"));
-    PARLEY_TRY(bool row, version.step());
-    const std::uint64_t found = row ? version.u64(0) : 0;
-    if (found == static_cast<std::uint64_t>(kSchemaVersion)) return {};
-    if (found != 0) return storage_failure("unknown schema version " + std::to_string(found));
-    return exec(kSchema);
-  }();
-  if (!created.ok()) {
-    rollback();
-    return created;
-  }
-  return commit();
-}
+Result<void> SqliteBackend::begin(Access access) { return db_->begin(access == Access::write); }
 
-Result<SqliteBackend::Statement> SqliteBackend::statement(const char* sql) {
-  auto it = cache_.find(sql);
-  if (it == cache_.end()) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK)
-      return failure(sql);
-    it = cache_.emplace(sql, stmt).first;
-  }
-  return Statement(this, it->second);
-}
+Result<void> SqliteBackend::commit() { return db_->commit(); }
 
-// --- Transactions ------------------------------------------------------------------------------
-
-Result<void> SqliteBackend::begin(Access access) {
-  // IMMEDIATE takes the write lock now (waiting up to busy_timeout), not at the first write, where
-  // SQLite would fail at once instead of waiting, to avoid a deadlock between two readers.
-  PARLEY_TRY(auto stmt, statement(access == Access::write ? "BEGIN IMMEDIATE" : "BEGIN"));
-  return stmt.run();
-}
-
-Result<void> SqliteBackend::commit() {
-  PARLEY_TRY(auto stmt, statement("COMMIT"));
-  return stmt.run();
-}
-
-void SqliteBackend::rollback() noexcept {
-  // SQLite may already have rolled back (after SQLITE_FULL, an I/O error, a failed COMMIT).
-  if (db_ != nullptr && sqlite3_get_autocommit(db_) == 0)
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-}
+void SqliteBackend::rollback() noexcept { db_->rollback(); }
 
 // --- Device registry ---------------------------------------------------------------------------
 

@@ -2,12 +2,11 @@
 // connection (to simulate a full disk or a failing commit).
 #pragma once
 
-#include <sqlite3.h>
 
 #include <string>
-#include <unordered_map>
 
 #include "parley/server/store/sqlite_backend.h"
+#include "parley/sqlite/database.h"
 
 namespace parley::server {
 
@@ -19,7 +18,7 @@ class SqliteBackend final : public StorageBackend {
   SqliteBackend(const SqliteBackend&) = delete;
   SqliteBackend& operator=(const SqliteBackend&) = delete;
 
-  sqlite3* handle() { return db_; }
+  sqlite3* handle() { return db_->handle(); }
 
   Result<void> begin(Access access) override;
   Result<void> commit() override;
@@ -61,18 +60,13 @@ class SqliteBackend final : public StorageBackend {
   Result<void> delete_blob(const BlobHash& hash) override;
   Result<std::size_t> expire_blobs(TimestampMs complete_cutoff, TimestampMs incomplete_cutoff) override;
 
-  class Statement;
+  using Statement = sqlite::Database::Statement;
 
  private:
-  explicit SqliteBackend(sqlite3* db) : db_(db) {}
-  Result<void> configure(const SqliteOptions& options);
-  Result<void> exec(const char* sql);
-  // The prepared statement for `sql`, prepared on first use and kept for the connection's life.
+  explicit SqliteBackend(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}
   Result<Statement> statement(const char* sql);
-  core::Error failure(const char* what) const;
 
-  sqlite3* db_ = nullptr;
-  std::unordered_map<const char*, sqlite3_stmt*> cache_;
+  std::unique_ptr<sqlite::Database> db_;
 };
 
 }  // namespace parley::server

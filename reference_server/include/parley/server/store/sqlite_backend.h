@@ -2,6 +2,8 @@
 // synchronous=FULL, so a committed transaction survives a crash or power loss.
 #pragma once
 
+#include "parley/sqlite/database.h"
+
 #include <filesystem>
 #include <memory>
 
@@ -12,14 +14,7 @@ namespace parley::server {
 
 class Store;
 
-struct SqliteOptions {
-  // How long a connection waits for another connection's write transaction before the operation
-  // fails with storage_failure. Write transactions are short (one batch), so 5 s means trouble.
-  int busy_timeout_ms = 5000;
-  // synchronous=FULL: every commit is synced to disk. Only tests that measure nothing durable may
-  // turn it off (NORMAL keeps WAL's crash safety but may lose the last commits on power loss).
-  bool synchronous_full = true;
-};
+using SqliteOptions = sqlite::Options;
 
 // Opens (creating if needed) the database file and its schema. storage_failure if the file cannot
 // be opened or has a schema version this build does not know.
