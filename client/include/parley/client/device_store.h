@@ -1,0 +1,111 @@
+// Everything one device is, in its own SQLite file (issue 6): its identity and Noise keys and ids,
+// its prekeys, a session per remote device, the device lists it verified, and its messages. A
+// device restarted from the file is the same device: every value restores exactly.
+//
+// The file holds private keys: it is as secret as the device itself (mode 0600, in the profile
+// directory). In memory, private keys live in SecretBytes and are wiped when dropped.
+//
+// Writes are durable when they return (synchronous=FULL). Threads: one DeviceStore per thread.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "parley/core/error.h"
+#include "parley/crypto/x25519.h"
+#include "parley/protocol/keys.h"
+#include "parley/protocol/session.h"
+#include "parley/sqlite/database.h"
+
+namespace parley::client {
+
+struct LocalIdentity {
+  std::uint64_t account = 0;  // 0 until registered (or linked)
+  std::uint32_t device = 0;
+  std::uint64_t incarnation = 0;
+  std::uint32_t registration_id = 0;
+  crypto::X25519KeyPair identity;
+  crypto::X25519KeyPair noise;
+  crypto::X25519PublicKey server_key{};   // the pinned server (spec §6.8)
+  crypto::X25519PublicKey account_key{};  // the primary's identity key: ours if we are the primary
+  std::uint32_t next_key_index = 1;       // the primary's linking counter (spec §8.2)
+  friend bool operator==(const LocalIdentity&, const LocalIdentity&) = default;
+};
+
+// A remote device's session and what it was built on.
+struct StoredSession {
+  std::uint64_t account = 0;
+  std::uint32_t device = 0;
+  std::uint64_t incarnation = 0;
+  crypto::X25519PublicKey identity_key{};
+  protocol::SessionRecord record;
+  friend bool operator==(const StoredSession&, const StoredSession&) = default;
+};
+
+// A device list this device verified (spec §8.3), kept to refuse rollbacks.
+struct StoredDeviceList {
+  std::uint64_t account = 0;
+  std::uint64_t version = 0;
+  crypto::X25519PublicKey account_key{};
+  core::Bytes signed_list;
+  friend bool operator==(const StoredDeviceList&, const StoredDeviceList&) = default;
+};
+
+enum class Direction : std::uint8_t { incoming = 0, outgoing = 1 };
+
+// One message of a chat as this device shows it.
+struct StoredMessage {
+  std::uint64_t chat = 0;  // the other person's account
+  Direction direction = Direction::incoming;
+  std::uint64_t sender_account = 0;
+  std::uint32_t sender_device = 0;
+  std::uint64_t message_id = 0;  // the sender's id for it: with the sender, a message's identity
+  std::uint64_t timestamp_ms = 0;
+  std::string body;
+  friend bool operator==(const StoredMessage&, const StoredMessage&) = default;
+};
+
+class DeviceStore {
+ public:
+  static core::Result<std::unique_ptr<DeviceStore>> open(const std::filesystem::path& file);
+
+  core::Result<std::optional<LocalIdentity>> identity();
+  core::Result<void> save_identity(const LocalIdentity& identity);
+
+  // The prekeys this device can answer with, as the protocol's PreKeyStore wants them.
+  core::Result<std::map<std::uint32_t, protocol::SignedPreKey>> signed_prekeys();
+  core::Result<void> put_signed_prekey(const protocol::SignedPreKey& key);
+  core::Result<std::map<std::uint32_t, protocol::OneTimePreKey>> one_time_prekeys();
+  core::Result<void> put_one_time_prekeys(const std::vector<protocol::OneTimePreKey>& keys);
+  // Consumed by the first message that used it (spec §5.5): deleted for good.
+  core::Result<void> delete_one_time_prekey(protocol::PreKeyId id);
+  // The next one-time prekey id to generate (ids are never reused).
+  core::Result<std::uint32_t> next_one_time_prekey_id();
+
+  core::Result<std::optional<StoredSession>> session(std::uint64_t account, std::uint32_t device);
+  core::Result<std::vector<StoredSession>> sessions();
+  core::Result<void> save_session(const StoredSession& session);
+  core::Result<void> delete_session(std::uint64_t account, std::uint32_t device);
+
+  core::Result<std::optional<StoredDeviceList>> device_list(std::uint64_t account);
+  core::Result<void> save_device_list(const StoredDeviceList& list);
+
+  // Idempotent by (sender account, sender device, message id): a message stored twice is once.
+  // Returns whether it was new.
+  core::Result<bool> add_message(const StoredMessage& message);
+  core::Result<std::vector<StoredMessage>> messages(std::uint64_t chat);
+
+ private:
+  explicit DeviceStore(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}
+  template <typename Body>
+  auto write(Body&& body) -> decltype(body());
+
+  std::unique_ptr<sqlite::Database> db_;
+};
+
+}  // namespace parley::client
