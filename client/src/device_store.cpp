@@ -29,7 +29,7 @@ CREATE TABLE signed_prekeys(
   id INTEGER PRIMARY KEY, private_key BLOB NOT NULL, signature BLOB NOT NULL) STRICT;
 CREATE TABLE one_time_prekeys(id INTEGER PRIMARY KEY, private_key BLOB NOT NULL) STRICT;
 CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT, WITHOUT ROWID;
-INSERT INTO counters VALUES ('one_time_prekey', 1);
+INSERT INTO counters VALUES ('one_time_prekey', 1), ('message', 1);
 CREATE TABLE sessions(
   account INTEGER NOT NULL, device INTEGER NOT NULL, incarnation INTEGER NOT NULL,
   identity_key BLOB NOT NULL, record BLOB NOT NULL,
@@ -190,6 +190,15 @@ Result<std::uint32_t> DeviceStore::next_one_time_prekey_id() {
   PARLEY_TRY(bool row, s.step());
   if (!row) return corrupt("no prekey counter");
   return s.u32(0);
+}
+
+Result<std::uint64_t> DeviceStore::take_message_id() {
+  return write([&]() -> Result<std::uint64_t> {
+    PARLEY_TRY(auto s, db_->statement("UPDATE counters SET value = value + 1 WHERE name = 'message' RETURNING value - 1"));
+    PARLEY_TRY(bool row, s.step());
+    if (!row) return corrupt("no message counter");
+    return s.u64(0);
+  });
 }
 
 Result<std::optional<StoredSession>> DeviceStore::session(std::uint64_t account, std::uint32_t device) {

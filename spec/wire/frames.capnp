@@ -112,9 +112,15 @@ struct GetDeviceList {
 struct DeviceList {
   accountId @0 :UInt64;
   signedList @1 :Data;
-  # The list's version, as signed inside signedList; a put must raise it (no rollback). Until the
-  # multi-device chapter's verifier exists the server trusts this field (spec §7.2).
+  # The list's version, as signed inside signedList (the server checks that they agree, spec
+  # §7.2); a put must raise it (no rollback).
   version @2 :UInt64;
+  incarnations @3 :List(DeviceIncarnation);  # deviceList only: what a send to each device names
+}
+
+struct DeviceIncarnation {
+  deviceId @0 :UInt32;
+  incarnation @1 :UInt64;
 }
 
 struct DeviceCiphertext {

@@ -279,12 +279,21 @@ HandlerOutput FrameHandler::get_device_list(const transport::DecodedFrame& frame
   if (!account.ok()) return replies::refuse(id, account.error());
   auto list = store_.device_list(*account);
   if (!list.ok()) return replies::refuse(id, list.error());
+  auto devices = store_.devices(*account);
+  if (!devices.ok()) return replies::refuse(id, devices.error());
   HandlerOutput out;
-  out.replies.push_back(replies::or_internal(id, transport::encode_frame(id, 8 + list->signed_list.size() / 8, [&](wire::Frame::Builder root) {
+  const std::size_t words = 16 + list->signed_list.size() / 8 + 2 * devices->size();
+  out.replies.push_back(replies::or_internal(id, transport::encode_frame(id, words, [&](wire::Frame::Builder root) {
     auto d = root.getBody().initDeviceList();
     d.setAccountId(account->value);
     d.setSignedList({list->signed_list.data(), list->signed_list.size()});
     d.setVersion(list->version);
+    // Not signed: the server's own registry, so that a sender names each device's current incarnation.
+    auto incarnations = d.initIncarnations(static_cast<unsigned>(devices->size()));
+    for (unsigned i = 0; i < devices->size(); ++i) {
+      incarnations[i].setDeviceId((*devices)[i].device.value);
+      incarnations[i].setIncarnation((*devices)[i].incarnation.value);
+    }
   })));
   return out;
 }

@@ -87,6 +87,10 @@ class DeviceStore {
   // The next one-time prekey id to generate (ids are never reused).
   core::Result<std::uint32_t> next_one_time_prekey_id();
 
+  // A new id for a message this device sends: never the same twice, across restarts too (the
+  // server's idempotency key is the sending device and this id).
+  core::Result<std::uint64_t> take_message_id();
+
   core::Result<std::optional<StoredSession>> session(std::uint64_t account, std::uint32_t device);
   core::Result<std::vector<StoredSession>> sessions();
   core::Result<void> save_session(const StoredSession& session);

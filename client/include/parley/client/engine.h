@@ -1,0 +1,141 @@
+// A device's protocol engine (issue 6): everything a client does, as a pure state machine in the
+// manner of the server's frame handler. Frames from the server go in; frames for the server and
+// events for the application come out. No sockets and no clock of its own: the Asio client and the
+// in-memory simulation drive the same engine.
+//
+// It registers an account (or logs in as a registered device), keeps its one-time prekey stock
+// topped up, fetches and verifies device lists (spec §8.3), plans each send over every device of
+// both accounts (§8.4), fetches bundles for devices without a session, encrypts, sends one frame per
+// destination account, re-plans on deviceMismatch, and decrypts, stores and acknowledges what is
+// delivered. Every change is saved in the DeviceStore before the frame that depends on it leaves.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "parley/client/device_store.h"
+#include "parley/core/error.h"
+#include "parley/crypto/entropy.h"
+#include "parley/protocol/devices/device_identity.h"
+#include "parley/protocol/devices/device_list.h"
+#include "parley/protocol/fanout/planner.h"
+#include "parley/protocol/memory_prekey_store.h"
+#include "parley/transport/channel/payloads.h"
+#include "parley/transport/frames.h"
+
+namespace parley::client {
+
+using WallClock = std::function<std::uint64_t()>;  // milliseconds since the Unix epoch
+
+// Below this many one-time prekeys on the server the engine uploads more (spec §7.2 warns it).
+inline constexpr std::uint32_t kPrekeyBatch = 100;
+
+struct MessageEvent {
+  StoredMessage message;
+};
+// A peer device (or a peer account's key) is no longer the one our session or list trusted.
+struct IdentityChangeEvent {
+  std::uint64_t account = 0;
+  std::uint32_t device = 0;
+};
+struct SentEvent {  // the server holds every copy (one tick)
+  std::uint64_t message_id = 0;
+  std::uint64_t chat = 0;
+};
+struct FailedEvent {
+  std::uint64_t message_id = 0;  // 0: not about a message we sent
+  core::Error error;
+};
+using Event = std::variant<MessageEvent, IdentityChangeEvent, SentEvent, FailedEvent>;
+
+struct EngineOutput {
+  std::vector<core::Bytes> frames;
+  std::vector<Event> events;
+  void append(EngineOutput other);
+};
+
+class Engine {
+ public:
+  // A new device with fresh keys from `entropy`, saved in `store` (not registered yet).
+  static core::Result<std::unique_ptr<Engine>> create(DeviceStore& store, const crypto::X25519PublicKey& server_key,
+                                                      crypto::Entropy& entropy, WallClock clock);
+  // The device `store` holds, as it was.
+  static core::Result<std::unique_ptr<Engine>> load(DeviceStore& store, crypto::Entropy& entropy, WallClock clock);
+
+  const LocalIdentity& identity() const { return identity_; }
+  bool registered() const { return identity_.account != 0; }
+  // The claim for the handshake (all zero before registration).
+  transport::channel::DeviceCredentials credentials() const { return {identity_.account, identity_.device}; }
+
+  // The first frame on an unregistered connection: register a new account with this device as
+  // its primary (spec §7.2).
+  core::Result<core::Bytes> register_frame();
+  // Any frame from the server. Errors of the engine's own (a store that fails) come back as a
+  // FailedEvent; a bad frame is ignored (the server is not trusted with anything that matters).
+  EngineOutput on_frame(const transport::DecodedFrame& frame);
+  // Writes `text` to `peer_account`: planned, encrypted and sent as the lists and sessions allow;
+  // the frames may follow later, as replies come in. Returns the message id.
+  core::Result<std::pair<std::uint64_t, EngineOutput>> send_text(std::uint64_t peer_account, std::string text);
+  // Nothing waiting for the server.
+  bool idle() const { return requests_.empty() && sends_.empty(); }
+
+ private:
+  struct ListRequest { std::uint64_t account; };
+  struct BundleRequest { std::uint64_t account; };
+  struct SendRequest { std::uint64_t message_id; std::uint64_t account; };
+  struct Plain {};  // uploads and publications: only errors matter
+  using Request = std::variant<ListRequest, BundleRequest, SendRequest, Plain>;
+
+  struct KnownList {
+    protocol::devices::DeviceList list;
+    std::map<std::uint32_t, std::uint64_t> incarnations;
+  };
+  struct PendingSend {
+    std::uint64_t peer = 0;
+    std::uint64_t timestamp_ms = 0;
+    std::string text;
+    std::map<protocol::fanout::DeviceAddress, core::Bytes> made;  // device ciphertexts, kept across re-plans
+    std::set<std::uint64_t> in_flight;                           // accounts whose send frame is out
+    std::set<std::uint64_t> acked;                               // accounts the server acknowledged
+    std::set<protocol::fanout::DeviceAddress> blocked;           // identity changes: skipped
+    std::optional<protocol::fanout::FanoutPlan> plan;
+  };
+
+  Engine(DeviceStore& store, LocalIdentity identity, crypto::Entropy& entropy, WallClock clock);
+  core::Result<void> load_state();
+  std::uint32_t request(Request what);
+
+  EngineOutput on_logged_in();
+  EngineOutput upload_prekeys(std::uint32_t count);
+  EngineOutput publish_first_device_list();
+  EngineOutput on_device_list(const transport::DecodedFrame& frame);
+  EngineOutput on_bundles(const transport::DecodedFrame& frame);
+  EngineOutput on_send_ack(std::uint64_t message_id, std::uint64_t account);
+  EngineOutput on_error(const Request& request, const transport::DecodedFrame& frame);
+  EngineOutput on_deliver(const transport::DecodedFrame& frame);
+  EngineOutput advance();
+  EngineOutput advance_send(std::uint64_t message_id, PendingSend& send);
+  core::Result<core::Bytes> encrypt_for(const protocol::fanout::Encryption& e, std::uint64_t message_id,
+                                        const PendingSend& send);
+  EngineOutput fail_send(std::uint64_t message_id, core::Error error);
+
+  DeviceStore& store_;
+  LocalIdentity identity_;
+  crypto::Entropy& entropy_;
+  WallClock clock_;
+  protocol::MemoryPreKeyStore prekeys_;
+  std::map<std::uint64_t, KnownList> lists_;
+  std::map<std::uint32_t, Request> requests_;
+  std::set<std::uint64_t> lists_wanted_, bundles_wanted_;
+  std::map<std::uint64_t, PendingSend> sends_;
+  std::uint32_t next_request_ = 1;
+};
+
+}  // namespace parley::client

@@ -1,0 +1,95 @@
+// Receiving (spec §8.6): a delivered device ciphertext is decrypted in the session with its sender
+// device (or a new one, from a prekey message), its content stored, and the server acknowledged.
+// The ack goes out only after the message and the session are saved: a crash in between means a
+// redelivery, which the store recognises by (sender, message id).
+#include "parley/client/engine.h"
+#include "parley/protocol/padding.h"
+#include "parley/transport/capnp_codec.h"
+#include "parley/transport/client_frames.h"
+#include "parley/transport/content.h"
+#include "parley/transport/frames_capnp.h"
+
+namespace parley::client {
+
+using core::Errc;
+
+EngineOutput Engine::on_deliver(const transport::DecodedFrame& frame) {
+  struct Delivered {
+    std::uint64_t server_id, sender_account;
+    std::uint32_t sender_device;
+    core::Bytes ciphertext;
+  };
+  auto got = transport::read_frame(frame, [](wire::Frame::Reader r) -> core::Result<Delivered> {
+    auto d = r.getBody().getDeliver();
+    return Delivered{d.getServerId(), d.getSenderAccount(), d.getSenderDevice(),
+                     core::Bytes(d.getCiphertext().begin(), d.getCiphertext().end())};
+  });
+  if (!got.ok()) return {};
+  EngineOutput out;
+  auto ack = [&] {
+    if (auto a = transport::encode_ack(got->server_id); a.ok()) out.frames.push_back(std::move(*a));
+  };
+  auto failed = [&](core::Error e) {
+    out.events.push_back(FailedEvent{0, core::make_error(e.code, "a message from " + std::to_string(got->sender_account) +
+                                                                     "/" + std::to_string(got->sender_device) +
+                                                                     " could not be read: " + e.detail)});
+  };
+
+  auto message = transport::decode_device_ciphertext(got->ciphertext);
+  auto stored = store_.session(got->sender_account, got->sender_device);
+  if (!stored.ok()) return {{}, {FailedEvent{0, stored.error()}}};  // no ack: delivered again later
+  StoredSession session = stored->value_or(StoredSession{got->sender_account, got->sender_device, 0, {}, {}});
+  const transport::CapnpCodec codec;
+  auto plan = message.ok() ? protocol::plan_receive_wire(session.record, message->type, message->wire, prekeys_, codec, entropy_)
+                           : core::Result<protocol::ReceiveResult>(message.error());
+  if (!plan.ok()) {
+    // A duplicate is a redelivery of what we already read; anything else is unreadable (the retry
+    // request of spec §8.5 is the client's next step; until then the person is told).
+    if (plan.code() != Errc::duplicate_message) failed(plan.error());
+    ack();
+    return out;
+  }
+  for (const auto& action : plan->actions) {
+    if (std::holds_alternative<protocol::IdentityChanged>(action)) {
+      // Never accepted silently: the person decides; the message stays unread until then.
+      out.events.push_back(IdentityChangeEvent{got->sender_account, got->sender_device});
+      ack();
+      return out;
+    }
+  }
+  auto padded_content = plan->plaintext();
+  auto content = protocol::unpad_plaintext(padded_content);
+  auto decoded = content.ok() ? transport::decode_content(*content) : core::Result<transport::Content>(content.error());
+  const auto actions = plan->actions;
+  protocol::commit_receive(session.record, std::move(*plan));
+  if (session.identity_key == crypto::X25519PublicKey{} && session.record.current)
+    session.identity_key = session.record.current->remote_identity;
+  if (auto saved = store_.save_session(session); !saved.ok()) return {{}, {FailedEvent{0, saved.error()}}};
+  for (const auto& action : actions) {
+    if (const auto* consume = std::get_if<protocol::ConsumeOneTimePreKey>(&action)) {
+      (void)store_.delete_one_time_prekey(consume->id);
+      prekeys_.one_time_prekeys.erase(consume->id.value);
+    }
+  }
+  if (!decoded.ok()) {
+    failed(decoded.error());
+    ack();
+    return out;
+  }
+  // A copy of our own message from another of our devices belongs to the chat it went to.
+  const bool own_copy = decoded->sent_to.has_value() && got->sender_account == identity_.account;
+  StoredMessage m{own_copy ? *decoded->sent_to : got->sender_account,
+                  own_copy ? Direction::outgoing : Direction::incoming,
+                  got->sender_account,
+                  got->sender_device,
+                  decoded->message_id,
+                  decoded->timestamp_ms,
+                  decoded->text};
+  auto added = store_.add_message(m);
+  if (!added.ok()) return {{}, {FailedEvent{0, added.error()}}};  // no ack: delivered again later
+  if (*added) out.events.push_back(MessageEvent{std::move(m)});
+  ack();
+  return out;
+}
+
+}  // namespace parley::client

@@ -1,0 +1,200 @@
+// An in-memory Parley network for deterministic client tests: the real server frame handler
+// (reference_server's parley::server_handler) over the in-memory store with a virtual clock, and
+// devices as Engines with their own DeviceStore files. Frames move only when the test says, in a
+// fixed order, so every run is the same run.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "parley/client/engine.h"
+#include "parley/server/handler/frame_handler.h"
+#include "parley/server/store/memory_backend.h"
+#include "parley/transport/frames_capnp.h"
+
+namespace parley::client::testing {
+
+class SimServer {
+ public:
+  explicit SimServer(std::uint64_t& clock_ms)
+      : store_(server::make_memory_store(server::StoreSettings{}, [&clock_ms] { return clock_ms; })), handler_(store_) {}
+
+  // A connection whose handshake proved `noise_key` and carried `claim`; returns its id.
+  int connect(const crypto::X25519PublicKey& noise_key, transport::channel::DeviceCredentials claim) {
+    const int id = next_++;
+    auto& c = connections_[id];
+    c.state.noise_static_key.assign(noise_key.begin(), noise_key.end());
+    c.state.claim = claim;
+    route(id, handler_.on_established(c.state));
+    return id;
+  }
+  void disconnect(int id) {
+    auto it = connections_.find(id);
+    if (it == connections_.end()) return;
+    if (it->second.state.device) online_.erase({it->second.state.device->account, it->second.state.device->device});
+    connections_.erase(it);
+  }
+  void from_client(int id, const core::Bytes& bytes) {
+    auto it = connections_.find(id);
+    if (it == connections_.end()) return;
+    auto frame = transport::DecodedFrame::decode(bytes);
+    ASSERT_TRUE(frame.ok()) << core::to_string(frame.error());
+    route(id, handler_.handle(it->second.state, *frame));
+  }
+  // Frames waiting for connection `id`, taken.
+  std::deque<core::Bytes> take(int id) {
+    auto it = connections_.find(id);
+    if (it == connections_.end()) return {};
+    return std::exchange(it->second.to_client, {});
+  }
+  bool is_open(int id) const { return connections_.contains(id); }
+
+ private:
+  struct Connection {
+    server::SessionState state;
+    std::deque<core::Bytes> to_client;
+  };
+  void route(int id, server::HandlerOutput out) {
+    auto& c = connections_.at(id);
+    if (out.logged_in) {
+      const server::DeviceAddress address{c.state.device->account, c.state.device->device};
+      auto old = online_.find(address);
+      if (old != online_.end() && old->second != id) connections_.erase(old->second);
+      online_[address] = id;
+    }
+    for (auto& r : out.replies) c.to_client.push_back(std::move(r));
+    for (auto& [address, frame] : out.pushes) {
+      auto online = online_.find(address);
+      if (online != online_.end()) connections_.at(online->second).to_client.push_back(std::move(frame));
+    }
+    std::vector<int> wake = {id};
+    for (const auto& m : out.new_mail) {
+      auto online = online_.find({m.account, m.device});
+      if (online != online_.end()) wake.push_back(online->second);
+    }
+    for (const auto& removed : out.removed) {
+      auto online = online_.find(removed);
+      if (online != online_.end()) disconnect(online->second);
+    }
+    if (out.close) {
+      disconnect(id);
+      return;
+    }
+    for (const int w : wake) {
+      auto it = connections_.find(w);
+      if (it == connections_.end() || !it->second.state.device) continue;
+      auto pumped = handler_.pump(it->second.state);
+      for (auto& r : pumped.replies) it->second.to_client.push_back(std::move(r));
+    }
+  }
+
+  server::Store store_;
+  server::FrameHandler handler_;
+  std::map<int, Connection> connections_;
+  std::map<server::DeviceAddress, int> online_;
+  int next_ = 1;
+};
+
+// One device: its store file, its engine, its connection, and what the engine told it.
+struct SimDevice {
+  std::filesystem::path file;
+  std::unique_ptr<DeviceStore> store;
+  std::unique_ptr<Engine> engine;
+  int connection = 0;
+  std::vector<Event> events;
+
+  template <typename T>
+  std::vector<T> events_of() const {
+    std::vector<T> out;
+    for (const auto& e : events)
+      if (const auto* t = std::get_if<T>(&e)) out.push_back(*t);
+    return out;
+  }
+};
+
+class SimNetwork {
+ public:
+  SimNetwork() : server_(clock_ms) {}
+  ~SimNetwork() {
+    for (auto& [name, d] : devices_)
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(d.file.string() + suffix);
+  }
+
+  std::uint64_t clock_ms = 1'900'000'000'000;
+
+  // A new device that registers a new account (as its primary).
+  SimDevice& register_account(const std::string& name) {
+    auto& d = open(name, true);
+    d.connection = server_.connect(d.engine->identity().noise.public_key, {});
+    server_.from_client(d.connection, d.engine->register_frame().value());
+    settle();
+    return d;
+  }
+  // The device restarted: its engine loaded again from its file, connected again.
+  SimDevice& restart(const std::string& name) {
+    auto& d = devices_.at(name);
+    server_.disconnect(d.connection);
+    d.engine.reset();
+    d.store.reset();
+    d.store = DeviceStore::open(d.file).value();
+    d.engine = Engine::load(*d.store, entropy_, [this] { return clock_ms; }).value();
+    d.connection = server_.connect(d.engine->identity().noise.public_key, d.engine->credentials());
+    settle();
+    return d;
+  }
+  void send(const std::string& from, std::uint64_t to_account, const std::string& text) {
+    auto& d = devices_.at(from);
+    auto sent = d.engine->send_text(to_account, text);
+    ASSERT_TRUE(sent.ok()) << core::to_string(sent.error());
+    deliver(d, std::move(sent->second));
+    settle();
+  }
+  // Moves frames both ways until nobody has anything to say.
+  void settle() {
+    for (int round = 0; round < 1000; ++round) {
+      bool moved = false;
+      for (auto& [name, d] : devices_) {
+        for (auto& bytes : server_.take(d.connection)) {
+          moved = true;
+          auto frame = transport::DecodedFrame::decode(bytes);
+          ASSERT_TRUE(frame.ok());
+          deliver(d, d.engine->on_frame(*frame));
+        }
+      }
+      ++clock_ms;
+      if (!moved) return;
+    }
+    FAIL() << "the network did not settle";
+  }
+  SimDevice& device(const std::string& name) { return devices_.at(name); }
+
+ private:
+  SimDevice& open(const std::string& name, bool create) {
+    auto& d = devices_[name];
+    d.file = std::filesystem::temp_directory_path() /
+             ("parley-sim-" + std::to_string(::getpid()) + "-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)) +
+              "-" + name + ".sqlite3");
+    d.store = DeviceStore::open(d.file).value();
+    const crypto::X25519PublicKey server_key{};
+    d.engine = create ? Engine::create(*d.store, server_key, entropy_, [this] { return clock_ms; }).value()
+                      : Engine::load(*d.store, entropy_, [this] { return clock_ms; }).value();
+    return d;
+  }
+  void deliver(SimDevice& d, EngineOutput out) {
+    for (auto& e : out.events) d.events.push_back(std::move(e));
+    for (const auto& f : out.frames) server_.from_client(d.connection, f);
+  }
+
+  crypto::StreamEntropy entropy_{42};
+  SimServer server_;
+  std::map<std::string, SimDevice> devices_;
+};
+
+}  // namespace parley::client::testing

@@ -1,0 +1,35 @@
+// A message's content as one device encrypts it for another (spec §8.6, spec/wire/content.capnp),
+// and the device ciphertext a send carries: the pairwise message's type byte, then the message.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "parley/core/bytes.h"
+#include "parley/core/error.h"
+#include "parley/protocol/session.h"
+
+namespace parley::transport {
+
+// The largest content accepted: a text message well under the server's 96 KiB per ciphertext.
+inline constexpr std::size_t kMaxContentSize = 64 * 1024;
+
+struct Content {
+  std::uint64_t message_id = 0;
+  std::uint64_t timestamp_ms = 0;
+  std::string text;
+  // Set: a copy for one of the sender's own other devices of a message that went to this account.
+  std::optional<std::uint64_t> sent_to = std::nullopt;
+  friend bool operator==(const Content&, const Content&) = default;
+};
+
+core::Result<core::Bytes> encode_content(const Content& content);
+// `malformed` for bytes that are not a Content, `unsupported_version`, `limit_exceeded` past
+// kMaxContentSize, `unsupported` for a body kind this build does not know.
+core::Result<Content> decode_content(core::BytesView bytes);
+
+// type (1: 2 whisper, 3 prekey) || the pairwise message.
+core::Bytes encode_device_ciphertext(const protocol::OutgoingMessage& message);
+core::Result<protocol::OutgoingMessage> decode_device_ciphertext(core::BytesView bytes);
+
+}  // namespace parley::transport

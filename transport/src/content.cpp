@@ -1,0 +1,69 @@
+#include "parley/transport/content.h"
+
+#include <algorithm>
+
+#include "parley/wire/content.capnp.h"
+#include "flat_message.h"
+
+namespace parley::transport {
+
+using core::Errc;
+
+namespace {
+
+std::string text_of(capnp::Text::Reader text) { return std::string(text.begin(), text.size()); }
+
+}  // namespace
+
+core::Result<core::Bytes> encode_content(const Content& content) {
+  if (content.text.size() > kMaxContentSize) return core::make_error(Errc::limit_exceeded, "content too large");
+  core::Bytes out;
+  flat_message::write<wire::Content>(out, 16 + content.text.size() / 8, [&](wire::Content::Builder root) {
+    root.setVersion(wire::CONTENT_VERSION);
+    root.setMessageId(content.message_id);
+    root.setTimestampMs(content.timestamp_ms);
+    if (content.sent_to) {
+      auto copy = root.getBody().initSentToOwnDevice();
+      copy.setDestinationAccount(*content.sent_to);
+      copy.setText(capnp::Text::Reader(content.text.data(), content.text.size()));
+    } else {
+      root.getBody().setText(capnp::Text::Reader(content.text.data(), content.text.size()));
+    }
+  });
+  return out;
+}
+
+core::Result<Content> decode_content(core::BytesView bytes) {
+  if (bytes.size() > kMaxContentSize + 256) return core::make_error(Errc::limit_exceeded, "content too large");
+  return flat_message::read<wire::Content>(bytes, [](wire::Content::Reader r) -> core::Result<Content> {
+    if (r.getVersion() != wire::CONTENT_VERSION)
+      return core::make_error(Errc::unsupported_version, "content version " + std::to_string(r.getVersion()));
+    Content out{r.getMessageId(), r.getTimestampMs(), {}, std::nullopt};
+    switch (r.getBody().which()) {
+      case wire::Content::Body::TEXT: out.text = text_of(r.getBody().getText()); break;
+      case wire::Content::Body::SENT_TO_OWN_DEVICE:
+        out.text = text_of(r.getBody().getSentToOwnDevice().getText());
+        out.sent_to = r.getBody().getSentToOwnDevice().getDestinationAccount();
+        break;
+      default: return core::make_error(Errc::unsupported, "a content kind this build does not know");
+    }
+    return out;
+  });
+}
+
+core::Bytes encode_device_ciphertext(const protocol::OutgoingMessage& message) {
+  core::Bytes out(1 + message.wire.size());
+  out[0] = static_cast<std::uint8_t>(message.type);
+  std::copy(message.wire.begin(), message.wire.end(), out.begin() + 1);
+  return out;
+}
+
+core::Result<protocol::OutgoingMessage> decode_device_ciphertext(core::BytesView bytes) {
+  if (bytes.size() < 2) return core::make_error(Errc::malformed, "device ciphertext too short");
+  const auto type = static_cast<protocol::MessageType>(bytes[0]);
+  if (type != protocol::MessageType::whisper && type != protocol::MessageType::prekey)
+    return core::make_error(Errc::malformed, "unknown message type " + std::to_string(bytes[0]));
+  return protocol::OutgoingMessage{type, core::Bytes(bytes.begin() + 1, bytes.end())};
+}
+
+}  // namespace parley::transport
