@@ -1,0 +1,65 @@
+// The reference client (issue 6): one device's Engine over a real Parley channel (spec §6.8). It
+// opens the device's profile directory (its SQLite store), connects, registers a new device or logs
+// in as the stored one, feeds every frame from the server to the engine and writes what the engine
+// says. What a CLI or an application needs goes through here; it knows nothing of terminals.
+//
+// Threading: one io_context thread; every call from it.
+#pragma once
+
+#include "parley/transport/net/asio.h"  // first: Boost 1.74 needs <utility> before Asio
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "parley/client/engine.h"
+#include "parley/crypto/entropy.h"
+#include "parley/transport/net/connection.h"
+
+namespace parley::client {
+
+namespace asio = transport::net::asio;
+
+class Client {
+ public:
+  // Opens (creating) `profile`/device.sqlite3; a new profile gets a fresh device for `server_key`.
+  static core::Result<std::unique_ptr<Client>> open(const std::filesystem::path& profile,
+                                                    const crypto::X25519PublicKey& server_key);
+  ~Client();
+
+  // Connects; a new device registers a new account first. Returns once logged in.
+  asio::awaitable<core::Result<void>> connect(transport::net::tcp::endpoint server);
+  // Sends and waits for the server to hold every copy (the single tick); the message id.
+  asio::awaitable<core::Result<std::uint64_t>> send_text(std::uint64_t peer_account, std::string text);
+  // The chat's messages once it holds at least `count` of them, or `timed_out`.
+  asio::awaitable<core::Result<std::vector<StoredMessage>>> wait_for_messages(std::uint64_t chat, std::size_t count,
+                                                                              std::chrono::milliseconds timeout);
+  asio::awaitable<void> close();
+
+  const LocalIdentity& identity() const { return engine_->identity(); }
+  DeviceStore& store() { return *store_; }
+  // Every event the engine reported, in order.
+  const std::vector<Event>& events() const { return events_; }
+
+ private:
+  Client(std::unique_ptr<DeviceStore> store, std::unique_ptr<Engine> engine);
+  asio::awaitable<void> read_loop(std::shared_ptr<transport::net::Connection> connection);
+  asio::awaitable<core::Result<void>> write(EngineOutput out);
+  // Waits until `done()` holds, the connection fails, or `timeout` passes.
+  template <typename Done>
+  asio::awaitable<core::Result<void>> wait(Done done, std::chrono::milliseconds timeout);
+
+  crypto::SystemEntropy entropy_;
+  std::unique_ptr<DeviceStore> store_;
+  std::unique_ptr<Engine> engine_;
+  std::shared_ptr<transport::net::Connection> connection_;
+  // Each waiting call's timer, cancelled whenever something arrives, so that it looks again.
+  std::set<asio::steady_timer*> waiters_;
+  void notify();
+  std::vector<Event> events_;
+};
+
+}  // namespace parley::client

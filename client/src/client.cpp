@@ -1,0 +1,155 @@
+#include "parley/client/client.h"
+
+#include "parley/transport/net/connector.h"
+
+namespace parley::client {
+
+using core::Errc;
+
+namespace {
+
+std::uint64_t now_ms() {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+}
+
+}  // namespace
+
+Client::Client(std::unique_ptr<DeviceStore> store, std::unique_ptr<Engine> engine)
+    : store_(std::move(store)), engine_(std::move(engine)) {}
+
+Client::~Client() = default;
+
+core::Result<std::unique_ptr<Client>> Client::open(const std::filesystem::path& profile,
+                                                   const crypto::X25519PublicKey& server_key) {
+  std::error_code ec;
+  std::filesystem::create_directories(profile, ec);
+  if (ec) return core::make_error(Errc::storage_failure, "cannot create " + profile.string() + ": " + ec.message());
+  std::filesystem::permissions(profile, std::filesystem::perms::owner_all, ec);
+  PARLEY_TRY(auto store, DeviceStore::open(profile / "device.sqlite3"));
+  std::unique_ptr<Client> client(new Client(std::move(store), nullptr));
+  PARLEY_TRY(auto existing, client->store_->identity());
+  if (existing) {
+    PARLEY_TRY(client->engine_, Engine::load(*client->store_, client->entropy_, now_ms));
+  } else {
+    PARLEY_TRY(client->engine_, Engine::create(*client->store_, server_key, client->entropy_, now_ms));
+  }
+  return client;
+}
+
+asio::awaitable<core::Result<void>> Client::connect(transport::net::tcp::endpoint server) {
+  transport::channel::ClientChannelConfig config;
+  config.static_key = engine_->identity().noise;
+  config.server_key = engine_->identity().server_key;
+  config.pin = transport::channel::PinPolicy::required;
+  config.device = engine_->credentials();
+  auto connected = co_await transport::net::connect(server, std::move(config));
+  if (!connected.ok()) co_return connected.error();
+  connection_ = std::move(connected).value();
+  asio::co_spawn(co_await asio::this_coro::executor, read_loop(connection_), asio::detached);
+  if (!engine_->registered()) {
+    auto frame = engine_->register_frame();
+    if (!frame.ok()) co_return frame.error();
+    auto sent = co_await connection_->send_when_ready(*frame);
+    if (!sent.ok()) co_return sent.error();
+  }
+  co_return co_await wait([this] { return engine_->registered(); }, std::chrono::seconds(10));
+}
+
+asio::awaitable<void> Client::read_loop(std::shared_ptr<transport::net::Connection> connection) {
+  for (;;) {
+    auto bytes = co_await connection->receive();
+    if (!bytes.ok()) break;
+    auto frame = transport::DecodedFrame::decode(*bytes);
+    if (!frame.ok()) continue;
+    auto written = co_await write(engine_->on_frame(*frame));
+    if (!written.ok()) break;
+  }
+  notify();
+}
+
+void Client::notify() {
+  for (auto* timer : waiters_) timer->cancel();
+}
+
+asio::awaitable<core::Result<void>> Client::write(EngineOutput out) {
+  for (auto& e : out.events) events_.push_back(std::move(e));
+  notify();
+  for (const auto& f : out.frames) {
+    if (!connection_) co_return core::make_error(Errc::connection_closed, "not connected");
+    auto sent = co_await connection_->send_when_ready(f);
+    if (!sent.ok()) co_return sent.error();
+  }
+  co_return core::Result<void>{};
+}
+
+template <typename Done>
+asio::awaitable<core::Result<void>> Client::wait(Done done, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  waiters_.insert(&timer);
+  struct Unregister {
+    std::set<asio::steady_timer*>& waiters;
+    asio::steady_timer* timer;
+    ~Unregister() { waiters.erase(timer); }
+  } unregister{waiters_, &timer};
+  while (!done()) {
+    if (!connection_ || !connection_->is_open())
+      co_return connection_ && connection_->error() ? *connection_->error()
+                                                    : core::make_error(Errc::connection_closed, "not connected");
+    if (std::chrono::steady_clock::now() >= deadline) co_return core::make_error(Errc::timed_out, "no answer in time");
+    timer.expires_at(deadline);
+    boost::system::error_code ignored;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+  co_return core::Result<void>{};
+}
+
+asio::awaitable<core::Result<std::uint64_t>> Client::send_text(std::uint64_t peer_account, std::string text) {
+  auto started = engine_->send_text(peer_account, std::move(text));
+  if (!started.ok()) co_return started.error();
+  const auto id = started->first;
+  auto written = co_await write(std::move(started->second));
+  if (!written.ok()) co_return written.error();
+  std::optional<core::Error> failure;
+  bool sent = false;
+  auto settled = co_await wait(
+      [&] {
+        for (const auto& e : events_) {
+          if (const auto* s = std::get_if<SentEvent>(&e); s && s->message_id == id) sent = true;
+          if (const auto* f = std::get_if<FailedEvent>(&e); f && f->message_id == id) failure = f->error;
+        }
+        return sent || failure.has_value();
+      },
+      std::chrono::seconds(30));
+  if (!settled.ok()) co_return settled.error();
+  if (failure) co_return *failure;
+  co_return id;
+}
+
+asio::awaitable<core::Result<std::vector<StoredMessage>>> Client::wait_for_messages(std::uint64_t chat, std::size_t count,
+                                                                                    std::chrono::milliseconds timeout) {
+  std::vector<StoredMessage> found;
+  std::optional<core::Error> failure;
+  auto settled = co_await wait(
+      [&] {
+        auto messages = store_->messages(chat);
+        if (!messages.ok()) {
+          failure = messages.error();
+          return true;
+        }
+        found = std::move(*messages);
+        return found.size() >= count;
+      },
+      timeout);
+  if (!settled.ok()) co_return settled.error();
+  if (failure) co_return *failure;
+  co_return found;
+}
+
+asio::awaitable<void> Client::close() {
+  if (connection_) co_await connection_->close();
+  connection_.reset();
+}
+
+}  // namespace parley::client
