@@ -281,6 +281,28 @@ def device_seeds():
     write("fuzz_fanout", "contradiction", bytes([1, 3 * 2 + 0]))
 
 
+# fuzz_content: Contents written in Cap'n Proto's text form and encoded by the capnp tool (the
+# single-segment stream form of spec §5.7), padded as a sender pads them, and device ciphertexts.
+CONTENTS = {
+    "text": "(version = 1, messageId = 7, timestampMs = 1900000000000, body = (text = \"hello\"))",
+    "sent-to-own-device": "(version = 1, messageId = 8, timestampMs = 1900000000001, "
+                          "body = (sentToOwnDevice = (destinationAccount = 20, text = \"hi\")))",
+    "version-2": "(version = 2, messageId = 9, timestampMs = 0, body = (text = \"\"))",
+}
+
+
+def content_seeds():
+    import subprocess
+    for name, text in CONTENTS.items():
+        encoded = subprocess.run(["capnp", "encode", "-I/usr/include", str(ROOT / "spec" / "wire" / "content.capnp"),
+                                  "Content"], input=text.encode(), capture_output=True, check=True).stdout
+        write("fuzz_content", "content-" + name, encoded)
+        write("fuzz_content", "padded-" + name, encoded + bytes([3, 3, 3]))
+    write("fuzz_content", "prekey-ciphertext", b"\x03" + bytes(40))
+    write("fuzz_content", "whisper-ciphertext", b"\x02" + bytes(40))
+    write("fuzz_content", "empty", b"")
+
+
 def main():
     vectors = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests" / "data" / "external"
     vector_reader_seeds(vectors)
@@ -291,6 +313,7 @@ def main():
     channel_server_seeds()
     server_handler_seeds()
     device_seeds()
+    content_seeds()
 
 
 if __name__ == "__main__":

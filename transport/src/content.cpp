@@ -41,10 +41,14 @@ core::Result<Content> decode_content(core::BytesView bytes) {
     Content out{r.getMessageId(), r.getTimestampMs(), {}, std::nullopt};
     switch (r.getBody().which()) {
       case wire::Content::Body::TEXT: out.text = text_of(r.getBody().getText()); break;
-      case wire::Content::Body::SENT_TO_OWN_DEVICE:
-        out.text = text_of(r.getBody().getSentToOwnDevice().getText());
-        out.sent_to = r.getBody().getSentToOwnDevice().getDestinationAccount();
+      case wire::Content::Body::SENT_TO_OWN_DEVICE: {
+        // Each pointer followed once: the traversal budget is twice the message's size (§5.7), so
+        // reading a small message's struct twice could exhaust it.
+        const auto copy = r.getBody().getSentToOwnDevice();
+        out.text = text_of(copy.getText());
+        out.sent_to = copy.getDestinationAccount();
         break;
+      }
       default: return core::make_error(Errc::unsupported, "a content kind this build does not know");
     }
     return out;
