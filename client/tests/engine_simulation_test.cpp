@@ -3,6 +3,8 @@
 // once, in the right chat, survives a restart of either side, and the sender hears it was sent.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "sim_network.h"
 
 namespace parley::client::testing {
@@ -55,6 +57,61 @@ TEST(EngineSimulation, AMessageToAnOfflineDeviceWaitsOnTheServer) {
   net.restart("bob");
   net.send("alice", b, "two");
   EXPECT_EQ(texts(net.device("bob").store->messages(a).value()), (std::vector<std::string>{"one", "two"}));
+}
+
+}  // namespace
+}  // namespace parley::client::testing
+
+namespace parley::client::testing {
+namespace {
+
+// Alice with a phone and two companions, Bob with a phone and one: a message from any device
+// reaches every other device of both accounts exactly once, in the chat it belongs to; the
+// sender's other devices hold it as sent by their account.
+TEST(EngineSimulation, EveryDeviceOfBothAccountsGetsEveryMessageOnce) {
+  SimNetwork net;
+  net.register_account("alice-phone");
+  net.register_account("bob-phone");
+  const auto a = net.device("alice-phone").engine->identity().account;
+  const auto b = net.device("bob-phone").engine->identity().account;
+  // A first message before the companions exist: their lists are learnt later, by mismatch.
+  net.send("alice-phone", b, "before companions");
+  net.link_companion("alice-phone", "alice-laptop");
+  net.link_companion("alice-phone", "alice-tablet");
+  net.link_companion("bob-phone", "bob-laptop");
+
+  const std::vector<std::string> alice_devices = {"alice-phone", "alice-laptop", "alice-tablet"};
+  const std::vector<std::string> bob_devices = {"bob-phone", "bob-laptop"};
+  std::vector<std::string> sent;
+  for (const auto& d : alice_devices) {
+    net.send(d, b, "from " + d);
+    sent.push_back("from " + d);
+  }
+  for (const auto& d : bob_devices) {
+    net.send(d, a, "from " + d);
+    sent.push_back("from " + d);
+  }
+  for (const auto& name : alice_devices) {
+    const auto chat = net.device(name).store->messages(b).value();
+    std::multiset<std::string> got;
+    for (const auto& m : chat) got.insert(m.body);
+    for (const auto& t : sent) EXPECT_EQ(got.count(t), 1u) << name << " has '" << t << "' " << got.count(t) << " times";
+    for (const auto& m : chat) EXPECT_EQ(m.direction, m.sender_account == a ? Direction::outgoing : Direction::incoming);
+  }
+  for (const auto& name : bob_devices) {
+    const auto chat = net.device(name).store->messages(a).value();
+    std::multiset<std::string> got;
+    for (const auto& m : chat) got.insert(m.body);
+    for (const auto& t : sent) EXPECT_EQ(got.count(t), 1u) << name << " has '" << t << "' " << got.count(t) << " times";
+  }
+  // The companion linked after the first message never sees it (its queue started empty).
+  const auto laptop_chat = net.device("alice-laptop").store->messages(b);
+  ASSERT_TRUE(laptop_chat.ok());
+  for (const auto& m : *laptop_chat) EXPECT_NE(m.body, "before companions");
+  for (const auto& name : {"alice-phone", "alice-laptop", "alice-tablet", "bob-phone", "bob-laptop"}) {
+    EXPECT_TRUE(net.device(name).engine->idle()) << name;
+    for (const auto& f : net.device(name).events_of<FailedEvent>()) ADD_FAILURE() << name << ": " << core::to_string(f.error);
+  }
 }
 
 }  // namespace

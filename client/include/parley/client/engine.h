@@ -83,6 +83,9 @@ class Engine {
   // Writes `text` to `peer_account`: planned, encrypted and sent as the lists and sessions allow;
   // the frames may follow later, as replies come in. Returns the message id.
   core::Result<std::pair<std::uint64_t, EngineOutput>> send_text(std::uint64_t peer_account, std::string text);
+  // The account's device list changed (this device published it, or was told): fetched and
+  // verified again before the next send plans over it.
+  void device_list_changed(std::uint64_t account) { lists_.erase(account); }
   // Nothing waiting for the server.
   bool idle() const { return requests_.empty() && sends_.empty(); }
 
