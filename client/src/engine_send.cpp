@@ -72,11 +72,40 @@ EngineOutput Engine::advance_send(std::uint64_t message_id, PendingSend& send) {
                             listed(lists_.at(identity_.account).list), {}};
   auto sessions = store_.sessions();
   if (!sessions.ok()) return fail_send(message_id, sessions.error());
-  for (const auto& s : *sessions) req.sessions.push_back({{s.account, s.device}, s.identity_key, s.incarnation});
+  for (auto& s : *sessions) {
+    // A session built with an earlier incarnation of the device: the device started over. With
+    // the same identity key it is rebuilt quietly from a fresh bundle; with another key it stays,
+    // so that the planner reports the identity change. A session that came from the device's own
+    // first message has no incarnation yet: it takes the list's.
+    const auto list = lists_.find(s.account);
+    if (list == lists_.end() || !list->second.incarnations.contains(s.device)) {
+      req.sessions.push_back({{s.account, s.device}, s.identity_key, s.incarnation});
+      continue;
+    }
+    const auto current = list->second.incarnations.at(s.device);
+    const auto* listed_device = list->second.list.find(s.device);
+    if (s.incarnation != current && s.incarnation != 0 && listed_device != nullptr &&
+        listed_device->identity_key == s.identity_key) {
+      (void)store_.delete_session(s.account, s.device);
+      continue;
+    }
+    if (s.incarnation == 0) {
+      s.incarnation = current;
+      (void)store_.save_session(s);
+    }
+    req.sessions.push_back({{s.account, s.device}, s.identity_key, s.incarnation});
+  }
   auto planned = fanout::plan(req);
   if (!planned.ok()) return fail_send(message_id, planned.error());
-  for (const auto& change : planned->identity_changes)
-    if (send.blocked.insert(change.device).second) out.events.push_back(IdentityChangeEvent{change.device.account, change.device.device});
+  // A device whose identity changed is never written to silently, and the server takes a send
+  // only for every device of the account: the message fails until the person accepts the change.
+  if (!planned->identity_changes.empty()) {
+    for (const auto& change : planned->identity_changes)
+      out.events.push_back(IdentityChangeEvent{change.device.account, change.device.device});
+    out.append(fail_send(message_id, core::make_error(Errc::untrusted_identity,
+                                                      "a device's identity key changed; accept it to write to it")));
+    return out;
+  }
   send.plan = *planned;
 
   // Encrypt for every device we can; fetch bundles for those without a session.
@@ -288,13 +317,16 @@ EngineOutput Engine::on_error(const Request& request, const transport::DecodedFr
   refusal->mismatch.account = send_request->account;
   auto replanned = fanout::replan(*send.plan, {identity_.account, identity_.device}, refusal->mismatch);
   if (!replanned.ok()) return fail_send(send_request->message_id, replanned.error());
+  // Sessions are not dropped here: the fresh list and its incarnations decide (advance_send), so
+  // that a device that came back with another identity key is reported, never quietly rebuilt.
   for (const auto& a : replanned->drop) send.made.erase(a);
-  for (const auto& a : replanned->encrypt_fresh) {
-    send.made.erase(a);
-    (void)store_.delete_session(a.account, a.device);
-  }
+  for (const auto& a : replanned->encrypt_fresh) send.made.erase(a);
   lists_.erase(send_request->account);  // fetched and verified again before the retry
   return advance();
+}
+
+core::Result<void> Engine::accept_identity(std::uint64_t account, std::uint32_t device) {
+  return store_.delete_session(account, device);
 }
 
 EngineOutput Engine::fail_send(std::uint64_t message_id, core::Error error) {

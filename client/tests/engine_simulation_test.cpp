@@ -116,3 +116,55 @@ TEST(EngineSimulation, EveryDeviceOfBothAccountsGetsEveryMessageOnce) {
 
 }  // namespace
 }  // namespace parley::client::testing
+
+namespace parley::client::testing {
+namespace {
+
+std::size_t count_of(SimNetwork& net, const std::string& device, std::uint64_t chat, const std::string& text) {
+  const auto chat_messages = net.device(device).store->messages(chat);
+  std::size_t n = 0;
+  if (chat_messages.ok())
+    for (const auto& m : *chat_messages) n += m.body == text;
+  return n;
+}
+
+// A removed companion gets nothing afterwards; a device re-linked with a new identity under the
+// same id is reported once and written to only after the person accepts it.
+TEST(EngineSimulation, ARemovedCompanionGetsNothingAndANewIdentityIsReportedOnce) {
+  SimNetwork net;
+  net.register_account("alice-phone");
+  net.register_account("bob-phone");
+  const auto a = net.device("alice-phone").engine->identity().account;
+  const auto b = net.device("bob-phone").engine->identity().account;
+  net.link_companion("bob-phone", "bob-laptop");
+  net.send("alice-phone", b, "to both");
+  EXPECT_EQ(count_of(net, "bob-laptop", a, "to both"), 1u);
+
+  net.remove_companion("bob-phone", "bob-laptop");
+  net.send("alice-phone", b, "after removal");
+  for (const auto& f : net.device("alice-phone").events_of<FailedEvent>()) ADD_FAILURE() << "alice: " << core::to_string(f.error);
+  EXPECT_EQ(count_of(net, "bob-phone", a, "after removal"), 1u);
+  EXPECT_EQ(count_of(net, "bob-laptop", a, "after removal"), 0u);
+
+  // Device 2 again, with a new identity (a reinstall): Alice's session names the old key.
+  net.link_companion("bob-phone", "bob-laptop-2");
+  EXPECT_EQ(net.device("bob-laptop-2").engine->identity().device, 2u);
+  auto& alice = net.device("alice-phone");
+  const auto before = alice.events_of<IdentityChangeEvent>().size();
+  net.send("alice-phone", b, "blocked");
+  const auto changes = alice.events_of<IdentityChangeEvent>();
+  ASSERT_EQ(changes.size(), before + 1);
+  EXPECT_EQ(changes.back().account, b);
+  EXPECT_EQ(changes.back().device, 2u);
+  EXPECT_EQ(alice.events_of<FailedEvent>().back().error.code, core::Errc::untrusted_identity);
+  EXPECT_EQ(count_of(net, "bob-phone", a, "blocked"), 0u);
+
+  ASSERT_TRUE(alice.engine->accept_identity(b, 2).ok());
+  net.send("alice-phone", b, "accepted");
+  EXPECT_EQ(count_of(net, "bob-phone", a, "accepted"), 1u);
+  EXPECT_EQ(count_of(net, "bob-laptop-2", a, "accepted"), 1u);
+  EXPECT_EQ(count_of(net, "bob-laptop-2", a, "to both"), 0u);  // the old device's queue is not the new one's
+}
+
+}  // namespace
+}  // namespace parley::client::testing

@@ -216,6 +216,17 @@ class SimNetwork {
     return c;
   }
 
+  // The primary removes a companion: at the server, then from the list it publishes.
+  void remove_companion(const std::string& primary, const std::string& name) {
+    auto& p = devices_.at(primary);
+    auto& c = devices_.at(name);
+    const std::uint32_t request = 0xffd00000u + c.engine->identity().device;
+    server_.from_client(p.connection, transport::encode_remove_device(request, c.engine->identity().device).value());
+    settle();
+    EXPECT_FALSE(server_.is_open(c.connection));  // the server closed the removed device's session
+    publish_list(primary);
+  }
+
   // The primary publishes its account's list as the server's registry has it, one version up.
   void publish_list(const std::string& primary) {
     auto& p = devices_.at(primary);

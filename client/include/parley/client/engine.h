@@ -83,6 +83,9 @@ class Engine {
   // Writes `text` to `peer_account`: planned, encrypted and sent as the lists and sessions allow;
   // the frames may follow later, as replies come in. Returns the message id.
   core::Result<std::pair<std::uint64_t, EngineOutput>> send_text(std::uint64_t peer_account, std::string text);
+  // The person accepted a device's new identity key (after an IdentityChangeEvent): its old
+  // session goes, and the next message builds one with the new key.
+  core::Result<void> accept_identity(std::uint64_t account, std::uint32_t device);
   // The account's device list changed (this device published it, or was told): fetched and
   // verified again before the next send plans over it.
   void device_list_changed(std::uint64_t account) { lists_.erase(account); }
@@ -107,7 +110,6 @@ class Engine {
     std::map<protocol::fanout::DeviceAddress, core::Bytes> made;  // device ciphertexts, kept across re-plans
     std::set<std::uint64_t> in_flight;                           // accounts whose send frame is out
     std::set<std::uint64_t> acked;                               // accounts the server acknowledged
-    std::set<protocol::fanout::DeviceAddress> blocked;           // identity changes: skipped
     std::optional<protocol::fanout::FanoutPlan> plan;
   };
 
