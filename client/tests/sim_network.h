@@ -11,6 +11,7 @@
 #include <deque>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -112,6 +113,7 @@ struct SimDevice {
   std::unique_ptr<DeviceStore> store;
   std::unique_ptr<Engine> engine;
   int connection = 0;
+  bool removed = false;  // no longer a device of its account
   std::vector<Event> events;
 
   template <typename T>
@@ -144,7 +146,7 @@ class SimNetwork {
   // The device restarted: its engine loaded again from its file, connected again.
   SimDevice& restart(const std::string& name) {
     auto& d = devices_.at(name);
-    server_.disconnect(d.connection);
+    server_.disconnect(d.connection);  // nothing if it was offline
     d.engine.reset();
     d.store.reset();
     d.store = DeviceStore::open(d.file).value();
@@ -160,16 +162,20 @@ class SimNetwork {
     deliver(d, std::move(sent->second));
     settle();
   }
-  // Moves frames both ways until nobody has anything to say.
+  // Moves frames both ways until nobody has anything to say. Frames to a device marked with
+  // duplicate() arrive twice; to one marked with reorder(), each batch arrives backwards.
   void settle() {
     for (int round = 0; round < 1000; ++round) {
       bool moved = false;
       for (auto& [name, d] : devices_) {
-        for (auto& bytes : server_.take(d.connection)) {
+        auto batch = server_.take(d.connection);
+        if (reordered_.contains(name)) std::reverse(batch.begin(), batch.end());
+        for (auto& bytes : batch) {
           moved = true;
           auto frame = transport::DecodedFrame::decode(bytes);
           ASSERT_TRUE(frame.ok());
-          deliver(d, d.engine->on_frame(*frame));
+          const int times = duplicated_.contains(name) ? 2 : 1;
+          for (int t = 0; t < times; ++t) deliver(d, d.engine->on_frame(*frame));
         }
       }
       ++clock_ms;
@@ -177,6 +183,17 @@ class SimNetwork {
     }
     FAIL() << "the network did not settle";
   }
+  void duplicate(const std::string& name, bool on) { on ? (void)duplicated_.insert(name) : (void)duplicated_.erase(name); }
+  void reorder(const std::string& name, bool on) { on ? (void)reordered_.insert(name) : (void)reordered_.erase(name); }
+  // The device's connection drops (what it had not acknowledged stays queued on the server).
+  void go_offline(const std::string& name) { server_.disconnect(devices_.at(name).connection); }
+  void go_online(const std::string& name) {
+    auto& d = devices_.at(name);
+    if (server_.is_open(d.connection)) return;
+    d.connection = server_.connect(d.engine->identity().noise.public_key, d.engine->credentials());
+    settle();
+  }
+  bool online(const std::string& name) const { return server_.is_open(devices_.at(name).connection); }
   SimDevice& device(const std::string& name) { return devices_.at(name); }
 
   // Links a new companion to `primary`'s account without the QR exchange (spec §8.2 is tested on
@@ -224,6 +241,7 @@ class SimNetwork {
     server_.from_client(p.connection, transport::encode_remove_device(request, c.engine->identity().device).value());
     settle();
     EXPECT_FALSE(server_.is_open(c.connection));  // the server closed the removed device's session
+    c.removed = true;
     publish_list(primary);
   }
 
@@ -236,7 +254,7 @@ class SimNetwork {
     protocol::devices::DeviceList list{me.account, version, clock_ms, {}};
     for (auto& [name, d] : devices_) {
       const auto& other = d.engine->identity();
-      if (other.account == me.account && server_.is_open(d.connection))
+      if (other.account == me.account && !d.removed)
         list.devices.push_back({other.device, other.device == 1 ? 0u : other.device, other.identity.public_key});
     }
     std::sort(list.devices.begin(), list.devices.end(), [](const auto& x, const auto& y) { return x.device < y.device; });
@@ -270,6 +288,7 @@ class SimNetwork {
     for (const auto& f : out.frames) server_.from_client(d.connection, f);
   }
 
+  std::set<std::string> duplicated_, reordered_;
   crypto::StreamEntropy entropy_{42};
   SimServer server_;
   std::map<std::string, SimDevice> devices_;
