@@ -312,6 +312,9 @@ EngineOutput Engine::on_error(const Request& request, const transport::DecodedFr
   auto& send = it->second;
   send.in_flight.erase(send_request->account);
   if (refusal->code != wire::ErrorCode::DEVICE_MISMATCH || !send.plan) return fail_send(send_request->message_id, error);
+  if (++send.replans > kMaxReplans)
+    return fail_send(send_request->message_id,
+                     core::make_error(Errc::device_mismatch, "the account's device list and the server disagree: " + refusal->detail));
   // Re-plan that account alone: keep the copies still valid, drop the extra, and encrypt anew
   // for missing and stale devices once the list and their bundles are fresh.
   refusal->mismatch.account = send_request->account;

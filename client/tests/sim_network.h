@@ -285,8 +285,18 @@ class SimNetwork {
   }
   void deliver(SimDevice& d, EngineOutput out) {
     for (auto& e : out.events) d.events.push_back(std::move(e));
-    for (const auto& f : out.frames) server_.from_client(d.connection, f);
+    for (const auto& f : out.frames) {
+      ++wire.frames;
+      wire.bytes += f.size();
+      server_.from_client(d.connection, f);
+    }
   }
+
+ public:
+  // Frames and bytes the devices wrote to the server so far (for the fan-out benchmark).
+  struct {
+    std::uint64_t frames = 0, bytes = 0;
+  } wire;
 
   std::set<std::string> duplicated_, reordered_;
   crypto::StreamEntropy entropy_{42};

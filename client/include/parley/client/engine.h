@@ -34,6 +34,10 @@ namespace parley::client {
 
 using WallClock = std::function<std::uint64_t()>;  // milliseconds since the Unix epoch
 
+// A send re-planned this often after deviceMismatch fails: the lists and the server's registry
+// disagree in a way a fresh list does not fix (a device linked but never listed, say).
+inline constexpr std::uint32_t kMaxReplans = 3;
+
 // Below this many one-time prekeys on the server the engine uploads more (spec §7.2 warns it).
 inline constexpr std::uint32_t kPrekeyBatch = 100;
 
@@ -111,6 +115,7 @@ class Engine {
     std::set<std::uint64_t> in_flight;                           // accounts whose send frame is out
     std::set<std::uint64_t> acked;                               // accounts the server acknowledged
     std::optional<protocol::fanout::FanoutPlan> plan;
+    std::uint32_t replans = 0;  // deviceMismatch answers so far
   };
 
   Engine(DeviceStore& store, LocalIdentity identity, crypto::Entropy& entropy, WallClock clock);
