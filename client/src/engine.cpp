@@ -77,17 +77,11 @@ EngineOutput Engine::on_frame(const transport::DecodedFrame& frame) {
     }
   }
   switch (static_cast<Which>(frame.kind())) {
-    case Which::LOGGED_IN: {
-      auto ids = transport::read_frame(frame, [&](wire::Frame::Reader r) -> core::Result<void> {
-        auto l = r.getBody().getLoggedIn();
-        identity_.account = l.getAccountId();
-        identity_.device = l.getDeviceId();
-        identity_.incarnation = l.getIncarnation();
-        return store_.save_identity(identity_);
-      });
-      if (!ids.ok()) return {{}, {FailedEvent{0, ids.error()}}};
-      return on_logged_in();
-    }
+    case Which::LOGGED_IN: return on_logged_in_frame(frame);
+    case Which::DEVICE_LINKED:
+      if (answered && std::holds_alternative<LinkRequest>(*answered)) return on_device_linked(frame);
+      return {};
+    case Which::LINK_CONFIRMATION: return on_link_confirmation(frame);
     case Which::DEVICE_LIST: return on_device_list(frame);
     case Which::PRE_KEY_BUNDLES: return on_bundles(frame);
     case Which::SEND_ACK:
@@ -122,20 +116,7 @@ EngineOutput Engine::on_logged_in() {
 EngineOutput Engine::publish_first_device_list() {
   auto stored = store_.device_list(identity_.account);
   if (stored.ok() && stored->has_value()) return {};
-  const protocol::devices::DeviceList list{identity_.account, 1, clock_(), {{1, 0, identity_.identity.public_key}}};
-  auto signed_list = protocol::devices::sign_device_list(list, identity_.identity, entropy_);
-  if (!signed_list.ok()) return {{}, {FailedEvent{0, signed_list.error()}}};
-  auto saved = store_.save_device_list({identity_.account, 1, identity_.identity.public_key, *signed_list});
-  if (!saved.ok()) return {{}, {FailedEvent{0, saved.error()}}};
-  const std::uint32_t id = request(Plain{});
-  auto frame = transport::encode_frame(id, 16 + signed_list->size() / 8, [&](wire::Frame::Builder root) {
-    auto d = root.getBody().initPutDeviceList();
-    d.setAccountId(identity_.account);
-    d.setVersion(1);
-    d.setSignedList(capnp::Data::Reader(signed_list->data(), signed_list->size()));
-  });
-  if (!frame.ok()) return {{}, {FailedEvent{0, frame.error()}}};
-  return {{std::move(*frame)}, {}};
+  return publish({identity_.account, 1, clock_(), {{1, 0, identity_.identity.public_key}}});
 }
 
 EngineOutput Engine::upload_prekeys(std::uint32_t count) {

@@ -168,3 +168,44 @@ TEST(EngineSimulation, ARemovedCompanionGetsNothingAndANewIdentityIsReportedOnce
 
 }  // namespace
 }  // namespace parley::client::testing
+
+namespace parley::client::testing {
+namespace {
+
+// Spec §8.2 end to end through the engines and the server: the QR code, linkDevice, the approval
+// delivered with the companion's login by key, the confirmation pushed to the primary, the new
+// list; then the companion reads and writes like any device, and after its removal reads nothing.
+TEST(EngineSimulation, ACompanionLinkedByQrCodeJoinsTheConversation) {
+  SimNetwork net;
+  net.register_account("alice-phone");
+  net.register_account("bob-phone");
+  const auto a = net.device("alice-phone").engine->identity().account;
+  const auto b = net.device("bob-phone").engine->identity().account;
+  net.send("bob-phone", a, "before the laptop");
+  auto& laptop = net.link_by_qr("alice-phone", "alice-laptop");
+  EXPECT_EQ(laptop.engine->identity().account, a);
+  EXPECT_EQ(laptop.engine->identity().device, 2u);
+  EXPECT_EQ(laptop.engine->identity().account_key, net.device("alice-phone").engine->identity().identity.public_key);
+  EXPECT_EQ(laptop.events_of<LinkedEvent>().size(), 1u);
+  EXPECT_EQ(net.device("alice-phone").events_of<LinkedEvent>().size(), 1u);
+
+  net.send("bob-phone", a, "hello laptop");
+  net.send("alice-laptop", b, "hi from the laptop");
+  const auto on_laptop = laptop.store->messages(b).value();
+  std::vector<std::string> bodies;
+  for (const auto& m : on_laptop) bodies.push_back(m.body);
+  EXPECT_EQ(bodies, (std::vector<std::string>{"hello laptop", "hi from the laptop"}));  // not the one before
+  const auto on_phone = net.device("alice-phone").store->messages(b).value();
+  EXPECT_EQ(on_phone.size(), 3u);  // both of Bob's, and the laptop's own, as sent by Alice
+  EXPECT_EQ(on_phone.back().direction, Direction::outgoing);
+
+  net.remove_by_engine("alice-phone", "alice-laptop");
+  net.send("bob-phone", a, "after removal");
+  EXPECT_EQ(net.device("alice-phone").store->messages(b).value().size(), 4u);
+  EXPECT_EQ(laptop.store->messages(b).value().size(), 2u);
+  for (const auto& name : {"alice-phone", "alice-laptop", "bob-phone"})
+    for (const auto& f : net.device(name).events_of<FailedEvent>()) ADD_FAILURE() << name << ": " << core::to_string(f.error);
+}
+
+}  // namespace
+}  // namespace parley::client::testing

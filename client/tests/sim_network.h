@@ -233,6 +233,31 @@ class SimNetwork {
     return c;
   }
 
+  // The whole link of spec §8.2 through the engines: the companion connects unregistered and
+  // shows its QR code, the primary scans it, and the companion logs in by key once linked.
+  SimDevice& link_by_qr(const std::string& primary, const std::string& name) {
+    auto& p = devices_.at(primary);
+    auto& c = open(name, true);
+    c.connection = server_.connect(c.engine->identity().noise.public_key, {});
+    const auto qr = c.engine->start_link(core::Bytes{0x51, 0x52}).value();
+    auto scanned = p.engine->link(qr);
+    EXPECT_TRUE(scanned.ok()) << core::to_string(scanned.error());
+    if (scanned.ok()) deliver(p, std::move(*scanned));
+    settle();
+    server_.from_client(c.connection, c.engine->login_by_key_frame().value());
+    settle();
+    return c;
+  }
+  // The primary's engine removes a companion.
+  void remove_by_engine(const std::string& primary, const std::string& name) {
+    auto& c = devices_.at(name);
+    auto removal = devices_.at(primary).engine->remove_device(c.engine->identity().device);
+    ASSERT_TRUE(removal.ok()) << core::to_string(removal.error());
+    deliver(devices_.at(primary), std::move(*removal));
+    settle();
+    c.removed = true;
+  }
+
   // The primary removes a companion: at the server, then from the list it publishes.
   void remove_companion(const std::string& primary, const std::string& name) {
     auto& p = devices_.at(primary);

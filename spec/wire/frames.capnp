@@ -43,6 +43,8 @@ struct Frame {
     linkDevice @22 :Register;    # primary only: a companion's keys, as it would register them
     deviceLinked @23 :LoggedIn;  # the companion's account, new device id and incarnation
     removeDevice @24 :RemoveDevice;  # primary only
+    linkApproval @25 :LinkApproval;  # primary: the approval for a companion it linked (spec §8.2)
+    linkConfirmation @26 :LinkConfirmation;  # companion -> server -> its primary (a push)
   }
 }
 
@@ -64,6 +66,17 @@ struct LoggedIn {
   accountId @0 :UInt64;
   deviceId @1 :UInt32;
   incarnation @2 :UInt64;        # a re-linked device id never sees the old queue
+  linkApproval @3 :Data;         # a companion's first login by key: its primary's approval, if any
+}
+
+struct LinkApproval {
+  deviceId @0 :UInt32;           # the companion linkDevice created
+  approval @1 :Data;             # spec §8.2's approval, MACed with the QR code's link secret
+}
+
+struct LinkConfirmation {
+  deviceId @0 :UInt32;           # set by the server when it pushes it to the primary
+  signedIdentity @1 :Data;       # spec §8.2's signed device identity
 }
 
 struct RemoveDevice {

@@ -194,6 +194,18 @@ std::vector<Sample> samples() {
          l.setIncarnation(6);
        }},
       {Which::REMOVE_DEVICE, [](wire::Frame::Builder f) { f.getBody().initRemoveDevice().setDeviceId(2); }},
+      {Which::LINK_APPROVAL,
+       [](wire::Frame::Builder f) {
+         auto a = f.getBody().initLinkApproval();
+         a.setDeviceId(2);
+         a.setApproval(data(sig));
+       }},
+      {Which::LINK_CONFIRMATION,
+       [](wire::Frame::Builder f) {
+         auto c = f.getBody().initLinkConfirmation();
+         c.setDeviceId(2);
+         c.setSignedIdentity(data(sig));
+       }},
   };
 }
 
@@ -206,7 +218,7 @@ std::string text_of(const DecodedFrame& frame) {
 
 TEST(Frames, EveryKindRoundTrips) {
   const auto all = samples();
-  ASSERT_EQ(all.size(), static_cast<std::size_t>(Which::REMOVE_DEVICE) + 1) << "a frame kind without a sample";
+  ASSERT_EQ(all.size(), static_cast<std::size_t>(Which::LINK_CONFIRMATION) + 1) << "a frame kind without a sample";
   for (const auto& sample : all) {
     capnp::MallocMessageBuilder expected;
     auto root = expected.initRoot<wire::Frame>();

@@ -47,14 +47,16 @@ core::Error not_primary(const char* what) {
 
 }  // namespace
 
-HandlerOutput FrameHandler::logged_in(SessionState& session, const DeviceRecord& record, std::uint32_t request_id) {
+HandlerOutput FrameHandler::logged_in(SessionState& session, const DeviceRecord& record, std::uint32_t request_id,
+                                     core::BytesView link_approval) {
   session.device = MailboxAddress{record.account, record.device, record.incarnation};
   HandlerOutput out;
-  out.replies.push_back(replies::or_internal(request_id, transport::encode_frame(request_id, 8, [&](wire::Frame::Builder root) {
+  out.replies.push_back(replies::or_internal(request_id, transport::encode_frame(request_id, 16 + link_approval.size() / 8, [&](wire::Frame::Builder root) {
     auto l = root.getBody().initLoggedIn();
     l.setAccountId(record.account.value);
     l.setDeviceId(record.device.value);
     l.setIncarnation(record.incarnation.value);
+    if (!link_approval.empty()) l.setLinkApproval({link_approval.data(), link_approval.size()});
   })));
   out.logged_in = true;
   return out;
@@ -95,6 +97,8 @@ HandlerOutput FrameHandler::handle(SessionState& session, const transport::Decod
     case Which::PUT_DEVICE_LIST: return put_device_list(session, frame);
     case Which::LINK_DEVICE: return link_device(session, frame);
     case Which::REMOVE_DEVICE: return remove_device(session, frame);
+    case Which::LINK_APPROVAL: return link_approval(session, frame);
+    case Which::LINK_CONFIRMATION: return link_confirmation(session, frame);
     case Which::BLOB_UPLOAD: return blob_upload(frame);
     case Which::BLOB_DOWNLOAD: return blob_download(frame);
     case Which::SEND: {
@@ -155,6 +159,19 @@ HandlerOutput FrameHandler::login(SessionState& session, const transport::Decode
     return transport::channel::DeviceCredentials{l.getAccountId(), l.getDeviceId()};
   });
   if (!claim.ok()) return replies::refuse(id, claim.error());
+  if (!claim->registered()) {
+    // Login by key alone (spec §8.2): a companion that showed its QR code does not know its ids
+    // until its primary linked it; the key its handshake proved says which device it is.
+    if (session.device) return replies::refuse(id, core::make_error(Errc::conflict, "already logged in"));
+    auto record = store_.device_by_noise_key(session.noise_static_key);
+    if (!record.ok()) return replies::refuse(id, record.error());
+    core::Bytes approval;
+    if (auto pending = approvals_.find(session.noise_static_key); pending != approvals_.end()) {
+      if (store_.now() - pending->second.stored_at_ms <= kApprovalLifetimeMs) approval = std::move(pending->second.approval);
+      approvals_.erase(pending);
+    }
+    return logged_in(session, *record, id, approval);
+  }
   auto record = authenticate(session, *claim);
   if (!record.ok()) return replies::refuse(id, record.error());
   if (session.device && (session.device->account != record->account || session.device->device != record->device))
@@ -203,6 +220,55 @@ HandlerOutput FrameHandler::remove_device(SessionState& session, const transport
   HandlerOutput out;
   out.replies.push_back(replies::ok(id));
   out.removed.push_back({session.device->account, *device});
+  return out;
+}
+
+// The primary hands the server its approval for a companion it linked; the companion receives it
+// with its first login by key. The server cannot read or forge it (spec §8.2).
+HandlerOutput FrameHandler::link_approval(SessionState& session, const transport::DecodedFrame& frame) {
+  const std::uint32_t id = frame.request_id();
+  if (session.device->device != kPrimaryDeviceId) return replies::refuse(id, not_primary("approves devices"));
+  struct Approval {
+    DeviceId device;
+    core::Bytes bytes;
+  };
+  auto approval = transport::read_frame(frame, [](wire::Frame::Reader root) -> core::Result<Approval> {
+    auto a = root.getBody().getLinkApproval();
+    if (a.getApproval().size() > 512) return core::make_error(Errc::malformed, "an approval is 153 bytes");
+    return Approval{DeviceId{a.getDeviceId()}, to_bytes(a.getApproval())};
+  });
+  if (!approval.ok()) return replies::refuse(id, approval.error());
+  auto companion = store_.device(session.device->account, approval->device);
+  if (!companion.ok()) return replies::refuse(id, companion.error());
+  const auto now = store_.now();
+  std::erase_if(approvals_, [&](const auto& entry) { return now - entry.second.stored_at_ms > kApprovalLifetimeMs; });
+  if (approvals_.size() >= kMaxPendingApprovals && !approvals_.contains(companion->keys.noise_static_key))
+    return replies::refuse(id, core::make_error(Errc::limit_exceeded, "too many links waiting; try again in a minute"));
+  approvals_[companion->keys.noise_static_key] = {std::move(approval->bytes), now};
+  HandlerOutput out;
+  out.replies.push_back(replies::ok(id));
+  return out;
+}
+
+// The companion's countersigned identity goes to its primary, which publishes the new list.
+HandlerOutput FrameHandler::link_confirmation(SessionState& session, const transport::DecodedFrame& frame) {
+  const std::uint32_t id = frame.request_id();
+  if (session.device->device == kPrimaryDeviceId)
+    return replies::refuse(id, core::make_error(Errc::malformed, "the primary confirms no link"));
+  auto identity = transport::read_frame(frame, [](wire::Frame::Reader root) -> core::Result<core::Bytes> {
+    auto c = root.getBody().getLinkConfirmation();
+    if (c.getSignedIdentity().size() > 512) return core::make_error(Errc::malformed, "a signed identity is 152 bytes");
+    return to_bytes(c.getSignedIdentity());
+  });
+  if (!identity.ok()) return replies::refuse(id, identity.error());
+  HandlerOutput out;
+  out.replies.push_back(replies::ok(id));
+  out.pushes.emplace_back(DeviceAddress{session.device->account, kPrimaryDeviceId},
+                          replies::or_internal(0, transport::encode_frame(0, 32, [&](wire::Frame::Builder root) {
+                            auto c = root.getBody().initLinkConfirmation();
+                            c.setDeviceId(session.device->device.value);
+                            c.setSignedIdentity({identity->data(), identity->size()});
+                          })));
   return out;
 }
 

@@ -25,6 +25,7 @@
 #include "parley/crypto/entropy.h"
 #include "parley/protocol/devices/device_identity.h"
 #include "parley/protocol/devices/device_list.h"
+#include "parley/protocol/devices/linking.h"
 #include "parley/protocol/fanout/planner.h"
 #include "parley/protocol/memory_prekey_store.h"
 #include "parley/transport/channel/payloads.h"
@@ -53,11 +54,17 @@ struct SentEvent {  // the server holds every copy (one tick)
   std::uint64_t message_id = 0;
   std::uint64_t chat = 0;
 };
+// A companion joined this account (primary: after its confirmation, with the list published) or
+// this device was linked (companion: after the approval checked out).
+struct LinkedEvent {
+  std::uint64_t account = 0;
+  std::uint32_t device = 0;
+};
 struct FailedEvent {
   std::uint64_t message_id = 0;  // 0: not about a message we sent
   core::Error error;
 };
-using Event = std::variant<MessageEvent, IdentityChangeEvent, SentEvent, FailedEvent>;
+using Event = std::variant<MessageEvent, IdentityChangeEvent, SentEvent, FailedEvent, LinkedEvent>;
 
 struct EngineOutput {
   std::vector<core::Bytes> frames;
@@ -81,6 +88,17 @@ class Engine {
   // The first frame on an unregistered connection: register a new account with this device as
   // its primary (spec §7.2).
   core::Result<core::Bytes> register_frame();
+  // --- Linking (spec §8.2) ---------------------------------------------------------------
+  // Companion: the QR code's text; the device waits unregistered for its primary.
+  core::Result<std::string> start_link(core::Bytes server_ref);
+  // Companion: ask to log in by key (answered `notFound` until the primary linked it).
+  core::Result<core::Bytes> login_by_key_frame();
+  // Primary: a scanned QR code; the link proceeds as the server answers.
+  core::Result<EngineOutput> link(std::string_view qr_text);
+  // Primary: a companion leaves the account (at the server, then from the published list).
+  core::Result<EngineOutput> remove_device(std::uint32_t device);
+  bool linking() const { return companion_link_.has_value(); }
+
   // Any frame from the server. Errors of the engine's own (a store that fails) come back as a
   // FailedEvent; a bad frame is ignored (the server is not trusted with anything that matters).
   EngineOutput on_frame(const transport::DecodedFrame& frame);
@@ -101,7 +119,8 @@ class Engine {
   struct BundleRequest { std::uint64_t account; };
   struct SendRequest { std::uint64_t message_id; std::uint64_t account; };
   struct Plain {};  // uploads and publications: only errors matter
-  using Request = std::variant<ListRequest, BundleRequest, SendRequest, Plain>;
+  struct LinkRequest {};
+  using Request = std::variant<ListRequest, BundleRequest, SendRequest, Plain, LinkRequest>;
 
   struct KnownList {
     protocol::devices::DeviceList list;
@@ -123,6 +142,11 @@ class Engine {
   std::uint32_t request(Request what);
 
   EngineOutput on_logged_in();
+  EngineOutput on_logged_in_frame(const transport::DecodedFrame& frame);
+  EngineOutput on_device_linked(const transport::DecodedFrame& frame);
+  EngineOutput on_link_confirmation(const transport::DecodedFrame& frame);
+  core::Result<protocol::devices::DeviceList> own_list();
+  EngineOutput publish(const protocol::devices::DeviceList& list);
   EngineOutput upload_prekeys(std::uint32_t count);
   EngineOutput publish_first_device_list();
   EngineOutput on_device_list(const transport::DecodedFrame& frame);
@@ -146,6 +170,8 @@ class Engine {
   std::set<std::uint64_t> lists_wanted_, bundles_wanted_;
   std::map<std::uint64_t, PendingSend> sends_;
   std::uint32_t next_request_ = 1;
+  std::optional<protocol::devices::CompanionLinker> companion_link_;
+  std::optional<protocol::devices::PrimaryLinker> primary_link_;
 };
 
 }  // namespace parley::client

@@ -4,6 +4,8 @@
 // call it directly (against the in-memory store).
 #pragma once
 
+#include <map>
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -54,6 +56,8 @@ class FrameHandler {
   HandlerOutput login(SessionState& session, const transport::DecodedFrame& frame);
   HandlerOutput link_device(SessionState& session, const transport::DecodedFrame& frame);
   HandlerOutput remove_device(SessionState& session, const transport::DecodedFrame& frame);
+  HandlerOutput link_approval(SessionState& session, const transport::DecodedFrame& frame);
+  HandlerOutput link_confirmation(SessionState& session, const transport::DecodedFrame& frame);
   HandlerOutput upload_prekeys(SessionState& session, const transport::DecodedFrame& frame);
   HandlerOutput fetch_prekeys(const transport::DecodedFrame& frame);
   HandlerOutput get_device_list(const transport::DecodedFrame& frame);
@@ -61,11 +65,22 @@ class FrameHandler {
   core::Result<void> verify_device_list(AccountId account, const SignedDeviceList& list);
   HandlerOutput blob_upload(const transport::DecodedFrame& frame);
   HandlerOutput blob_download(const transport::DecodedFrame& frame);
-  HandlerOutput logged_in(SessionState& session, const DeviceRecord& record, std::uint32_t request_id);
+  HandlerOutput logged_in(SessionState& session, const DeviceRecord& record, std::uint32_t request_id,
+                          core::BytesView link_approval = {});
   core::Result<DeviceRecord> authenticate(const SessionState& session,
                                           const transport::channel::DeviceCredentials& claim);
 
   Store& store_;
+  // Approvals waiting for their companion's first login by key (spec §8.2), by the companion's
+  // Noise key. Transient pairing state, not mail: kept in memory, at most kMaxPendingApprovals,
+  // each for kApprovalLifetimeMs (a QR code lives a minute).
+  struct PendingApproval {
+    core::Bytes approval;
+    TimestampMs stored_at_ms;
+  };
+  static constexpr std::size_t kMaxPendingApprovals = 1024;
+  static constexpr TimestampMs kApprovalLifetimeMs = 10 * 60 * 1000;
+  std::map<core::Bytes, PendingApproval> approvals_;
 };
 
 }  // namespace parley::server
