@@ -2,6 +2,8 @@
 
 #include "parley/transport/net/connector.h"
 
+#include <algorithm>
+
 namespace parley::client {
 
 using core::Errc;
@@ -145,6 +147,74 @@ asio::awaitable<core::Result<std::vector<StoredMessage>>> Client::wait_for_messa
   if (!settled.ok()) co_return settled.error();
   if (failure) co_return *failure;
   co_return found;
+}
+
+asio::awaitable<core::Result<std::string>> Client::start_link(transport::net::tcp::endpoint server) {
+  if (engine_->registered()) co_return core::make_error(Errc::conflict, "this profile already belongs to an account");
+  core::Bytes ref(16);
+  if (auto filled = entropy_.fill(ref); !filled.ok()) co_return filled.error();
+  auto qr = engine_->start_link(std::move(ref));
+  if (!qr.ok()) co_return qr.error();
+  transport::channel::ClientChannelConfig config;
+  config.static_key = engine_->identity().noise;
+  config.server_key = engine_->identity().server_key;
+  config.pin = transport::channel::PinPolicy::required;
+  auto connected = co_await transport::net::connect(server, std::move(config));
+  if (!connected.ok()) co_return connected.error();
+  connection_ = std::move(connected).value();
+  asio::co_spawn(co_await asio::this_coro::executor, read_loop(connection_), asio::detached);
+  co_return std::move(qr).value();
+}
+
+asio::awaitable<core::Result<void>> Client::wait_linked(std::chrono::milliseconds timeout, std::chrono::milliseconds poll) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!engine_->registered()) {
+    if (std::chrono::steady_clock::now() >= deadline) co_return core::make_error(Errc::timed_out, "not linked in time");
+    auto frame = engine_->login_by_key_frame();
+    if (!frame.ok()) co_return frame.error();
+    if (!connection_) co_return core::make_error(Errc::connection_closed, "not connected");
+    auto sent = co_await connection_->send_when_ready(*frame);
+    if (!sent.ok()) co_return sent.error();
+    auto waited = co_await wait([this] { return engine_->registered(); }, poll);
+    if (!waited.ok() && waited.code() != Errc::timed_out) co_return waited.error();
+  }
+  co_return core::Result<void>{};
+}
+
+namespace {
+
+std::size_t links_in(const std::vector<Event>& events) {
+  return static_cast<std::size_t>(
+      std::count_if(events.begin(), events.end(), [](const Event& e) { return std::holds_alternative<LinkedEvent>(e); }));
+}
+
+}  // namespace
+
+asio::awaitable<core::Result<void>> Client::link(std::string qr_text) {
+  links_before_ = links_in(events_);
+  auto started = engine_->link(qr_text);
+  if (!started.ok()) co_return started.error();
+  co_return co_await write(std::move(*started));
+}
+
+asio::awaitable<core::Result<void>> Client::wait_for_link(std::chrono::milliseconds timeout) {
+  std::optional<core::Error> failure;
+  auto settled = co_await wait(
+      [&] {
+        for (const auto& e : events_)
+          if (const auto* f = std::get_if<FailedEvent>(&e); f && f->message_id == 0) failure = f->error;
+        return links_in(events_) > links_before_ || failure.has_value();
+      },
+      timeout);
+  if (!settled.ok()) co_return settled.error();
+  if (failure) co_return *failure;
+  co_return core::Result<void>{};
+}
+
+asio::awaitable<core::Result<void>> Client::remove_device(std::uint32_t device) {
+  auto removal = engine_->remove_device(device);
+  if (!removal.ok()) co_return removal.error();
+  co_return co_await write(std::move(*removal));
 }
 
 asio::awaitable<void> Client::close() {

@@ -76,6 +76,8 @@ EngineOutput Engine::on_logged_in_frame(const transport::DecodedFrame& frame) {
   EngineOutput out;
   std::optional<core::Bytes> confirmation;
   if (companion_link_ && !registered()) {
+    // Linked at the server but the approval not there yet: the next login by key brings it.
+    if (ids->approval.empty()) return {};
     auto linked = companion_link_->on_approval(ids->approval, entropy_);
     if (!linked.ok()) return {{}, {FailedEvent{0, linked.error()}}};
     if (linked->account != ids->account || linked->device != ids->device)

@@ -2,6 +2,9 @@
 // register, write to each other, and go on after a client restarts from its profile directory.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "net_fixture.h"  // transport/net/tests
 #include "parley/client/client.h"
 #include "server_process.h"  // reference_server/tests/server
@@ -63,6 +66,58 @@ TEST(ClientEndToEnd, TwoAccountsWriteToEachOtherThroughTheRealServer) {
   }());
   std::filesystem::remove_all(alice_dir);
   std::filesystem::remove_all(bob_dir);
+}
+
+}  // namespace
+}  // namespace parley::client
+
+namespace parley::client {
+namespace {
+
+// Issue 6's scenario against the real server: Alice with a phone and a laptop (linked by its QR
+// code), Bob with a phone and a laptop; a message from any device reaches every other device of
+// both accounts, each a real connection with its own profile.
+TEST(ClientEndToEnd, CompanionsLinkedByQrCodeGetEveryMessage) {
+  ServerProcess server;
+  const net::tcp::endpoint at{net::asio::ip::make_address("127.0.0.1"), server.port()};
+  const std::vector<std::string> names = {"alice-phone", "alice-laptop", "bob-phone", "bob-laptop"};
+  asio::io_context io;
+  run(io, [&]() -> asio::awaitable<void> {
+    std::map<std::string, std::unique_ptr<Client>> c;
+    for (const auto& n : names) c[n] = Client::open(profile("md-" + n), server.public_key()).value();
+    CO_ASSERT((co_await c["alice-phone"]->connect(at)).ok());
+    CO_ASSERT((co_await c["bob-phone"]->connect(at)).ok());
+    for (const auto* pair : {"alice", "bob"}) {
+      const std::string phone = std::string(pair) + "-phone", laptop = std::string(pair) + "-laptop";
+      auto qr = co_await c[laptop]->start_link(at);
+      CO_ASSERT(qr.ok());
+      auto started = co_await c[phone]->link(*qr);
+      CO_ASSERT(started.ok());
+      auto joined = co_await c[laptop]->wait_linked(std::chrono::seconds(10));
+      CO_ASSERT(joined.ok());
+      auto published = co_await c[phone]->wait_for_link(std::chrono::seconds(10));
+      CO_ASSERT(published.ok());
+      EXPECT_EQ(c[laptop]->identity().account, c[phone]->identity().account);
+      EXPECT_EQ(c[laptop]->identity().device, 2u);
+    }
+    const auto a = c["alice-phone"]->identity().account, b = c["bob-phone"]->identity().account;
+    for (const auto& n : names) {
+      const auto to = n[0] == 'a' ? b : a;
+      auto sent = co_await c[n]->send_text(to, "from " + n);
+      CO_ASSERT(sent.ok());
+    }
+    for (const auto& n : names) {
+      const auto chat = n[0] == 'a' ? b : a;
+      auto all = co_await c[n]->wait_for_messages(chat, names.size(), std::chrono::seconds(10));
+      CO_ASSERT(all.ok());
+      std::set<std::string> bodies;
+      for (const auto& m : *all) bodies.insert(m.body);
+      for (const auto& from : names) EXPECT_TRUE(bodies.contains("from " + from)) << n << " lacks 'from " << from << "'";
+      EXPECT_EQ(all->size(), names.size()) << n;
+    }
+    for (const auto& n : names) co_await c[n]->close();
+  }());
+  for (const auto& n : names) std::filesystem::remove_all(profile("md-" + n));
 }
 
 }  // namespace

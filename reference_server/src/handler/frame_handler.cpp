@@ -162,7 +162,7 @@ HandlerOutput FrameHandler::login(SessionState& session, const transport::Decode
   if (!claim->registered()) {
     // Login by key alone (spec §8.2): a companion that showed its QR code does not know its ids
     // until its primary linked it; the key its handshake proved says which device it is.
-    if (session.device) return replies::refuse(id, core::make_error(Errc::conflict, "already logged in"));
+    // Asked again (the companion polls until its approval is there), it answers again.
     auto record = store_.device_by_noise_key(session.noise_static_key);
     if (!record.ok()) return replies::refuse(id, record.error());
     core::Bytes approval;
@@ -170,7 +170,10 @@ HandlerOutput FrameHandler::login(SessionState& session, const transport::Decode
       if (store_.now() - pending->second.stored_at_ms <= kApprovalLifetimeMs) approval = std::move(pending->second.approval);
       approvals_.erase(pending);
     }
-    return logged_in(session, *record, id, approval);
+    const bool already = session.device.has_value();
+    auto out = logged_in(session, *record, id, approval);
+    out.logged_in = !already;  // only a new login starts delivery
+    return out;
   }
   auto record = authenticate(session, *claim);
   if (!record.ok()) return replies::refuse(id, record.error());

@@ -39,6 +39,19 @@ class Client {
                                                                               std::chrono::milliseconds timeout);
   asio::awaitable<void> close();
 
+  // --- Linking (spec §8.2) ---------------------------------------------------------------
+  // Companion: connects unregistered and returns the QR code's text to show.
+  asio::awaitable<core::Result<std::string>> start_link(transport::net::tcp::endpoint server);
+  // Companion: waits (asking to log in by key every `poll`) until its primary linked it.
+  asio::awaitable<core::Result<void>> wait_linked(std::chrono::milliseconds timeout,
+                                                  std::chrono::milliseconds poll = std::chrono::milliseconds(200));
+  // Primary: starts linking the companion whose QR text this is (the link completes when the
+  // companion logs in and confirms; wait_for_link waits for that and the new list).
+  asio::awaitable<core::Result<void>> link(std::string qr_text);
+  asio::awaitable<core::Result<void>> wait_for_link(std::chrono::milliseconds timeout);
+  // Primary: removes a companion.
+  asio::awaitable<core::Result<void>> remove_device(std::uint32_t device);
+
   const LocalIdentity& identity() const { return engine_->identity(); }
   DeviceStore& store() { return *store_; }
   // Every event the engine reported, in order.
@@ -60,6 +73,7 @@ class Client {
   std::set<asio::steady_timer*> waiters_;
   void notify();
   std::vector<Event> events_;
+  std::size_t links_before_ = 0;  // LinkedEvents seen when the last link() started
 };
 
 }  // namespace parley::client
