@@ -209,3 +209,27 @@ TEST(EngineSimulation, ACompanionLinkedByQrCodeJoinsTheConversation) {
 
 }  // namespace
 }  // namespace parley::client::testing
+
+namespace parley::client::testing {
+namespace {
+
+// The engine keeps its one-time prekey stock topped up: when fetches take the server's stock
+// below its threshold, the server's prekeysLow warning makes the device upload another batch.
+TEST(EngineSimulation, TheOneTimePrekeyStockIsToppedUp) {
+  server::StoreSettings settings;
+  settings.prekeys_low_threshold = kPrekeyBatch;  // the first fetch leaves 99: below it, a warning
+  SimNetwork net(settings);
+  auto& bob = net.register_account("bob");
+  const auto b = bob.engine->identity().account;
+  const server::AccountId account{b};
+  const server::DeviceId device{1};
+  EXPECT_EQ(net.server_store().one_time_prekey_stock(account, device).value(), kPrekeyBatch);
+  net.register_account("alice");
+  net.send("alice", b, "takes one of Bob's prekeys");
+  // One taken by Alice's fetch, a batch uploaded in answer to the warning.
+  EXPECT_EQ(net.server_store().one_time_prekey_stock(account, device).value(), 2 * kPrekeyBatch - 1);
+  EXPECT_EQ(bob.store->one_time_prekeys().value().size(), 2 * kPrekeyBatch - 1);  // the used one is gone
+}
+
+}  // namespace
+}  // namespace parley::client::testing

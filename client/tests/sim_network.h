@@ -28,8 +28,9 @@ namespace parley::client::testing {
 
 class SimServer {
  public:
-  explicit SimServer(std::uint64_t& clock_ms)
-      : store_(server::make_memory_store(server::StoreSettings{}, [&clock_ms] { return clock_ms; })), handler_(store_) {}
+  explicit SimServer(std::uint64_t& clock_ms, server::StoreSettings settings = {})
+      : store_(server::make_memory_store(settings, [&clock_ms] { return clock_ms; })), handler_(store_) {}
+  server::Store& store() { return store_; }
 
   // A connection whose handshake proved `noise_key` and carried `claim`; returns its id.
   int connect(const crypto::X25519PublicKey& noise_key, transport::channel::DeviceCredentials claim) {
@@ -127,7 +128,8 @@ struct SimDevice {
 
 class SimNetwork {
  public:
-  SimNetwork() : server_(clock_ms) {}
+  explicit SimNetwork(server::StoreSettings settings = {}) : server_(clock_ms, settings) {}
+  server::Store& server_store() { return server_.store(); }
   ~SimNetwork() {
     for (auto& [name, d] : devices_)
       for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(d.file.string() + suffix);
