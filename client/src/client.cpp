@@ -20,7 +20,10 @@ std::uint64_t now_ms() {
 Client::Client(std::unique_ptr<DeviceStore> store, std::unique_ptr<Engine> engine)
     : store_(std::move(store)), engine_(std::move(engine)) {}
 
-Client::~Client() = default;
+Client::~Client() {
+  *alive_ = false;
+  if (connection_) connection_->abort(core::make_error(Errc::connection_closed, "the client is gone"));
+}
 
 core::Result<std::unique_ptr<Client>> Client::open(const std::filesystem::path& profile,
                                                    const crypto::X25519PublicKey& server_key) {
@@ -59,12 +62,15 @@ asio::awaitable<core::Result<void>> Client::connect(transport::net::tcp::endpoin
 }
 
 asio::awaitable<void> Client::read_loop(std::shared_ptr<transport::net::Connection> connection) {
+  const auto alive = alive_;
   for (;;) {
     auto bytes = co_await connection->receive();
+    if (!*alive) co_return;  // the Client went while this waited
     if (!bytes.ok()) break;
     auto frame = transport::DecodedFrame::decode(*bytes);
     if (!frame.ok()) continue;
     auto written = co_await write(engine_->on_frame(*frame));
+    if (!*alive) co_return;
     if (!written.ok()) break;
   }
   notify();
@@ -77,9 +83,12 @@ void Client::notify() {
 asio::awaitable<core::Result<void>> Client::write(EngineOutput out) {
   for (auto& e : out.events) events_.push_back(std::move(e));
   notify();
+  const auto alive = alive_;
+  const auto connection = connection_;  // held here: the Client may go while a write waits
   for (const auto& f : out.frames) {
-    if (!connection_) co_return core::make_error(Errc::connection_closed, "not connected");
-    auto sent = co_await connection_->send_when_ready(f);
+    if (!connection) co_return core::make_error(Errc::connection_closed, "not connected");
+    auto sent = co_await connection->send_when_ready(f);
+    if (!*alive) co_return core::make_error(Errc::connection_closed, "the client is gone");
     if (!sent.ok()) co_return sent.error();
   }
   co_return core::Result<void>{};

@@ -74,6 +74,9 @@ class Client {
   void notify();
   std::vector<Event> events_;
   std::size_t links_before_ = 0;  // LinkedEvents seen when the last link() started
+  // Cleared when the Client goes: a read loop still suspended on its (closed) connection checks it
+  // before touching the Client again.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace parley::client
