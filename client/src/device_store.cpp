@@ -78,6 +78,12 @@ Result<StoredSession> read_session(Statement& s) {
   return out;
 }
 
+StoredMessage read_message(const Statement& row) {
+  const auto body = row.bytes(6);
+  return StoredMessage{row.u64(0), row.u64(1) == 1 ? Direction::outgoing : Direction::incoming, row.u64(2), row.u32(3),
+                       row.u64(4), row.u64(5), std::string(body.begin(), body.end())};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<DeviceStore>> DeviceStore::open(const std::filesystem::path& file) {
@@ -261,16 +267,23 @@ Result<bool> DeviceStore::add_message(const StoredMessage& m) {
   });
 }
 
+Result<std::optional<StoredMessage>> DeviceStore::message(std::uint64_t sender_account, std::uint32_t sender_device,
+                                                          std::uint64_t message_id) {
+  PARLEY_TRY(auto s, db_->statement(
+                         "SELECT chat, direction, sender_account, sender_device, message_id, timestamp_ms, body "
+                         "FROM messages WHERE sender_account = ? AND sender_device = ? AND message_id = ?"));
+  s.bind(sender_account).bind(std::uint64_t{sender_device}).bind(message_id);
+  PARLEY_TRY(auto rows, s.rows<StoredMessage>(read_message));
+  if (rows.empty()) return std::optional<StoredMessage>{};
+  return std::optional<StoredMessage>(std::move(rows.front()));
+}
+
 Result<std::vector<StoredMessage>> DeviceStore::messages(std::uint64_t chat) {
   PARLEY_TRY(auto s, db_->statement(
                          "SELECT chat, direction, sender_account, sender_device, message_id, timestamp_ms, body "
                          "FROM messages WHERE chat = ? ORDER BY timestamp_ms, rowid"));
   s.bind(chat);
-  return s.rows<StoredMessage>([](const Statement& row) {
-    const auto body = row.bytes(6);
-    return StoredMessage{row.u64(0), row.u64(1) == 1 ? Direction::outgoing : Direction::incoming, row.u64(2), row.u32(3),
-                         row.u64(4), row.u64(5), std::string(body.begin(), body.end())};
-  });
+  return s.rows<StoredMessage>(read_message);
 }
 
 }  // namespace parley::client

@@ -86,8 +86,14 @@ EngineOutput Engine::on_frame(const transport::DecodedFrame& frame) {
     case Which::PRE_KEY_BUNDLES: return on_bundles(frame);
     case Which::SEND_ACK:
       if (answered)
-        if (const auto* send = std::get_if<SendRequest>(&*answered)) return on_send_ack(send->message_id, send->account);
+        if (const auto* send = std::get_if<SendRequest>(&*answered)) {
+          const auto server_id = transport::read_frame(frame, [](wire::Frame::Reader r) -> core::Result<std::uint64_t> {
+            return r.getBody().getSendAck().getServerId();
+          });
+          return on_send_ack(send->message_id, send->account, server_id.ok() ? *server_id : 0);
+        }
       return {};
+    case Which::RETRY_REQUEST: return on_retry_request(frame);
     case Which::DELIVER: return on_deliver(frame);
     case Which::ERROR: {
       if (answered) return on_error(*answered, frame);

@@ -40,12 +40,16 @@ EngineOutput Engine::on_deliver(const transport::DecodedFrame& frame) {
   if (!stored.ok()) return {{}, {FailedEvent{0, stored.error()}}};  // no ack: delivered again later
   StoredSession session = stored->value_or(StoredSession{got->sender_account, got->sender_device, 0, {}, {}});
   const transport::CapnpCodec codec;
-  auto plan = message.ok() ? protocol::plan_receive_wire(session.record, message->type, message->wire, prekeys_, codec, entropy_)
+  auto plan = message.ok() ? protocol::plan_receive_wire(session.record, message->message.type, message->message.wire,
+                                                         prekeys_, codec, entropy_)
                            : core::Result<protocol::ReceiveResult>(message.error());
+  // A resend counts its attempts against the message it resends.
+  const auto message_server_id = message.ok() && message->retry_of != 0 ? message->retry_of : got->server_id;
   if (!plan.ok()) {
-    // A duplicate is a redelivery of what we already read; anything else is unreadable (the retry
-    // request of spec §8.5 is the client's next step; until then the person is told).
-    if (plan.code() != Errc::duplicate_message) failed(plan.error());
+    // A duplicate is a redelivery of what we already read; anything else asks the sender to send
+    // it again (spec §8.5), which after five attempts tells the person.
+    if (plan.code() != Errc::duplicate_message)
+      out.append(ask_for_retry(got->sender_account, got->sender_device, message_server_id));
     ack();
     return out;
   }

@@ -153,16 +153,21 @@ EngineOutput Engine::advance_send(std::uint64_t message_id, PendingSend& send) {
 
 core::Result<core::Bytes> Engine::encrypt_for(const fanout::Encryption& e, std::uint64_t message_id,
                                               const PendingSend& send) {
-  PARLEY_TRY(auto stored, store_.session(e.to.account, e.to.device));
-  if (!stored) return core::make_error(Errc::no_session, "no session with a device the plan says has one");
   transport::Content content{message_id, send.timestamp_ms, send.text, std::nullopt};
   if (e.payload == fanout::Payload::sent_to_own_device) content.sent_to = send.peer;
+  return encrypt_content(e.to, content);
+}
+
+core::Result<core::Bytes> Engine::encrypt_content(const fanout::DeviceAddress& to, const transport::Content& content,
+                                                  std::uint64_t retry_of) {
+  PARLEY_TRY(auto stored, store_.session(to.account, to.device));
+  if (!stored) return core::make_error(Errc::no_session, "no session with a device the plan says has one");
   PARLEY_TRY(const auto encoded, transport::encode_content(content));
   PARLEY_TRY(const auto padded, protocol::pad_plaintext(encoded, entropy_));
   const transport::CapnpCodec codec;
   PARLEY_TRY(const auto message, protocol::session_encrypt(stored->record, padded, codec));
   PARLEY_CHECK(store_.save_session(*stored));  // the ratchet moved: saved before the ciphertext leaves
-  return transport::encode_device_ciphertext(message);
+  return transport::encode_device_ciphertext(message, retry_of);
 }
 
 EngineOutput Engine::on_device_list(const transport::DecodedFrame& frame) {
@@ -260,7 +265,16 @@ EngineOutput Engine::on_bundles(const transport::DecodedFrame& frame) {
   return advance();
 }
 
-EngineOutput Engine::on_send_ack(std::uint64_t message_id, std::uint64_t account) {
+EngineOutput Engine::on_send_ack(std::uint64_t message_id, std::uint64_t account, std::uint64_t server_id) {
+  // Remembered (boundedly) so that a device asking for a retry can name the message by it.
+  if (server_id != 0 && sent_by_server_id_.emplace(server_id, message_id).second) {
+    sent_order_.push_back(server_id);
+    responder_.on_sent(server_id);
+    if (sent_order_.size() > protocol::retry::kMaxTrackedMessages) {
+      sent_by_server_id_.erase(sent_order_.front());
+      sent_order_.pop_front();
+    }
+  }
   auto it = sends_.find(message_id);
   if (it == sends_.end()) return {};
   auto& send = it->second;

@@ -233,3 +233,36 @@ TEST(EngineSimulation, TheOneTimePrekeyStockIsToppedUp) {
 
 }  // namespace
 }  // namespace parley::client::testing
+
+namespace parley::client::testing {
+namespace {
+
+// Spec §8.5 through the engines and the server: Bob loses his session with Alice; her next
+// message cannot be read, so Bob asks for it again; the first resend (same session) fails too,
+// the second request carries a fresh bundle, Alice starts a new session from it, and Bob reads
+// the message, once.
+TEST(EngineSimulation, AnUnreadableMessageIsResentUntilItCanBeRead) {
+  SimNetwork net;
+  auto& alice = net.register_account("alice");
+  auto& bob = net.register_account("bob");
+  const auto a = alice.engine->identity().account, b = bob.engine->identity().account;
+  net.send("alice", b, "first");
+  net.send("bob", a, "reply");  // Alice's session now sends whisper messages
+  ASSERT_TRUE(bob.store->delete_session(a, 1).ok());  // Bob's state for Alice is lost
+  net.send("alice", b, "lost and found");
+  const auto at_bob = bob.store->messages(a);
+  ASSERT_TRUE(at_bob.ok());
+  std::vector<std::string> bodies;
+  for (const auto& m : *at_bob) bodies.push_back(m.body);
+  EXPECT_EQ(bodies, (std::vector<std::string>{"first", "reply", "lost and found"}));
+  for (const auto* name : {"alice", "bob"})
+    for (const auto& f : net.device(name).events_of<FailedEvent>()) ADD_FAILURE() << name << ": " << core::to_string(f.error);
+  // And the conversation goes on in the new session, both ways.
+  net.send("bob", a, "back");
+  net.send("alice", b, "again");
+  EXPECT_EQ(bob.store->messages(a).value().size(), 5u);
+  EXPECT_EQ(alice.store->messages(b).value().size(), 5u);
+}
+
+}  // namespace
+}  // namespace parley::client::testing

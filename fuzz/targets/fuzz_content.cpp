@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const parley::core::BytesView input(data, size);
   const auto ciphertext = parley::transport::decode_device_ciphertext(input);
   if (ciphertext.ok()) {
-    PARLEY_FUZZ_CHECK(parley::transport::encode_device_ciphertext(*ciphertext) == parley::core::Bytes(input.begin(), input.end()));
+    PARLEY_FUZZ_CHECK(parley::transport::encode_device_ciphertext(ciphertext->message, ciphertext->retry_of) ==
+                      parley::core::Bytes(input.begin(), input.end()));
   } else {
     PARLEY_FUZZ_CHECK(ciphertext.code() == Errc::malformed);
   }

@@ -45,6 +45,7 @@ struct Frame {
     removeDevice @24 :RemoveDevice;  # primary only
     linkApproval @25 :LinkApproval;  # primary: the approval for a companion it linked (spec §8.2)
     linkConfirmation @26 :LinkConfirmation;  # companion -> server -> its primary (a push)
+    retryRequest @27 :RetryRequest;  # a device that could not decrypt -> server -> the sender device
   }
 }
 
@@ -67,6 +68,14 @@ struct LoggedIn {
   deviceId @1 :UInt32;
   incarnation @2 :UInt64;        # a re-linked device id never sees the old queue
   linkApproval @3 :Data;         # a companion's first login by key: its primary's approval, if any
+}
+
+struct RetryRequest {
+  account @0 :UInt64;            # sent: the message's sender; pushed: the device asking
+  device @1 :UInt32;
+  serverId @2 :UInt64;           # the message, as it was delivered
+  attempt @3 :UInt32;            # 1 to 5 (spec §8.5)
+  bundle @4 :PreKeyBundle;       # from the second attempt: the asking device's fresh bundle
 }
 
 struct LinkApproval {
@@ -147,6 +156,7 @@ struct Send {
   clientMessageId @0 :UInt64;    # idempotency key with the sender device
   destinationAccount @1 :UInt64;
   ciphertexts @2 :List(DeviceCiphertext);
+  retryOf @3 :UInt64;            # nonzero: a resend of that message to exactly one device (spec §8.5)
 }
 
 # The single tick: the send is committed for every destination device.

@@ -32,13 +32,15 @@ core::Result<core::Bytes> encode_remove_device(std::uint32_t request_id, std::ui
 }
 
 core::Result<core::Bytes> encode_send(std::uint32_t request_id, std::uint64_t client_message_id,
-                                      std::uint64_t destination_account, std::span<const SendTarget> targets) {
+                                      std::uint64_t destination_account, std::span<const SendTarget> targets,
+                                      std::uint64_t retry_of) {
   std::size_t words = 8;
   for (const auto& t : targets) words += 4 + t.ciphertext.size() / 8 + 1;
   return encode_frame(request_id, words, [&](wire::Frame::Builder root) {
     auto s = root.getBody().initSend();
     s.setClientMessageId(client_message_id);
     s.setDestinationAccount(destination_account);
+    s.setRetryOf(retry_of);
     auto list = s.initCiphertexts(static_cast<unsigned>(targets.size()));
     for (unsigned i = 0; i < targets.size(); ++i) {
       list[i].setDeviceId(targets[i].device);

@@ -13,6 +13,8 @@ namespace {
 
 std::string text_of(capnp::Text::Reader text) { return std::string(text.begin(), text.size()); }
 
+constexpr std::uint8_t kResendFlag = 0x80;
+
 }  // namespace
 
 core::Result<core::Bytes> encode_content(const Content& content) {
@@ -55,19 +57,30 @@ core::Result<Content> decode_content(core::BytesView bytes) {
   });
 }
 
-core::Bytes encode_device_ciphertext(const protocol::OutgoingMessage& message) {
-  core::Bytes out(1 + message.wire.size());
-  out[0] = static_cast<std::uint8_t>(message.type);
-  std::copy(message.wire.begin(), message.wire.end(), out.begin() + 1);
+core::Bytes encode_device_ciphertext(const protocol::OutgoingMessage& message, std::uint64_t retry_of) {
+  const std::size_t header = retry_of != 0 ? 9 : 1;
+  core::Bytes out(header + message.wire.size());
+  out[0] = static_cast<std::uint8_t>(static_cast<std::uint8_t>(message.type) | (retry_of != 0 ? kResendFlag : 0));
+  for (std::size_t i = 1; i < header; ++i) out[i] = static_cast<std::uint8_t>(retry_of >> (8 * (8 - i)));
+  std::copy(message.wire.begin(), message.wire.end(), out.begin() + static_cast<std::ptrdiff_t>(header));
   return out;
 }
 
-core::Result<protocol::OutgoingMessage> decode_device_ciphertext(core::BytesView bytes) {
+core::Result<DeviceCiphertext> decode_device_ciphertext(core::BytesView bytes) {
   if (bytes.size() < 2) return core::make_error(Errc::malformed, "device ciphertext too short");
-  const auto type = static_cast<protocol::MessageType>(bytes[0]);
+  const bool resend = (bytes[0] & kResendFlag) != 0;
+  const auto type = static_cast<protocol::MessageType>(bytes[0] & ~kResendFlag);
   if (type != protocol::MessageType::whisper && type != protocol::MessageType::prekey)
     return core::make_error(Errc::malformed, "unknown message type " + std::to_string(bytes[0]));
-  return protocol::OutgoingMessage{type, core::Bytes(bytes.begin() + 1, bytes.end())};
+  DeviceCiphertext out;
+  std::size_t at = 1;
+  if (resend) {
+    if (bytes.size() < 10) return core::make_error(Errc::malformed, "resend too short");
+    for (; at < 9; ++at) out.retry_of = out.retry_of << 8 | bytes[at];
+    if (out.retry_of == 0) return core::make_error(Errc::malformed, "a resend of server id 0");
+  }
+  out.message = protocol::OutgoingMessage{type, core::Bytes(bytes.begin() + static_cast<std::ptrdiff_t>(at), bytes.end())};
+  return out;
 }
 
 }  // namespace parley::transport

@@ -45,7 +45,7 @@ core::Result<DecodedFrame> DecodedFrame::decode(core::BytesView bytes) {
                               "frame protocol version " + std::to_string(root.getProtocolVersion()));
     const auto kind = root.getBody().which();
     // A discriminant past the last member this build knows is a frame kind added later.
-    if (static_cast<std::uint16_t>(kind) > static_cast<std::uint16_t>(wire::Frame::Body::LINK_CONFIRMATION))
+    if (static_cast<std::uint16_t>(kind) > static_cast<std::uint16_t>(wire::Frame::Body::RETRY_REQUEST))
       return core::make_error(Errc::unsupported, "frame kind " + std::to_string(static_cast<int>(kind)));
     frame.kind_ = static_cast<std::uint16_t>(kind);
     frame.request_id_ = root.getRequestId();

@@ -37,8 +37,13 @@ TEST(DeviceCiphertext, CarriesTheMessageType) {
   const auto bytes = encode_device_ciphertext(m);
   EXPECT_EQ(bytes, (core::Bytes{3, 1, 2, 3}));
   const auto back = decode_device_ciphertext(bytes).value();
-  EXPECT_EQ(back.type, protocol::MessageType::prekey);
-  EXPECT_EQ(back.wire, m.wire);
+  EXPECT_EQ(back.message.type, protocol::MessageType::prekey);
+  EXPECT_EQ(back.message.wire, m.wire);
+  EXPECT_EQ(back.retry_of, 0u);
+  const auto resend = encode_device_ciphertext(m, 0x0102030405060708);
+  EXPECT_EQ(resend, (core::Bytes{0x83, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3}));
+  EXPECT_EQ(decode_device_ciphertext(resend).value().retry_of, 0x0102030405060708u);
+  EXPECT_EQ(decode_device_ciphertext(core::Bytes{0x82, 0, 0, 0, 0, 0, 0, 0, 0, 1}).code(), Errc::malformed);
   EXPECT_EQ(decode_device_ciphertext(core::Bytes{4, 1}).code(), Errc::malformed);
   EXPECT_EQ(decode_device_ciphertext(core::Bytes{2}).code(), Errc::malformed);
 }

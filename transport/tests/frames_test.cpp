@@ -206,6 +206,14 @@ std::vector<Sample> samples() {
          c.setDeviceId(2);
          c.setSignedIdentity(data(sig));
        }},
+      {Which::RETRY_REQUEST,
+       [](wire::Frame::Builder f) {
+         auto r = f.getBody().initRetryRequest();
+         r.setAccount(7);
+         r.setDevice(2);
+         r.setServerId(99);
+         r.setAttempt(1);
+       }},
   };
 }
 
@@ -218,7 +226,7 @@ std::string text_of(const DecodedFrame& frame) {
 
 TEST(Frames, EveryKindRoundTrips) {
   const auto all = samples();
-  ASSERT_EQ(all.size(), static_cast<std::size_t>(Which::LINK_CONFIRMATION) + 1) << "a frame kind without a sample";
+  ASSERT_EQ(all.size(), static_cast<std::size_t>(Which::RETRY_REQUEST) + 1) << "a frame kind without a sample";
   for (const auto& sample : all) {
     capnp::MallocMessageBuilder expected;
     auto root = expected.initRoot<wire::Frame>();

@@ -99,6 +99,7 @@ HandlerOutput FrameHandler::handle(SessionState& session, const transport::Decod
     case Which::REMOVE_DEVICE: return remove_device(session, frame);
     case Which::LINK_APPROVAL: return link_approval(session, frame);
     case Which::LINK_CONFIRMATION: return link_confirmation(session, frame);
+    case Which::RETRY_REQUEST: return retry_request(session, frame);
     case Which::BLOB_UPLOAD: return blob_upload(frame);
     case Which::BLOB_DOWNLOAD: return blob_download(frame);
     case Which::SEND: {
@@ -272,6 +273,29 @@ HandlerOutput FrameHandler::link_confirmation(SessionState& session, const trans
                             c.setDeviceId(session.device->device.value);
                             c.setSignedIdentity({identity->data(), identity->size()});
                           })));
+  return out;
+}
+
+// A device that could not decrypt a message asks its sender device to send it again (spec §8.5):
+// relayed as a push with the asking device filled in by the server, which the sender can trust.
+HandlerOutput FrameHandler::retry_request(SessionState& session, const transport::DecodedFrame& frame) {
+  const std::uint32_t id = frame.request_id();
+  auto pushed = transport::read_frame(frame, [&](wire::Frame::Reader root) -> core::Result<std::pair<DeviceAddress, core::Bytes>> {
+    auto r = root.getBody().getRetryRequest();
+    const DeviceAddress to{AccountId{r.getAccount()}, DeviceId{r.getDevice()}};
+    capnp::MallocMessageBuilder copy(64);
+    copy.setRoot(root);
+    auto out = copy.getRoot<wire::Frame>();
+    out.setRequestId(0);
+    out.getBody().getRetryRequest().setAccount(session.device->account.value);
+    out.getBody().getRetryRequest().setDevice(session.device->device.value);
+    PARLEY_TRY(auto bytes, transport::encode_frame(copy));
+    return std::pair{to, std::move(bytes)};
+  });
+  if (!pushed.ok()) return replies::refuse(id, pushed.error());
+  HandlerOutput out;
+  out.replies.push_back(replies::ok(id));
+  out.pushes.push_back(std::move(*pushed));
   return out;
 }
 

@@ -19,6 +19,7 @@ std::variant<PendingSend, HandlerOutput> FrameHandler::prepare_send(SessionState
     out.sender_device = session.device->device;
     out.client_message_id = ClientMessageId{s.getClientMessageId()};
     out.destination = AccountId{s.getDestinationAccount()};
+    out.retry = s.getRetryOf() != 0;
     for (auto c : s.getCiphertexts())
       out.ciphertexts.push_back({DeviceId{c.getDeviceId()}, Incarnation{c.getIncarnation()},
                                  core::Bytes(c.getCiphertext().begin(), c.getCiphertext().end())});

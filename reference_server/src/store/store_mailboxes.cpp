@@ -98,8 +98,12 @@ Result<SendOutcome> Store::commit_one(const Send& send, TimestampMs now) {
   PARLEY_TRY(bool exists, backend_->account_exists(send.destination));
   if (!exists) return SendOutcome(make_error(Errc::not_found, "no such destination account"));
   PARLEY_TRY(auto devices, backend_->devices(send.destination));
-  if (auto mismatch = compare_devices(send, devices); !mismatch.empty())
-    return SendOutcome(std::move(mismatch));
+  auto mismatch = compare_devices(send, devices);
+  if (send.retry) {
+    if (send.ciphertexts.size() != 1) return SendOutcome(make_error(Errc::malformed, "a retry goes to exactly one device"));
+    mismatch.missing.clear();
+  }
+  if (!mismatch.empty()) return SendOutcome(std::move(mismatch));
   for (const auto& c : send.ciphertexts) {
     PARLEY_TRY(QueueUsage usage, backend_->queue_usage({send.destination, c.device, c.incarnation}));
     if (usage.messages + 1 > settings_.max_queued_messages_per_device ||

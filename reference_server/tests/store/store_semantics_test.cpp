@@ -343,6 +343,29 @@ TYPED_TEST(StoreTest, AMismatchListsMissingExtraAndStaleAndQueuesNothing) {
   EXPECT_EQ(this->store().commit_send(send_to(a, {}, 2)).code(), Errc::not_found);  // account 0
 }
 
+// A resend after a retry request (spec §8.5) goes to exactly one current device of the account.
+TYPED_TEST(StoreTest, ARetryGoesToExactlyOneCurrentDevice) {
+  const auto a = this->new_account();
+  const auto b1 = this->new_account();
+  const auto b2 = this->link(b1.account);
+  Send one = send_to(a, {b2}, 1);
+  one.retry = true;
+  ASSERT_TRUE(this->store().commit_send(one).ok());  // device 1 is not missing: it has the message
+  EXPECT_EQ(this->queued(b2), 1u);
+  Send two = send_to(a, {b1, b2}, 2);
+  two.retry = true;
+  EXPECT_EQ(this->store().commit_send(two).code(), Errc::malformed);
+  Send stale = send_to(a, {b2}, 3);
+  stale.retry = true;
+  stale.ciphertexts.front().incarnation = Incarnation{b2.incarnation.value + 10};
+  EXPECT_EQ(this->store().commit_send(stale).code(), Errc::device_mismatch);
+  Send absent = send_to(a, {b2}, 4);
+  absent.retry = true;
+  absent.ciphertexts.front().device = DeviceId{9};
+  EXPECT_EQ(this->store().commit_send(absent).code(), Errc::device_mismatch);
+  EXPECT_EQ(this->queued(b2), 1u);
+}
+
 TYPED_TEST(StoreTest, ASendToTheSendersOwnAccountSkipsTheSendingDevice) {
   const auto a1 = this->new_account();
   const auto a2 = this->link(a1.account);

@@ -103,6 +103,9 @@ class DeviceStore {
   // Returns whether it was new.
   core::Result<bool> add_message(const StoredMessage& message);
   core::Result<std::vector<StoredMessage>> messages(std::uint64_t chat);
+  // A message by its identity (sender device, message id).
+  core::Result<std::optional<StoredMessage>> message(std::uint64_t sender_account, std::uint32_t sender_device,
+                                                     std::uint64_t message_id);
 
  private:
   explicit DeviceStore(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}

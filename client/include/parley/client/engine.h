@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -28,6 +29,8 @@
 #include "parley/protocol/devices/linking.h"
 #include "parley/protocol/fanout/planner.h"
 #include "parley/protocol/memory_prekey_store.h"
+#include "parley/protocol/retry/retry.h"
+#include "parley/transport/content.h"
 #include "parley/transport/channel/payloads.h"
 #include "parley/transport/frames.h"
 
@@ -118,9 +121,10 @@ class Engine {
   struct ListRequest { std::uint64_t account; };
   struct BundleRequest { std::uint64_t account; };
   struct SendRequest { std::uint64_t message_id; std::uint64_t account; };
+  struct RetrySendRequest {};
   struct Plain {};  // uploads and publications: only errors matter
   struct LinkRequest {};
-  using Request = std::variant<ListRequest, BundleRequest, SendRequest, Plain, LinkRequest>;
+  using Request = std::variant<ListRequest, BundleRequest, SendRequest, Plain, LinkRequest, RetrySendRequest>;
 
   struct KnownList {
     protocol::devices::DeviceList list;
@@ -151,7 +155,11 @@ class Engine {
   EngineOutput publish_first_device_list();
   EngineOutput on_device_list(const transport::DecodedFrame& frame);
   EngineOutput on_bundles(const transport::DecodedFrame& frame);
-  EngineOutput on_send_ack(std::uint64_t message_id, std::uint64_t account);
+  EngineOutput on_send_ack(std::uint64_t message_id, std::uint64_t account, std::uint64_t server_id);
+  EngineOutput ask_for_retry(std::uint64_t sender_account, std::uint32_t sender_device, std::uint64_t server_id);
+  EngineOutput on_retry_request(const transport::DecodedFrame& frame);
+  core::Result<core::Bytes> encrypt_content(const protocol::fanout::DeviceAddress& to, const transport::Content& content,
+                                            std::uint64_t retry_of = 0);
   EngineOutput on_error(const Request& request, const transport::DecodedFrame& frame);
   EngineOutput on_deliver(const transport::DecodedFrame& frame);
   EngineOutput advance();
@@ -172,6 +180,12 @@ class Engine {
   std::uint32_t next_request_ = 1;
   std::optional<protocol::devices::CompanionLinker> companion_link_;
   std::optional<protocol::devices::PrimaryLinker> primary_link_;
+  // Retry on decryption failure (spec §8.5); messages are named by the server id they arrived
+  // under, and the sender remembers which of its messages each of its server ids was.
+  protocol::retry::Requester requester_;
+  protocol::retry::Responder responder_;
+  std::map<std::uint64_t, std::uint64_t> sent_by_server_id_;  // server id -> message id
+  std::deque<std::uint64_t> sent_order_;
 };
 
 }  // namespace parley::client

@@ -25,8 +25,10 @@ struct SendTarget {
 };
 
 core::Result<core::Bytes> encode_register(std::uint32_t request_id, const RegisterRequest& request);
+// `retry_of`: nonzero for a resend of that message to one device (spec §8.5).
 core::Result<core::Bytes> encode_send(std::uint32_t request_id, std::uint64_t client_message_id,
-                                      std::uint64_t destination_account, std::span<const SendTarget> targets);
+                                      std::uint64_t destination_account, std::span<const SendTarget> targets,
+                                      std::uint64_t retry_of = 0);
 // The primary links a companion by the keys the companion would register with (spec §7.2).
 core::Result<core::Bytes> encode_link_device(std::uint32_t request_id, const RegisterRequest& companion);
 core::Result<core::Bytes> encode_remove_device(std::uint32_t request_id, std::uint32_t device);

@@ -28,8 +28,14 @@ core::Result<core::Bytes> encode_content(const Content& content);
 // kMaxContentSize, `unsupported` for a body kind this build does not know.
 core::Result<Content> decode_content(core::BytesView bytes);
 
-// type (1: 2 whisper, 3 prekey) || the pairwise message.
-core::Bytes encode_device_ciphertext(const protocol::OutgoingMessage& message);
-core::Result<protocol::OutgoingMessage> decode_device_ciphertext(core::BytesView bytes);
+// A device ciphertext: type (1: 2 whisper, 3 prekey) || the pairwise message. A resend after a
+// retry request (spec §8.5) sets the type's high bit and puts the original message's server id
+// (8, big-endian) before the message, so that the asking device counts its attempts per message.
+struct DeviceCiphertext {
+  protocol::OutgoingMessage message;
+  std::uint64_t retry_of = 0;  // 0: not a resend
+};
+core::Bytes encode_device_ciphertext(const protocol::OutgoingMessage& message, std::uint64_t retry_of = 0);
+core::Result<DeviceCiphertext> decode_device_ciphertext(core::BytesView bytes);
 
 }  // namespace parley::transport

@@ -58,6 +58,7 @@ class FrameHandler {
   HandlerOutput remove_device(SessionState& session, const transport::DecodedFrame& frame);
   HandlerOutput link_approval(SessionState& session, const transport::DecodedFrame& frame);
   HandlerOutput link_confirmation(SessionState& session, const transport::DecodedFrame& frame);
+  HandlerOutput retry_request(SessionState& session, const transport::DecodedFrame& frame);
   HandlerOutput upload_prekeys(SessionState& session, const transport::DecodedFrame& frame);
   HandlerOutput fetch_prekeys(const transport::DecodedFrame& frame);
   HandlerOutput get_device_list(const transport::DecodedFrame& frame);

@@ -35,6 +35,9 @@ struct Send {
   ClientMessageId client_message_id;
   AccountId destination;
   std::vector<DeviceCiphertext> ciphertexts;
+  // A resend to one device that could not decrypt the original (spec §8.5): exactly one
+  // ciphertext, for a current device of the account; the others are not missing.
+  bool retry = false;
 };
 
 // A committed send (frames.capnp SendAck).
