@@ -28,6 +28,7 @@ constexpr std::array kVerifiers{
     VerifierEntry{"noise-pipes", 1, detail::verify_noise_pipes},
     VerifierEntry{"device-link", 1, detail::verify_device_link},
     VerifierEntry{"fanout", 1, detail::verify_fanout},
+    VerifierEntry{"fingerprint", 1, detail::verify_fingerprint},
 };
 
 }  // namespace

@@ -22,7 +22,7 @@ constexpr std::string_view kPassing = R"({"type":"hmac-sha256","version":1,"case
    "mac":"5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"}]})";
 constexpr std::string_view kFailing = R"({"type":"hmac-sha256","version":1,"cases":[
   {"id":"wrong","key":"4a656665","data":"00","mac":"5bdcc146"}]})";
-constexpr std::string_view kUnknown = R"({"type":"fingerprint","version":1,"cases":[{"id":"fp"}]})";
+constexpr std::string_view kUnknown = R"({"type":"sender-keys","version":1,"cases":[{"id":"fp"}]})";
 constexpr std::string_view kMalformed = R"({"type":"hmac-sha256","version":1,"cases":[
   {"id":"broken","key":"4a656665","data":"xyz","mac":"00"}]})";
 
@@ -57,7 +57,7 @@ TEST(conformance_run, OneLinePerCaseThenTheSummary) {
   ASSERT_EQ(got.size(), 4u);
   EXPECT_EQ(got[0], "PASS pass.json tc2");
   EXPECT_EQ(got[1].rfind("FAIL fail.json wrong: mac differs", 0), 0u) << got[1];
-  EXPECT_EQ(got[2], "SKIP unknown.json fp: unsupported type 'fingerprint'");
+  EXPECT_EQ(got[2], "SKIP unknown.json fp: unsupported type 'sender-keys'");
   EXPECT_EQ(got[3], "1 passed, 1 failed, 1 skipped");
   EXPECT_TRUE(err.str().empty());
 }
