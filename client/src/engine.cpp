@@ -125,6 +125,18 @@ EngineOutput Engine::publish_first_device_list() {
   return publish({identity_.account, 1, clock_(), {{1, 0, identity_.identity.public_key}}});
 }
 
+core::Result<std::vector<protocol::OneTimePreKey>> Engine::new_one_time_prekeys(std::uint32_t count) {
+  PARLEY_TRY(const auto first, store_.next_one_time_prekey_id());
+  std::vector<protocol::OneTimePreKey> keys;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    PARLEY_TRY(auto key, crypto::generate_x25519_key_pair(entropy_));
+    keys.push_back({protocol::PreKeyId{first + i}, std::move(key)});
+  }
+  PARLEY_CHECK(store_.put_one_time_prekeys(keys));  // saved before any of them leaves
+  for (const auto& k : keys) prekeys_.one_time_prekeys.emplace(k.id.value, k);
+  return keys;
+}
+
 EngineOutput Engine::upload_prekeys(std::uint32_t count) {
   EngineOutput out;
   auto fail = [&](const core::Error& e) { return EngineOutput{{}, {FailedEvent{0, e}}}; };
@@ -136,16 +148,9 @@ EngineOutput Engine::upload_prekeys(std::uint32_t count) {
     prekeys_.signed_prekeys.emplace(1, *generated);
     fresh_signed = std::move(*generated);
   }
-  auto first = store_.next_one_time_prekey_id();
-  if (!first.ok()) return fail(first.error());
-  std::vector<protocol::OneTimePreKey> keys;
-  for (std::uint32_t i = 0; i < count; ++i) {
-    auto key = crypto::generate_x25519_key_pair(entropy_);
-    if (!key.ok()) return fail(key.error());
-    keys.push_back({protocol::PreKeyId{*first + i}, std::move(*key)});
-  }
-  if (auto saved = store_.put_one_time_prekeys(keys); !saved.ok()) return fail(saved.error());
-  for (const auto& k : keys) prekeys_.one_time_prekeys.emplace(k.id.value, k);
+  auto generated = new_one_time_prekeys(count);
+  if (!generated.ok()) return fail(generated.error());
+  const auto& keys = *generated;
   const std::uint32_t id = request(Plain{});
   auto frame = transport::encode_frame(id, 16 + keys.size() * 8, [&](wire::Frame::Builder root) {
     auto u = root.getBody().initUploadPreKeys();

@@ -104,8 +104,7 @@ EngineOutput Engine::on_logged_in_frame(const transport::DecodedFrame& frame) {
 core::Result<devices::DeviceList> Engine::own_list() {
   PARLEY_TRY(const auto stored, store_.device_list(identity_.account));
   if (!stored) return core::make_error(Errc::not_found, "no device list published yet");
-  const core::BytesView signed_list = stored->signed_list;
-  return devices::decode_device_list(signed_list.first(signed_list.size() - crypto::kSignatureSize));
+  return devices::decode_signed_device_list(stored->signed_list);
 }
 
 EngineOutput Engine::publish(const devices::DeviceList& list) {
@@ -135,8 +134,7 @@ EngineOutput Engine::on_link_confirmation(const transport::DecodedFrame& frame) 
   if (!current.ok()) return {{}, {FailedEvent{0, current.error()}}};
   auto signed_list = primary_link_->confirm(*identity, *current, clock_(), entropy_);
   if (!signed_list.ok()) return {{}, {FailedEvent{0, signed_list.error()}}};
-  const core::BytesView view = *signed_list;
-  auto list = devices::decode_device_list(view.first(view.size() - crypto::kSignatureSize));
+  auto list = devices::decode_signed_device_list(*signed_list);
   if (!list.ok()) return {{}, {FailedEvent{0, list.error()}}};
   auto out = publish(*list);
   const auto device = primary_link_->linked() ? primary_link_->linked()->details.device : 0;
@@ -149,8 +147,7 @@ core::Result<EngineOutput> Engine::remove_device(std::uint32_t device) {
   PARLEY_TRY(const auto current, own_list());
   if (!primary_link_) primary_link_.emplace(identity_.identity, identity_.account, identity_.next_key_index);
   PARLEY_TRY(const auto signed_list, primary_link_->remove(device, current, clock_(), entropy_));
-  const core::BytesView view = signed_list;
-  PARLEY_TRY(const auto list, devices::decode_device_list(view.first(view.size() - crypto::kSignatureSize)));
+  PARLEY_TRY(const auto list, devices::decode_signed_device_list(signed_list));
   PARLEY_TRY(auto removal, transport::encode_remove_device(request(Plain{}), device));
   EngineOutput out;
   out.frames.push_back(std::move(removal));

@@ -3,6 +3,7 @@
 #include "parley/client/engine.h"
 #include "parley/transport/client_frames.h"
 #include "parley/transport/frames_capnp.h"
+#include "parley/transport/prekey_bundle_codec.h"
 
 namespace parley::client {
 
@@ -18,13 +19,9 @@ EngineOutput Engine::ask_for_retry(std::uint64_t sender_account, std::uint32_t s
   // From the second attempt: a fresh one-time prekey of ours, so the sender can start over.
   std::optional<protocol::OneTimePreKey> fresh;
   if (asking->attach_fresh_bundle && !prekeys_.signed_prekeys.empty()) {
-    auto id = store_.next_one_time_prekey_id();
-    auto key = crypto::generate_x25519_key_pair(entropy_);
-    if (id.ok() && key.ok()) {
-      fresh = protocol::OneTimePreKey{protocol::PreKeyId{*id}, std::move(*key)};
-      if (store_.put_one_time_prekeys({*fresh}).ok()) prekeys_.one_time_prekeys.emplace(fresh->id.value, *fresh);
-      else fresh.reset();
-    }
+    auto generated = new_one_time_prekeys(1);
+    if (!generated.ok()) return {{}, {FailedEvent{0, generated.error()}}};
+    fresh = std::move(generated->front());
   }
   auto frame = transport::encode_frame(request(Plain{}), 48, [&](wire::Frame::Builder root) {
     auto r = root.getBody().initRetryRequest();
@@ -34,21 +31,10 @@ EngineOutput Engine::ask_for_retry(std::uint64_t sender_account, std::uint32_t s
     r.setAttempt(asking->attempt);
     if (!fresh) return;
     const auto& signed_prekey = prekeys_.signed_prekeys.begin()->second;
-    auto b = r.initBundle();
-    const auto identity = crypto::serialize_public_key(identity_.identity.public_key);
-    const auto spk = crypto::serialize_public_key(signed_prekey.key.public_key);
-    const auto otpk = crypto::serialize_public_key(fresh->key.public_key);
-    b.setDeviceId(identity_.device);
-    b.setIncarnation(identity_.incarnation);
-    b.setRegistrationId(identity_.registration_id);
-    b.setIdentityKey(capnp::Data::Reader(identity.data(), identity.size()));
-    auto s = b.initSignedPreKey();
-    s.setId(signed_prekey.id.value);
-    s.setPublicKey(capnp::Data::Reader(spk.data(), spk.size()));
-    s.setSignature(capnp::Data::Reader(signed_prekey.signature.data(), signed_prekey.signature.size()));
-    auto k = b.initOneTimePreKey();
-    k.setId(fresh->id.value);
-    k.setPublicKey(capnp::Data::Reader(otpk.data(), otpk.size()));
+    const protocol::PreKeyBundle ours{protocol::RegistrationId{identity_.registration_id}, identity_.device,
+                                      identity_.identity.public_key, signed_prekey.id, signed_prekey.key.public_key,
+                                      signed_prekey.signature, fresh->id, fresh->key.public_key};
+    transport::write_prekey_bundle(r.initBundle(), ours, identity_.incarnation);
   });
   if (!frame.ok()) return {{}, {FailedEvent{0, frame.error()}}};
   return {{std::move(*frame)}, {}};
@@ -64,23 +50,8 @@ EngineOutput Engine::on_retry_request(const transport::DecodedFrame& frame) {
     auto r = root.getBody().getRetryRequest();
     Asked out{r.getAccount(), r.getServerId(), r.getDevice(), r.getAttempt(), std::nullopt};
     if (!r.hasBundle()) return out;
-    auto w = r.getBundle();
-    if (!w.hasSignedPreKey()) return core::make_error(Errc::malformed, "a retry bundle without a signed prekey");
-    protocol::PreKeyBundle b;
-    b.registration_id = protocol::RegistrationId{w.getRegistrationId()};
-    b.device_id = w.getDeviceId();
-    PARLEY_TRY(b.identity_key, crypto::parse_public_key(core::BytesView(w.getIdentityKey().begin(), w.getIdentityKey().size())));
-    auto s = w.getSignedPreKey();
-    b.signed_prekey_id = protocol::SignedPreKeyId{s.getId()};
-    PARLEY_TRY(b.signed_prekey, crypto::parse_public_key(core::BytesView(s.getPublicKey().begin(), s.getPublicKey().size())));
-    if (s.getSignature().size() != b.signed_prekey_signature.size()) return core::make_error(Errc::malformed, "signature size");
-    std::copy(s.getSignature().begin(), s.getSignature().end(), b.signed_prekey_signature.begin());
-    if (w.hasOneTimePreKey()) {
-      auto k = w.getOneTimePreKey();
-      b.prekey_id = protocol::PreKeyId{k.getId()};
-      PARLEY_TRY(b.prekey, crypto::parse_public_key(core::BytesView(k.getPublicKey().begin(), k.getPublicKey().size())));
-    }
-    out.bundle = b;
+    PARLEY_TRY(out.bundle, transport::read_prekey_bundle(r.getBundle()));
+    if (!out.bundle) return core::make_error(Errc::malformed, "a retry bundle without a signed prekey");
     return out;
   });
   if (!asked.ok()) return {};
@@ -89,7 +60,9 @@ EngineOutput Engine::on_retry_request(const transport::DecodedFrame& frame) {
   auto resend = responder_.on_request(identity_.account, identity_.device, asked->account, asked->device, retry,
                                       asked->bundle.has_value());
   if (!resend.ok()) return {};  // a request this device cannot or will not answer: nothing to do
-  const auto message_id = sent_by_server_id_.at(asked->server_id);
+  const auto sent = sent_by_server_id_.find(asked->server_id);
+  if (sent == sent_by_server_id_.end()) return {};
+  const auto message_id = sent->second;
   auto stored = store_.message(identity_.account, identity_.device, message_id);
   if (!stored.ok() || !stored->has_value()) return {};
   const fanout::DeviceAddress to{asked->account, asked->device};

@@ -10,6 +10,7 @@
 #include "parley/transport/client_frames.h"
 #include "parley/transport/content.h"
 #include "parley/transport/frames_capnp.h"
+#include "parley/transport/prekey_bundle_codec.h"
 
 namespace parley::client {
 
@@ -192,8 +193,7 @@ EngineOutput Engine::on_device_list(const transport::DecodedFrame& frame) {
     check.primary_identity = (*stored)->account_key;
     check.known_version = (*stored)->version;
   } else {
-    auto body = devices::decode_device_list(core::BytesView(got->signed_list).first(
-        got->signed_list.size() >= crypto::kSignatureSize ? got->signed_list.size() - crypto::kSignatureSize : 0));
+    auto body = devices::decode_signed_device_list(got->signed_list);
     if (!body.ok()) return {{}, {FailedEvent{0, body.error()}}};
     check.primary_identity = body->devices.front().identity_key;
   }
@@ -223,23 +223,8 @@ EngineOutput Engine::on_bundles(const transport::DecodedFrame& frame) {
     auto b = r.getBody().getPreKeyBundles();
     Received out{b.getAccountId(), {}};
     for (auto w : b.getBundles()) {
-      protocol::PreKeyBundle bundle;
-      bundle.registration_id = protocol::RegistrationId{w.getRegistrationId()};
-      bundle.device_id = w.getDeviceId();
-      const core::BytesView identity(w.getIdentityKey().begin(), w.getIdentityKey().size());
-      PARLEY_TRY(bundle.identity_key, crypto::parse_public_key(identity));
-      if (!w.hasSignedPreKey()) continue;  // a device that uploaded nothing yet cannot be written to
-      auto s = w.getSignedPreKey();
-      bundle.signed_prekey_id = protocol::SignedPreKeyId{s.getId()};
-      PARLEY_TRY(bundle.signed_prekey, crypto::parse_public_key(core::BytesView(s.getPublicKey().begin(), s.getPublicKey().size())));
-      if (s.getSignature().size() != bundle.signed_prekey_signature.size()) return core::make_error(Errc::malformed, "signature size");
-      std::copy(s.getSignature().begin(), s.getSignature().end(), bundle.signed_prekey_signature.begin());
-      if (w.hasOneTimePreKey()) {
-        auto k = w.getOneTimePreKey();
-        bundle.prekey_id = protocol::PreKeyId{k.getId()};
-        PARLEY_TRY(bundle.prekey, crypto::parse_public_key(core::BytesView(k.getPublicKey().begin(), k.getPublicKey().size())));
-      }
-      out.bundles.emplace_back(w.getIncarnation(), bundle);
+      PARLEY_TRY(auto bundle, transport::read_prekey_bundle(w));
+      if (bundle) out.bundles.emplace_back(w.getIncarnation(), std::move(*bundle));  // none: nothing uploaded yet
     }
     return out;
   });

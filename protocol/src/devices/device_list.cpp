@@ -70,6 +70,11 @@ core::Result<DeviceList> decode_device_list(core::BytesView bytes) {
   return list;
 }
 
+core::Result<DeviceList> decode_signed_device_list(core::BytesView signed_list) {
+  if (signed_list.size() < kHeaderSize + crypto::kSignatureSize) return bad("too short to be signed");
+  return decode_device_list(signed_list.first(signed_list.size() - crypto::kSignatureSize));
+}
+
 core::Result<core::Bytes> sign_device_list(const DeviceList& list, const crypto::X25519KeyPair& primary_identity,
                                            crypto::Entropy& entropy) {
   PARLEY_CHECK(check_rules(list));
@@ -82,10 +87,9 @@ core::Result<core::Bytes> sign_device_list(const DeviceList& list, const crypto:
 }
 
 core::Result<DeviceList> verify_device_list(core::BytesView signed_list, const DeviceListCheck& check) {
-  if (signed_list.size() < kHeaderSize + crypto::kSignatureSize) return bad("too short to be signed");
+  PARLEY_TRY(auto list, decode_signed_device_list(signed_list));
   const auto body = signed_list.first(signed_list.size() - crypto::kSignatureSize);
   const auto signature = signed_list.last(crypto::kSignatureSize);
-  PARLEY_TRY(auto list, decode_device_list(body));
   if (list.account != check.account) return bad("for another account");
   if (list.devices.front().identity_key != check.primary_identity)
     return core::make_error(Errc::untrusted_identity, "device list: signed for another primary identity key");

@@ -152,6 +152,8 @@ class Engine {
   core::Result<protocol::devices::DeviceList> own_list();
   EngineOutput publish(const protocol::devices::DeviceList& list);
   EngineOutput upload_prekeys(std::uint32_t count);
+  // New one-time prekeys, saved in the store and held for receiving.
+  core::Result<std::vector<protocol::OneTimePreKey>> new_one_time_prekeys(std::uint32_t count);
   EngineOutput publish_first_device_list();
   EngineOutput on_device_list(const transport::DecodedFrame& frame);
   EngineOutput on_bundles(const transport::DecodedFrame& frame);

@@ -45,6 +45,11 @@ core::Bytes encode_device_list(const DeviceList& list);
 // 1..kMaxDevicesPerAccount devices, version at least 1. `malformed` otherwise (`bad_key` for a key).
 core::Result<DeviceList> decode_device_list(core::BytesView bytes);
 
+// The list inside a signed list, its layout and rules checked but not its signature: for a list a
+// device published itself, or to learn the account key from a first list (trust on first use),
+// which verify_device_list then checks the signature with. `malformed` without room for a signature.
+core::Result<DeviceList> decode_signed_device_list(core::BytesView signed_list);
+
 // The signed form: the to-be-signed bytes followed by the primary's signature (64).
 core::Result<core::Bytes> sign_device_list(const DeviceList& list, const crypto::X25519KeyPair& primary_identity,
                                            crypto::Entropy& entropy);
