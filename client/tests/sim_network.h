@@ -313,17 +313,24 @@ class SimNetwork {
   void deliver(SimDevice& d, EngineOutput out) {
     for (auto& e : out.events) d.events.push_back(std::move(e));
     for (const auto& f : out.frames) {
-      ++wire.frames;
-      wire.bytes += f.size();
+      ++written.frames;
+      written.bytes += f.size();
+      if (auto frame = transport::DecodedFrame::decode(f);
+          frame.ok() && frame->kind() == static_cast<std::uint16_t>(wire::Frame::Body::Which::SEND))
+        transport::read_frame(*frame, [&](wire::Frame::Reader r) -> core::Result<void> {
+          written.ciphertexts += r.getBody().getSend().getCiphertexts().size();
+          return {};
+        }).ok();
       server_.from_client(d.connection, f);
     }
   }
 
  public:
-  // Frames and bytes the devices wrote to the server so far (for the fan-out benchmark).
+  // Frames, bytes and device ciphertexts (in send frames) the devices wrote to the server so far,
+  // for the fan-out benchmark.
   struct {
-    std::uint64_t frames = 0, bytes = 0;
-  } wire;
+    std::uint64_t frames = 0, bytes = 0, ciphertexts = 0;
+  } written;
 
   std::set<std::string> duplicated_, reordered_;
   crypto::StreamEntropy entropy_{42};
