@@ -29,22 +29,10 @@ std::uint64_t env_or(const char* name, std::uint64_t fallback) {
 class LoadProcess {
  public:
   explicit LoadProcess(std::vector<std::string> args) {
-    int out[2];
-    if (::pipe(out) != 0) return;
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      ::dup2(out[1], 1);
-      ::close(out[0]);
-      args.insert(args.begin(), PARLEY_LOAD_BINARY);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    fd_ = out[0];
+    args.insert(args.begin(), PARLEY_LOAD_BINARY);
+    const auto child = spawn_child(std::move(args));
+    pid_ = child.pid;
+    fd_ = child.stdout_fd;
     ::fcntl(fd_, F_SETFL, O_NONBLOCK);
   }
   ~LoadProcess() {

@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 #include <vector>
 
 #include "parley/core/hex.h"
+#include "child_process.h"
 #include "parley/crypto/x25519.h"
 
 namespace parley::server::testing {
@@ -75,27 +75,16 @@ class ServerProcess {
     return n;
   }
   void start(std::vector<std::string> extra, std::uint16_t port = 0) {
-    int out[2];
-    ASSERT_EQ(::pipe(out), 0);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // a test that dies takes its server with it
-      ::dup2(out[1], 1);
-      ::close(out[0]);
-      std::vector<std::string> args = {PARLEY_SERVER_BINARY, "--listen", "127.0.0.1:" + std::to_string(port), "--data", data_.string(),
-                                       "--log-level", "warn", "--max-connections", "4096"};
-      for (auto& a : extra) args.push_back(a);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    std::string line;
+    std::vector<std::string> args = {PARLEY_SERVER_BINARY, "--listen", "127.0.0.1:" + std::to_string(port), "--data",
+                                     data_.string(), "--log-level", "warn", "--max-connections", "4096"};
+    for (auto& a : extra) args.push_back(a);
+    const auto child = spawn_child(std::move(args));
+    ASSERT_GT(child.pid, 0);
+    pid_ = child.pid;
+    std::string line;  // its first line says where it listens
     char c = 0;
-    while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    ::close(out[0]);
+    while (::read(child.stdout_fd, &c, 1) == 1 && c != '\n') line += c;
+    ::close(child.stdout_fd);
     const std::string prefix = "listening on 127.0.0.1:";
     ASSERT_EQ(line.rfind(prefix, 0), 0u) << "first line: " << line;
     port_ = static_cast<std::uint16_t>(std::stoi(line.substr(prefix.size())));
