@@ -66,6 +66,7 @@ EngineOutput Engine::on_deliver(const transport::DecodedFrame& frame) {
   auto decoded = content.ok() ? transport::decode_content(*content) : core::Result<transport::Content>(content.error());
   const auto actions = plan->actions;
   protocol::commit_receive(session.record, std::move(*plan));
+  if (message->retry_of != 0) requester_.on_decrypted({got->sender_account, got->sender_device, message->retry_of});
   if (session.identity_key == crypto::X25519PublicKey{} && session.record.current)
     session.identity_key = session.record.current->remote_identity;
   if (auto saved = store_.save_session(session); !saved.ok()) return {{}, {FailedEvent{0, saved.error()}}};

@@ -100,7 +100,6 @@ class Engine {
   core::Result<EngineOutput> link(std::string_view qr_text);
   // Primary: a companion leaves the account (at the server, then from the published list).
   core::Result<EngineOutput> remove_device(std::uint32_t device);
-  bool linking() const { return companion_link_.has_value(); }
 
   // Any frame from the server. Errors of the engine's own (a store that fails) come back as a
   // FailedEvent; a bad frame is ignored (the server is not trusted with anything that matters).
