@@ -130,6 +130,9 @@ EngineOutput Engine::on_link_confirmation(const transport::DecodedFrame& frame) 
     return core::Bytes(c.getSignedIdentity().begin(), c.getSignedIdentity().end());
   });
   if (!identity.ok() || !primary_link_) return {};
+  // The same confirmation again (a duplicate on the way, or the companion confirming twice): done.
+  if (const auto& linked = primary_link_->linked(); linked && devices::encode_signed_device_identity(*linked) == *identity)
+    return {};
   auto current = own_list();
   if (!current.ok()) return {{}, {FailedEvent{0, current.error()}}};
   auto signed_list = primary_link_->confirm(*identity, *current, clock_(), entropy_);
