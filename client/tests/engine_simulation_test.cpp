@@ -165,7 +165,7 @@ TEST(EngineSimulation, ACompanionLinkedByQrCodeJoinsTheConversation) {
   const auto a = net.device("alice-phone").engine->identity().account;
   const auto b = net.device("bob-phone").engine->identity().account;
   net.send("bob-phone", a, "before the laptop");
-  auto& laptop = net.link_by_qr("alice-phone", "alice-laptop");
+  auto& laptop = net.link_companion("alice-phone", "alice-laptop");
   EXPECT_EQ(laptop.engine->identity().account, a);
   EXPECT_EQ(laptop.engine->identity().device, 2u);
   EXPECT_EQ(laptop.engine->identity().account_key, net.device("alice-phone").engine->identity().identity.public_key);
@@ -182,7 +182,7 @@ TEST(EngineSimulation, ACompanionLinkedByQrCodeJoinsTheConversation) {
   EXPECT_EQ(on_phone.size(), 3u);  // both of Bob's, and the laptop's own, as sent by Alice
   EXPECT_EQ(on_phone.back().direction, Direction::outgoing);
 
-  net.remove_by_engine("alice-phone", "alice-laptop");
+  net.remove_companion("alice-phone", "alice-laptop");
   net.send("bob-phone", a, "after removal");
   EXPECT_EQ(net.device("alice-phone").store->messages(b).value().size(), 4u);
   EXPECT_EQ(laptop.store->messages(b).value().size(), 2u);

@@ -114,7 +114,6 @@ struct SimDevice {
   std::unique_ptr<DeviceStore> store;
   std::unique_ptr<Engine> engine;
   int connection = 0;
-  bool removed = false;  // no longer a device of its account
   std::vector<Event> events;
 
   template <typename T>
@@ -198,46 +197,9 @@ class SimNetwork {
   bool online(const std::string& name) const { return server_.is_open(devices_.at(name).connection); }
   SimDevice& device(const std::string& name) { return devices_.at(name); }
 
-  // Links a new companion to `primary`'s account without the QR exchange (spec §8.2 is tested on
-  // its own): the primary's connection asks the server to link the companion's keys, the
-  // companion logs in under its new device id, and the primary publishes the list with it. Peers
-  // learn of it the way they must, from the server's deviceMismatch.
-  SimDevice& link_companion(const std::string& primary, const std::string& name) {
-    auto& p = devices_.at(primary);
-    auto& c = open(name, true);
-    auto id = c.engine->identity();
-    crypto::StreamEntropy random(id.registration_id);
-    const auto signature = crypto::xeddsa_sign(id.identity.private_key, id.noise.public_key, random).value();
-    const auto identity_key = crypto::serialize_public_key(id.identity.public_key);
-    const transport::RegisterRequest keys{identity_key, id.noise.public_key, signature, id.registration_id};
-    const std::uint32_t request = 0xfff00000u + static_cast<std::uint32_t>(devices_.size());
-    server_.from_client(p.connection, transport::encode_link_device(request, keys).value());
-    for (auto& bytes : server_.take(p.connection)) {
-      auto frame = transport::DecodedFrame::decode(bytes).value();
-      if (frame.request_id() != request) {
-        deliver(p, p.engine->on_frame(frame));
-        continue;
-      }
-      EXPECT_EQ(frame.kind(), static_cast<std::uint16_t>(wire::Frame::Body::Which::DEVICE_LINKED));
-      transport::read_frame(frame, [&](wire::Frame::Reader r) -> core::Result<void> {
-        id.account = r.getBody().getDeviceLinked().getAccountId();
-        id.device = r.getBody().getDeviceLinked().getDeviceId();
-        id.incarnation = r.getBody().getDeviceLinked().getIncarnation();
-        return {};
-      }).ok();
-    }
-    id.account_key = p.engine->identity().identity.public_key;
-    EXPECT_TRUE(c.store->save_identity(id).ok());
-    c.engine = Engine::load(*c.store, entropy_, [this] { return clock_ms; }).value();
-    c.connection = server_.connect(id.noise.public_key, c.engine->credentials());
-    settle();
-    publish_list(primary);
-    return c;
-  }
-
   // The whole link of spec §8.2 through the engines: the companion connects unregistered and
   // shows its QR code, the primary scans it, and the companion logs in by key once linked.
-  SimDevice& link_by_qr(const std::string& primary, const std::string& name) {
+  SimDevice& link_companion(const std::string& primary, const std::string& name) {
     auto& p = devices_.at(primary);
     auto& c = open(name, true);
     c.connection = server_.connect(c.engine->identity().noise.public_key, {});
@@ -250,53 +212,16 @@ class SimNetwork {
     settle();
     return c;
   }
-  // The primary's engine removes a companion.
-  void remove_by_engine(const std::string& primary, const std::string& name) {
+  // The primary's engine removes a companion: at the server, then from the list it publishes.
+  void remove_companion(const std::string& primary, const std::string& name) {
     auto& c = devices_.at(name);
     auto removal = devices_.at(primary).engine->remove_device(c.engine->identity().device);
     ASSERT_TRUE(removal.ok()) << core::to_string(removal.error());
     deliver(devices_.at(primary), std::move(*removal));
     settle();
-    c.removed = true;
-  }
-
-  // The primary removes a companion: at the server, then from the list it publishes.
-  void remove_companion(const std::string& primary, const std::string& name) {
-    auto& p = devices_.at(primary);
-    auto& c = devices_.at(name);
-    const std::uint32_t request = 0xffd00000u + c.engine->identity().device;
-    server_.from_client(p.connection, transport::encode_remove_device(request, c.engine->identity().device).value());
-    settle();
     EXPECT_FALSE(server_.is_open(c.connection));  // the server closed the removed device's session
-    c.removed = true;
-    publish_list(primary);
   }
 
-  // The primary publishes its account's list as the server's registry has it, one version up.
-  void publish_list(const std::string& primary) {
-    auto& p = devices_.at(primary);
-    const auto& me = p.engine->identity();
-    std::uint64_t version = 1;
-    if (auto stored = p.store->device_list(me.account); stored.ok() && stored->has_value()) version = (*stored)->version + 1;
-    protocol::devices::DeviceList list{me.account, version, clock_ms, {}};
-    for (auto& [name, d] : devices_) {
-      const auto& other = d.engine->identity();
-      if (other.account == me.account && !d.removed)
-        list.devices.push_back({other.device, other.device == 1 ? 0u : other.device, other.identity.public_key});
-    }
-    std::sort(list.devices.begin(), list.devices.end(), [](const auto& x, const auto& y) { return x.device < y.device; });
-    const auto signed_list = protocol::devices::sign_device_list(list, me.identity, entropy_).value();
-    EXPECT_TRUE(p.store->save_device_list({me.account, list.version, me.identity.public_key, signed_list}).ok());
-    p.engine->device_list_changed(me.account);
-    const std::uint32_t request = 0xffe00000u + static_cast<std::uint32_t>(list.version);
-    server_.from_client(p.connection, transport::encode_frame(request, 16 + signed_list.size() / 8, [&](wire::Frame::Builder root) {
-                                        auto d = root.getBody().initPutDeviceList();
-                                        d.setAccountId(me.account);
-                                        d.setVersion(list.version);
-                                        d.setSignedList(capnp::Data::Reader(signed_list.data(), signed_list.size()));
-                                      }).value());
-    settle();
-  }
 
  private:
   SimDevice& open(const std::string& name, bool create) {
