@@ -231,4 +231,43 @@ asio::awaitable<void> Client::close() {
   connection_.reset();
 }
 
+asio::awaitable<core::Result<void>> Client::wait_caught_up(std::chrono::milliseconds timeout) {
+  co_return co_await wait(
+      [&] {
+        return std::any_of(events_.begin(), events_.end(),
+                           [](const Event& e) { return std::holds_alternative<CaughtUpEvent>(e); });
+      },
+      timeout);
+}
+
+asio::awaitable<core::Result<void>> Client::wait_idle(std::chrono::milliseconds timeout) {
+  co_return co_await wait([&] { return engine_->idle(); }, timeout);
+}
+
+asio::awaitable<core::Result<void>> Client::wait_for_events(std::size_t seen, std::chrono::milliseconds timeout) {
+  co_return co_await wait([&] { return events_.size() > seen; }, timeout);
+}
+
+asio::awaitable<core::Result<void>> Client::wait_for_status(std::uint64_t chat, std::uint32_t sender_device,
+                                                            std::uint64_t message_id, protocol::receipts::Status status,
+                                                            std::chrono::milliseconds timeout) {
+  std::optional<core::Error> failure;
+  auto settled = co_await wait(
+      [&] {
+        auto now = engine_->status(chat, sender_device, message_id);
+        if (!now.ok()) failure = now.error();
+        return failure.has_value() || *now >= status;
+      },
+      timeout);
+  if (!settled.ok()) co_return settled.error();
+  if (failure) co_return *failure;
+  co_return core::Result<void>{};
+}
+
+asio::awaitable<core::Result<void>> Client::mark_read(std::uint64_t chat) {
+  auto receipts = engine_->mark_read(chat);
+  if (!receipts.ok()) co_return receipts.error();
+  co_return co_await write(std::move(*receipts));
+}
+
 }  // namespace parley::client

@@ -14,7 +14,7 @@ using Statement = sqlite::Database::Statement;
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 // One row of `identity`; the rest mirror the header's concepts.
 constexpr const char* kSchema = R"sql(
@@ -40,9 +40,18 @@ CREATE TABLE messages(
   chat INTEGER NOT NULL, direction INTEGER NOT NULL,
   sender_account INTEGER NOT NULL, sender_device INTEGER NOT NULL, message_id INTEGER NOT NULL,
   timestamp_ms INTEGER NOT NULL, body BLOB NOT NULL,
+  sent INTEGER NOT NULL DEFAULT 0,
   UNIQUE (sender_account, sender_device, message_id)) STRICT;
 CREATE INDEX messages_by_chat ON messages(chat, timestamp_ms);
-PRAGMA user_version = 1;
+CREATE TABLE receipts(
+  chat INTEGER NOT NULL, member INTEGER NOT NULL, level INTEGER NOT NULL,
+  sender_device INTEGER NOT NULL, message_id INTEGER NOT NULL,
+  PRIMARY KEY (chat, member, level, sender_device, message_id)) STRICT, WITHOUT ROWID;
+CREATE TABLE read_marks(
+  chat INTEGER NOT NULL, sender_device INTEGER NOT NULL, up_to INTEGER NOT NULL,
+  PRIMARY KEY (chat, sender_device)) STRICT, WITHOUT ROWID;
+CREATE TABLE settings(name BLOB PRIMARY KEY, value INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+PRAGMA user_version = 2;
 )sql";
 
 core::Error corrupt(const std::string& what) { return core::make_error(Errc::storage_failure, "device store: " + what); }
@@ -90,22 +99,6 @@ Result<std::unique_ptr<DeviceStore>> DeviceStore::open(const std::filesystem::pa
   PARLEY_TRY(auto db, sqlite::Database::open(file, {}, {kSchema, kSchemaVersion}));
   ::chmod(file.c_str(), 0600);  // the file holds the device's private keys
   return std::unique_ptr<DeviceStore>(new DeviceStore(std::move(db)));
-}
-
-// One write transaction around `body`: all of it or none.
-template <typename Body>
-auto DeviceStore::write(Body&& body) -> decltype(body()) {
-  PARLEY_CHECK(db_->begin(true));
-  auto result = body();
-  if (!result.ok()) {
-    db_->rollback();
-    return result;
-  }
-  if (auto committed = db_->commit(); !committed.ok()) {
-    db_->rollback();
-    return committed.error();
-  }
-  return result;
 }
 
 Result<std::optional<LocalIdentity>> DeviceStore::identity() {
@@ -259,7 +252,7 @@ Result<void> DeviceStore::save_device_list(const StoredDeviceList& list) {
 
 Result<bool> DeviceStore::add_message(const StoredMessage& m) {
   return write([&]() -> Result<bool> {
-    PARLEY_TRY(auto s, db_->statement("INSERT OR IGNORE INTO messages VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    PARLEY_TRY(auto s, db_->statement("INSERT OR IGNORE INTO messages VALUES (?, ?, ?, ?, ?, ?, ?, 0)"));
     PARLEY_TRY(const auto changed, s.bind(m.chat).bind(std::uint64_t{static_cast<std::uint8_t>(m.direction)})
                                        .bind(m.sender_account).bind(std::uint64_t{m.sender_device}).bind(m.message_id)
                                        .bind(m.timestamp_ms).bind(core::as_bytes(m.body)).run_counting());
@@ -284,6 +277,38 @@ Result<std::vector<StoredMessage>> DeviceStore::messages(std::uint64_t chat) {
                          "FROM messages WHERE chat = ? ORDER BY timestamp_ms, rowid"));
   s.bind(chat);
   return s.rows<StoredMessage>(read_message);
+}
+
+Result<std::vector<ChatSummary>> DeviceStore::chats() {
+  // Unread: incoming messages past the read mark of the peer device that sent them.
+  PARLEY_TRY(auto s, db_->statement(
+                         "SELECT m.chat, COUNT(*), "
+                         "SUM(m.direction = 0 AND m.message_id > COALESCE(r.up_to, 0)), MAX(m.rowid) "
+                         "FROM messages m LEFT JOIN read_marks r ON r.chat = m.chat AND r.sender_device = m.sender_device "
+                         "GROUP BY m.chat"));
+  struct Row {
+    ChatSummary summary;
+    std::uint64_t last_rowid;
+  };
+  PARLEY_TRY(auto rows, s.rows<Row>([](const Statement& row) {
+    return Row{ChatSummary{row.u64(0), static_cast<std::size_t>(row.u64(1)), static_cast<std::size_t>(row.u64(2)), {}},
+               row.u64(3)};
+  }));
+  std::vector<ChatSummary> out;
+  for (auto& row : rows) {
+    PARLEY_TRY(auto last, db_->statement(
+                              "SELECT chat, direction, sender_account, sender_device, message_id, timestamp_ms, body "
+                              "FROM messages WHERE rowid = ?"));
+    last.bind(row.last_rowid);
+    PARLEY_TRY(auto found, last.rows<StoredMessage>(read_message));
+    if (found.empty()) return corrupt("a chat's last message vanished");
+    row.summary.last = std::move(found.front());
+    out.push_back(std::move(row.summary));
+  }
+  std::sort(out.begin(), out.end(), [](const ChatSummary& a, const ChatSummary& b) {
+    return a.last.timestamp_ms > b.last.timestamp_ms;
+  });
+  return out;
 }
 
 }  // namespace parley::client

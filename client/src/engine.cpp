@@ -49,6 +49,8 @@ core::Result<void> Engine::load_state() {
   prekeys_.registration = protocol::RegistrationId{identity_.registration_id};
   PARLEY_TRY(prekeys_.signed_prekeys, store_.signed_prekeys());
   PARLEY_TRY(prekeys_.one_time_prekeys, store_.one_time_prekeys());
+  PARLEY_TRY(const auto read_receipts, store_.setting("read_receipts"));
+  read_receipts_ = read_receipts.value_or(1) != 0;
   return {};
 }
 
@@ -95,6 +97,7 @@ EngineOutput Engine::on_frame(const transport::DecodedFrame& frame) {
       return {};
     case Which::RETRY_REQUEST: return on_retry_request(frame);
     case Which::DELIVER: return on_deliver(frame);
+    case Which::QUEUE_EMPTY: return {{}, {CaughtUpEvent{}}};
     case Which::ERROR: {
       if (answered) return on_error(*answered, frame);
       const auto code = transport::read_frame(frame, [](wire::Frame::Reader r) -> core::Result<wire::ErrorCode> {

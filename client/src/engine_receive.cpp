@@ -12,6 +12,7 @@
 namespace parley::client {
 
 using core::Errc;
+using protocol::receipts::Status;
 
 EngineOutput Engine::on_deliver(const transport::DecodedFrame& frame) {
   struct Delivered {
@@ -81,6 +82,11 @@ EngineOutput Engine::on_deliver(const transport::DecodedFrame& frame) {
     ack();
     return out;
   }
+  if (decoded->receipt) {
+    out.append(on_receipt(got->sender_account, *decoded->receipt));
+    ack();
+    return out;
+  }
   // A copy of our own message from another of our devices belongs to the chat it went to.
   const bool own_copy = decoded->sent_to.has_value() && got->sender_account == identity_.account;
   StoredMessage m{own_copy ? *decoded->sent_to : got->sender_account,
@@ -92,6 +98,12 @@ EngineOutput Engine::on_deliver(const transport::DecodedFrame& frame) {
                   decoded->text};
   auto added = store_.add_message(m);
   if (!added.ok()) return {{}, {FailedEvent{0, added.error()}}};  // no ack: delivered again later
+  // The copy reached us through the server, which took the send: the single tick at least.
+  if (own_copy) out.append(on_outgoing_stored(m, true));
+  // Two ticks for the sender: on a redelivery too, since a receipt sent before a crash may not
+  // have left (the sender's merge ignores a duplicate).
+  if (m.direction == Direction::incoming && got->sender_account != identity_.account)
+    out.append(send_receipt(got->sender_account, {Status::delivered, got->sender_account, {{m.sender_device, m.message_id}}}));
   if (*added) out.events.push_back(MessageEvent{std::move(m)});
   ack();
   return out;

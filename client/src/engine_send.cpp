@@ -40,6 +40,7 @@ core::Result<std::pair<std::uint64_t, EngineOutput>> Engine::send_text(std::uint
   send.text = std::move(text);
   const StoredMessage mine{peer_account, Direction::outgoing, identity_.account, identity_.device, id, send.timestamp_ms, send.text};
   PARLEY_CHECK(store_.add_message(mine));
+  ticks_.erase({peer_account, identity_.device});  // rebuilt with the new message on next use
   sends_.emplace(id, std::move(send));
   return std::pair{id, advance()};
 }
@@ -146,7 +147,7 @@ EngineOutput Engine::advance_send(std::uint64_t message_id, PendingSend& send) {
   }
   // Nothing to send to at all (a single-device account writing to itself): done.
   if (complete.empty()) {
-    out.events.push_back(SentEvent{message_id, send.peer});
+    out.append(on_sent(message_id, send));
     sends_.erase(message_id);
   }
   return out;
@@ -154,8 +155,9 @@ EngineOutput Engine::advance_send(std::uint64_t message_id, PendingSend& send) {
 
 core::Result<core::Bytes> Engine::encrypt_for(const fanout::Encryption& e, std::uint64_t message_id,
                                               const PendingSend& send) {
-  transport::Content content{message_id, send.timestamp_ms, send.text, std::nullopt};
-  if (e.payload == fanout::Payload::sent_to_own_device) content.sent_to = send.peer;
+  transport::Content content{message_id, send.timestamp_ms, send.text, std::nullopt, send.receipt};
+  // A receipt is the same for both accounts: it names its chat itself.
+  if (e.payload == fanout::Payload::sent_to_own_device && !send.receipt) content.sent_to = send.peer;
   return encrypt_content(e.to, content);
 }
 
@@ -269,7 +271,7 @@ EngineOutput Engine::on_send_ack(std::uint64_t message_id, std::uint64_t account
   if (send.plan)
     for (const auto& e : send.plan->encryptions) destinations.insert(e.to.account);
   if (!std::includes(send.acked.begin(), send.acked.end(), destinations.begin(), destinations.end())) return {};
-  EngineOutput out{{}, {SentEvent{message_id, send.peer}}};
+  auto out = on_sent(message_id, send);
   sends_.erase(it);
   return out;
 }
@@ -332,7 +334,11 @@ core::Result<void> Engine::accept_identity(std::uint64_t account, std::uint32_t 
 }
 
 EngineOutput Engine::fail_send(std::uint64_t message_id, core::Error error) {
-  sends_.erase(message_id);
+  auto it = sends_.find(message_id);
+  const bool receipt = it != sends_.end() && it->second.receipt.has_value();
+  if (it != sends_.end()) sends_.erase(it);
+  // A receipt is not a message the person wrote: its failure names no message.
+  if (receipt) return {{}, {FailedEvent{0, core::make_error(error.code, "a receipt was not sent: " + error.detail)}}};
   return {{}, {FailedEvent{message_id, std::move(error)}}};
 }
 

@@ -163,6 +163,14 @@ class SimNetwork {
     deliver(d, std::move(sent->second));
     settle();
   }
+  // The person read the chat on this device.
+  void mark_read(const std::string& name, std::uint64_t chat) {
+    auto& d = devices_.at(name);
+    auto receipts = d.engine->mark_read(chat);
+    ASSERT_TRUE(receipts.ok()) << core::to_string(receipts.error());
+    deliver(d, std::move(*receipts));
+    settle();
+  }
   // Moves frames both ways until nobody has anything to say. Frames to a device marked with
   // duplicate() arrive twice; to one marked with reorder(), each batch arrives backwards.
   void settle() {

@@ -15,6 +15,7 @@ struct Content {
   body :union {
     text @3 :Text;               # to a peer's device
     sentToOwnDevice @4 :SentToOwnDevice;  # a copy for one of the sender's other devices
+    receipt @5 :Receipt;         # delivered, read or played (spec §10.2)
   }
 }
 
@@ -22,3 +23,26 @@ struct SentToOwnDevice {
   destinationAccount @0 :UInt64; # the person the message went to
   text @1 :Text;
 }
+
+# A receipt (spec §10.2) from a device of the account `chat`'s messages went to, sent to every
+# device of the sender's account and to the receipt writer's own other devices. Receipts get no
+# receipts of their own.
+struct Receipt {
+  type @0 :ReceiptType;
+  chat @1 :UInt64;               # the account whose messages these are (the original sender)
+  marks @2 :List(ReceiptMark);   # 1 to maxReceiptMarks, at most one per sender device for `read`
+}
+
+enum ReceiptType {
+  delivered @0;                  # these messages are on a device of the writer
+  read @1;                       # every message of each named sender device up to its mark was read
+  played @2;                     # this voice note was heard
+}
+
+# One message (delivered, played), or "up to and including" (read), of one device of the sender.
+struct ReceiptMark {
+  senderDevice @0 :UInt32;
+  messageId @1 :UInt64;
+}
+
+const maxReceiptMarks :UInt32 = 1024;

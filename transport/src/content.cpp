@@ -15,16 +15,67 @@ std::string text_of(capnp::Text::Reader text) { return std::string(text.begin(),
 
 constexpr std::uint8_t kResendFlag = 0x80;
 
+using protocol::receipts::Status;
+
+wire::ReceiptType wire_type(Status s) {
+  return s == Status::read ? wire::ReceiptType::READ : s == Status::played ? wire::ReceiptType::PLAYED : wire::ReceiptType::DELIVERED;
+}
+
+core::Result<void> check_receipt(const ReceiptBody& r) {
+  if (r.type != Status::delivered && r.type != Status::read && r.type != Status::played)
+    return core::make_error(Errc::malformed, "a receipt is delivered, read or played");
+  if (r.marks.empty()) return core::make_error(Errc::malformed, "a receipt names at least one message");
+  if (r.marks.size() > kMaxReceiptMarks) return core::make_error(Errc::limit_exceeded, "too many receipt marks");
+  std::vector<std::uint32_t> devices;
+  for (const auto& m : r.marks) {
+    if (m.sender_device == 0 || m.message_id == 0) return core::make_error(Errc::malformed, "a receipt mark of 0");
+    devices.push_back(m.sender_device);
+  }
+  std::sort(devices.begin(), devices.end());
+  // "Read up to" is one number per device: two would contradict each other.
+  if (r.type == Status::read && std::adjacent_find(devices.begin(), devices.end()) != devices.end())
+    return core::make_error(Errc::malformed, "a read receipt names a device twice");
+  return {};
+}
+
+core::Result<ReceiptBody> read_receipt(wire::Receipt::Reader r) {
+  ReceiptBody out;
+  switch (r.getType()) {
+    case wire::ReceiptType::DELIVERED: out.type = Status::delivered; break;
+    case wire::ReceiptType::READ: out.type = Status::read; break;
+    case wire::ReceiptType::PLAYED: out.type = Status::played; break;
+    default: return core::make_error(Errc::unsupported, "a receipt type this build does not know");
+  }
+  out.chat = r.getChat();
+  const auto marks = r.getMarks();
+  if (marks.size() > kMaxReceiptMarks) return core::make_error(Errc::limit_exceeded, "too many receipt marks");
+  out.marks.reserve(marks.size());
+  for (auto m : marks) out.marks.push_back({m.getSenderDevice(), m.getMessageId()});
+  PARLEY_CHECK(check_receipt(out));
+  return out;
+}
+
 }  // namespace
 
 core::Result<core::Bytes> encode_content(const Content& content) {
   if (content.text.size() > kMaxContentSize) return core::make_error(Errc::limit_exceeded, "content too large");
+  if (content.receipt) PARLEY_CHECK(check_receipt(*content.receipt));
+  const std::size_t marks = content.receipt ? content.receipt->marks.size() : 0;
   core::Bytes out;
-  flat_message::write<wire::Content>(out, 16 + content.text.size() / 8, [&](wire::Content::Builder root) {
+  flat_message::write<wire::Content>(out, 16 + content.text.size() / 8 + 2 * marks, [&](wire::Content::Builder root) {
     root.setVersion(wire::CONTENT_VERSION);
     root.setMessageId(content.message_id);
     root.setTimestampMs(content.timestamp_ms);
-    if (content.sent_to) {
+    if (content.receipt) {
+      auto r = root.getBody().initReceipt();
+      r.setType(wire_type(content.receipt->type));
+      r.setChat(content.receipt->chat);
+      auto list = r.initMarks(static_cast<unsigned>(marks));
+      for (unsigned i = 0; i < marks; ++i) {
+        list[i].setSenderDevice(content.receipt->marks[i].sender_device);
+        list[i].setMessageId(content.receipt->marks[i].message_id);
+      }
+    } else if (content.sent_to) {
       auto copy = root.getBody().initSentToOwnDevice();
       copy.setDestinationAccount(*content.sent_to);
       copy.setText(capnp::Text::Reader(content.text.data(), content.text.size()));
@@ -49,6 +100,11 @@ core::Result<Content> decode_content(core::BytesView bytes) {
         const auto copy = r.getBody().getSentToOwnDevice();
         out.text = text_of(copy.getText());
         out.sent_to = copy.getDestinationAccount();
+        break;
+      }
+      case wire::Content::Body::RECEIPT: {
+        PARLEY_TRY(auto receipt, read_receipt(r.getBody().getReceipt()));
+        out.receipt = std::move(receipt);
         break;
       }
       default: return core::make_error(Errc::unsupported, "a content kind this build does not know");

@@ -32,6 +32,37 @@ TEST(Content, TooLargeOrForeignBytesAreRefused) {
   EXPECT_EQ(decode_content(core::Bytes(16, 0xff)).code(), Errc::malformed);
 }
 
+RC_GTEST_PROP(Content, EveryReceiptRoundTrips, (std::uint64_t id, std::uint64_t chat, std::uint8_t type)) {
+  using protocol::receipts::Status;
+  const Status types[] = {Status::delivered, Status::read, Status::played};
+  ReceiptBody r{types[type % 3], chat, {}};
+  const auto count = *rc::gen::inRange<std::size_t>(1, 64);
+  for (std::size_t i = 0; i < count; ++i)
+    r.marks.push_back({r.type == Status::read ? static_cast<std::uint32_t>(i + 1) : *rc::gen::inRange<std::uint32_t>(1, 9),
+                       *rc::gen::inRange<std::uint64_t>(1, ~std::uint64_t{0})});
+  const Content c{id, 0, "", std::nullopt, r};
+  const auto encoded = encode_content(c);
+  RC_ASSERT(encoded.ok());
+  RC_ASSERT(decode_content(*encoded).value() == c);
+}
+
+TEST(Content, AReceiptMustNameMessagesOnce) {
+  using protocol::receipts::Status;
+  auto receipt = [](Status type, std::vector<ReceiptMark> marks) {
+    return encode_content({1, 1, "", std::nullopt, ReceiptBody{type, 7, std::move(marks)}}).code();
+  };
+  EXPECT_EQ(receipt(Status::delivered, {}), Errc::malformed);
+  EXPECT_EQ(receipt(Status::delivered, {{0, 5}}), Errc::malformed);
+  EXPECT_EQ(receipt(Status::delivered, {{1, 0}}), Errc::malformed);
+  EXPECT_EQ(receipt(Status::sent, {{1, 5}}), Errc::malformed);
+  EXPECT_EQ(receipt(Status::read, {{1, 5}, {1, 9}}), Errc::malformed);  // two "up to" for one device
+  EXPECT_TRUE(encode_content({1, 1, "", std::nullopt, ReceiptBody{Status::delivered, 7, {{1, 5}, {1, 9}}}}).ok());
+  EXPECT_EQ(receipt(Status::delivered, std::vector<ReceiptMark>(kMaxReceiptMarks + 1, {1, 1})), Errc::limit_exceeded);
+  EXPECT_TRUE(encode_content({1, 1, "", std::nullopt, ReceiptBody{Status::delivered, 7,
+                                                                   std::vector<ReceiptMark>(kMaxReceiptMarks, {1, 1})}})
+                  .ok());
+}
+
 TEST(DeviceCiphertext, CarriesTheMessageType) {
   const protocol::OutgoingMessage m{protocol::MessageType::prekey, core::Bytes{1, 2, 3}};
   const auto bytes = encode_device_ciphertext(m);

@@ -39,6 +39,23 @@ class Client {
                                                                               std::chrono::milliseconds timeout);
   asio::awaitable<void> close();
 
+  // --- Receipts and waiting (spec §10.2) -----------------------------------------------
+  // Until the server delivered what it held for this device at login (its queueEmpty).
+  asio::awaitable<core::Result<void>> wait_caught_up(std::chrono::milliseconds timeout);
+  // Until nothing waits for the server: every receipt and message written has its answer.
+  asio::awaitable<core::Result<void>> wait_idle(std::chrono::milliseconds timeout);
+  // Until more than `seen` events were reported (events().size() before), or `timeout`
+  // (then `timed_out`); returns at once when there are.
+  asio::awaitable<core::Result<void>> wait_for_events(std::size_t seen, std::chrono::milliseconds timeout);
+  // Until one of our messages shows at least `status`.
+  asio::awaitable<core::Result<void>> wait_for_status(std::uint64_t chat, std::uint32_t sender_device,
+                                                      std::uint64_t message_id, protocol::receipts::Status status,
+                                                      std::chrono::milliseconds timeout);
+  // The person read `chat`: read receipts go out (unless turned off).
+  asio::awaitable<core::Result<void>> mark_read(std::uint64_t chat);
+  Engine& engine() { return *engine_; }
+  bool connected() const { return connection_ && connection_->is_open(); }
+
   // --- Linking (spec §8.2) ---------------------------------------------------------------
   // Companion: connects unregistered and returns the QR code's text to show.
   asio::awaitable<core::Result<std::string>> start_link(transport::net::tcp::endpoint server);

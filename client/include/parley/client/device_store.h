@@ -19,6 +19,7 @@
 #include "parley/core/error.h"
 #include "parley/crypto/x25519.h"
 #include "parley/protocol/keys.h"
+#include "parley/protocol/receipts/ticks.h"
 #include "parley/protocol/session.h"
 #include "parley/sqlite/database.h"
 
@@ -58,6 +59,24 @@ struct StoredDeviceList {
 
 enum class Direction : std::uint8_t { incoming = 0, outgoing = 1 };
 
+// A receipt as the sender's device keeps it (spec §10.2): one mark of one receipt, for a chat's
+// outgoing messages. `level` is delivered, read (`message_id`: read up to it) or played.
+struct StoredReceipt {
+  std::uint64_t member = 0;  // the account that sent the receipt
+  protocol::receipts::Status level = protocol::receipts::Status::delivered;
+  std::uint32_t sender_device = 0;  // which of our devices sent the message
+  std::uint64_t message_id = 0;
+  friend auto operator<=>(const StoredReceipt&, const StoredReceipt&) = default;
+};
+
+// One of our outgoing messages as the ticks need it.
+struct OutgoingRef {
+  std::uint32_t sender_device = 0;
+  std::uint64_t message_id = 0;
+  bool sent = false;  // the server acknowledged it (or a copy of it reached this device)
+};
+
+
 // One message of a chat as this device shows it.
 struct StoredMessage {
   std::uint64_t chat = 0;  // the other person's account
@@ -68,6 +87,14 @@ struct StoredMessage {
   std::uint64_t timestamp_ms = 0;
   std::string body;
   friend bool operator==(const StoredMessage&, const StoredMessage&) = default;
+};
+
+// A chat as the inbox lists it.
+struct ChatSummary {
+  std::uint64_t chat = 0;
+  std::size_t messages = 0;
+  std::size_t unread = 0;  // incoming messages after this device's read marks
+  StoredMessage last;
 };
 
 class DeviceStore {
@@ -106,11 +133,43 @@ class DeviceStore {
   // A message by its identity (sender device, message id).
   core::Result<std::optional<StoredMessage>> message(std::uint64_t sender_account, std::uint32_t sender_device,
                                                      std::uint64_t message_id);
+  // Every chat with a message, the latest first.
+  core::Result<std::vector<ChatSummary>> chats();
+
+  // --- Receipts (spec §10.2) -------------------------------------------------------------
+  // The server holds our message (`sender_account` is ours): its single tick.
+  core::Result<void> mark_sent(std::uint64_t sender_account, std::uint32_t sender_device, std::uint64_t message_id);
+  // Our account's outgoing messages in `chat`, by sending device and id.
+  core::Result<std::vector<OutgoingRef>> outgoing(std::uint64_t chat, std::uint64_t own_account);
+  // Idempotent: returns whether the receipt mark was new.
+  core::Result<bool> add_receipt(std::uint64_t chat, const StoredReceipt& receipt);
+  core::Result<std::vector<StoredReceipt>> receipts(std::uint64_t chat);
+  // How far this device (or, synced, another of ours) read `chat`, per device of the peer.
+  core::Result<std::map<std::uint32_t, std::uint64_t>> read_marks(std::uint64_t chat);
+  // Raises the mark (never lowers it); returns whether it moved.
+  core::Result<bool> raise_read_mark(std::uint64_t chat, std::uint32_t sender_device, std::uint64_t up_to);
+
+  // --- Settings --------------------------------------------------------------------------
+  core::Result<std::optional<std::int64_t>> setting(const std::string& name);
+  core::Result<void> set_setting(const std::string& name, std::int64_t value);
 
  private:
   explicit DeviceStore(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}
+  // One write transaction around `body`: all of it or none.
   template <typename Body>
-  auto write(Body&& body) -> decltype(body());
+  auto write(Body&& body) -> decltype(body()) {
+    PARLEY_CHECK(db_->begin(true));
+    auto result = body();
+    if (!result.ok()) {
+      db_->rollback();
+      return result;
+    }
+    if (auto committed = db_->commit(); !committed.ok()) {
+      db_->rollback();
+      return committed.error();
+    }
+    return result;
+  }
 
   std::unique_ptr<sqlite::Database> db_;
 };

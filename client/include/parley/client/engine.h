@@ -29,6 +29,7 @@
 #include "parley/protocol/devices/linking.h"
 #include "parley/protocol/fanout/planner.h"
 #include "parley/protocol/memory_prekey_store.h"
+#include "parley/protocol/receipts/ticks.h"
 #include "parley/protocol/retry/retry.h"
 #include "parley/transport/content.h"
 #include "parley/transport/channel/payloads.h"
@@ -67,7 +68,17 @@ struct FailedEvent {
   std::uint64_t message_id = 0;  // 0: not about a message we sent
   core::Error error;
 };
-using Event = std::variant<MessageEvent, IdentityChangeEvent, SentEvent, FailedEvent, LinkedEvent>;
+// The ticks of one of our account's messages moved (spec §10.1): sent, delivered, read, played.
+// Messages are named as in the store: the chat, our device that wrote it, its message id.
+struct TicksEvent {
+  std::uint64_t chat = 0;
+  std::uint32_t sender_device = 0;
+  std::uint64_t message_id = 0;
+  protocol::receipts::Status status = protocol::receipts::Status::pending;
+};
+// The server delivered the backlog this session found (its queueEmpty, spec §7.3).
+struct CaughtUpEvent {};
+using Event = std::variant<MessageEvent, IdentityChangeEvent, SentEvent, FailedEvent, LinkedEvent, TicksEvent, CaughtUpEvent>;
 
 struct EngineOutput {
   std::vector<core::Bytes> frames;
@@ -110,6 +121,18 @@ class Engine {
   // The person accepted a device's new identity key (after an IdentityChangeEvent): its old
   // session goes, and the next message builds one with the new key.
   core::Result<void> accept_identity(std::uint64_t account, std::uint32_t device);
+  // --- Receipts (spec §10.2) -------------------------------------------------------------
+  // The person saw `chat` up to its latest message: read receipts go to the peer's devices (and
+  // our own, which mark the chat read too), unless read receipts are off.
+  core::Result<EngineOutput> mark_read(std::uint64_t chat);
+  // The person's choice (kept in the store). Off: no read receipts are sent, and one-to-one
+  // chats show none (ticks stop at delivered), as WhatsApp does.
+  core::Result<void> set_read_receipts(bool on);
+  bool read_receipts() const { return read_receipts_; }
+  // The ticks of one of our account's messages as this device knows them.
+  core::Result<protocol::receipts::Status> status(std::uint64_t chat, std::uint32_t sender_device,
+                                                  std::uint64_t message_id);
+
   // The account's device list changed (this device published it, or was told): fetched and
   // verified again before the next send plans over it.
   void device_list_changed(std::uint64_t account) { lists_.erase(account); }
@@ -133,6 +156,7 @@ class Engine {
     std::uint64_t peer = 0;
     std::uint64_t timestamp_ms = 0;
     std::string text;
+    std::optional<transport::ReceiptBody> receipt;  // set: this send is a receipt, not a message
     std::map<protocol::fanout::DeviceAddress, core::Bytes> made;  // device ciphertexts, kept across re-plans
     std::set<std::uint64_t> in_flight;                           // accounts whose send frame is out
     std::set<std::uint64_t> acked;                               // accounts the server acknowledged
@@ -168,7 +192,21 @@ class Engine {
   core::Result<core::Bytes> encrypt_for(const protocol::fanout::Encryption& e, std::uint64_t message_id,
                                         const PendingSend& send);
   EngineOutput fail_send(std::uint64_t message_id, core::Error error);
+  // The server holds every copy of a send: a message's single tick (a receipt just ends).
+  EngineOutput on_sent(std::uint64_t message_id, const PendingSend& send);
 
+  // Receipts (engine_receipts.cpp).
+  struct Ticks {
+    protocol::receipts::ChatTicks machine;
+    std::vector<std::uint64_t> messages;  // ids, in the order they were written
+  };
+  using TicksKey = std::pair<std::uint64_t, std::uint32_t>;  // chat, our sending device
+  // The chat's ticks for one of our devices' messages, rebuilt from the store when not held.
+  core::Result<Ticks*> ticks(std::uint64_t chat, std::uint32_t sender_device);
+  EngineOutput send_receipt(std::uint64_t peer, transport::ReceiptBody receipt);
+  EngineOutput on_receipt(std::uint64_t sender_account, const transport::ReceiptBody& receipt);
+  // A message of ours was stored (written here, or a copy from another of our devices).
+  EngineOutput on_outgoing_stored(const StoredMessage& message, bool sent);
   DeviceStore& store_;
   LocalIdentity identity_;
   crypto::Entropy& entropy_;
@@ -187,6 +225,8 @@ class Engine {
   protocol::retry::Responder responder_;
   std::map<std::uint64_t, std::uint64_t> sent_by_server_id_;  // server id -> message id
   std::deque<std::uint64_t> sent_order_;
+  bool read_receipts_ = true;
+  std::map<TicksKey, Ticks> ticks_;
 };
 
 }  // namespace parley::client
