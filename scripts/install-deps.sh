@@ -10,7 +10,7 @@ packages=(
   libboost-dev
   librapidcheck-dev libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libqrencode-dev libpng-dev
-  zbar-tools
+  zbar-tools tmux
   clang-14 libclang-rt-14-dev llvm-14
   spin
   libsignal-protocol-c-dev libolm-dev

@@ -270,4 +270,22 @@ asio::awaitable<core::Result<void>> Client::mark_read(std::uint64_t chat) {
   co_return co_await write(std::move(*receipts));
 }
 
+asio::awaitable<core::Result<StoredDeviceList>> Client::device_list(std::uint64_t account) {
+  const auto seen = events_.size();
+  engine_->device_list_changed(account);
+  auto written = co_await write(engine_->fetch_device_list(account));
+  if (!written.ok()) co_return written.error();
+  auto settled = co_await wait([&] { return !engine_->list_pending(account); }, std::chrono::seconds(10));
+  if (!settled.ok()) co_return settled.error();
+  auto stored = store_->device_list(account);
+  if (!stored.ok()) co_return stored.error();
+  if (!stored->has_value()) {
+    // The refusal or the failed check, as the engine reported it.
+    for (auto i = seen; i < events_.size(); ++i)
+      if (const auto* f = std::get_if<FailedEvent>(&events_[i])) co_return f->error;
+    co_return core::make_error(Errc::not_found, "no device list for account " + std::to_string(account));
+  }
+  co_return std::move(**stored);
+}
+
 }  // namespace parley::client

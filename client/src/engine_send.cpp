@@ -62,11 +62,7 @@ EngineOutput Engine::advance_send(std::uint64_t message_id, PendingSend& send) {
   for (const auto account : {send.peer, identity_.account}) {
     if (lists_.contains(account)) continue;
     lists_ready = false;
-    if (!lists_wanted_.insert(account).second) continue;
-    auto frame = transport::encode_frame(request(ListRequest{account}), 4, [&](wire::Frame::Builder root) {
-      root.getBody().initGetDeviceList().setAccountId(account);
-    });
-    if (frame.ok()) out.frames.push_back(std::move(*frame));
+    out.append(fetch_device_list(account));
   }
   if (!lists_ready) return out;
 
@@ -151,6 +147,18 @@ EngineOutput Engine::advance_send(std::uint64_t message_id, PendingSend& send) {
     sends_.erase(message_id);
   }
   return out;
+}
+
+EngineOutput Engine::fetch_device_list(std::uint64_t account) {
+  if (!lists_wanted_.insert(account).second) return {};  // already asked
+  auto frame = transport::encode_frame(request(ListRequest{account}), 4, [&](wire::Frame::Builder root) {
+    root.getBody().initGetDeviceList().setAccountId(account);
+  });
+  if (!frame.ok()) {
+    lists_wanted_.erase(account);
+    return {{}, {FailedEvent{0, frame.error()}}};
+  }
+  return {{std::move(*frame)}, {}};
 }
 
 core::Result<core::Bytes> Engine::encrypt_for(const fanout::Encryption& e, std::uint64_t message_id,

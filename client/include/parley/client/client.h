@@ -53,6 +53,9 @@ class Client {
                                                       std::chrono::milliseconds timeout);
   // The person read `chat`: read receipts go out (unless turned off).
   asio::awaitable<core::Result<void>> mark_read(std::uint64_t chat);
+  // Fetches and verifies an account's device list (kept in the store); `not_found` for an
+  // account the server does not know.
+  asio::awaitable<core::Result<StoredDeviceList>> device_list(std::uint64_t account);
   Engine& engine() { return *engine_; }
   bool connected() const { return connection_ && connection_->is_open(); }
 

@@ -136,6 +136,10 @@ class Engine {
   // The account's device list changed (this device published it, or was told): fetched and
   // verified again before the next send plans over it.
   void device_list_changed(std::uint64_t account) { lists_.erase(account); }
+  // Fetches and verifies the account's list now (for showing devices or a safety number); done
+  // when list_pending(account) is false, with the result in the store.
+  EngineOutput fetch_device_list(std::uint64_t account);
+  bool list_pending(std::uint64_t account) const { return lists_wanted_.contains(account); }
   // Nothing waiting for the server.
   bool idle() const { return requests_.empty() && sends_.empty(); }
 

@@ -1,0 +1,212 @@
+// Conversation commands: send, chat (interactive, or --once) and inbox.
+#include "session.h"  // first: Asio
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "commands.h"
+#include "render.h"
+
+namespace parley::cli {
+
+using core::Errc;
+using protocol::receipts::Status;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::optional<Status> status_named(const std::string& name) {
+  if (name == "sent") return Status::sent;
+  if (name == "delivered") return Status::delivered;
+  if (name == "read") return Status::read;
+  return std::nullopt;
+}
+
+struct SendArgs {
+  std::string contact;
+  std::vector<std::string> words;
+  std::string wait = "sent";
+  int timeout_s = 30;
+};
+
+asio::awaitable<int> send(Profile& profile, const Terminal& term, SendArgs args) {
+  auto chat = profile.resolve(args.contact);
+  if (!chat.ok()) {
+    term.error("cannot send", chat.error());
+    co_return 1;
+  }
+  std::string text;
+  for (const auto& w : args.words) text += (text.empty() ? "" : " ") + w;
+  Session s{profile, term, nullptr};
+  if (!co_await s.connect_and_catch_up()) co_return 1;
+  term.progress("sending to " + profile.name_of(*chat));
+  auto id = co_await s.client->send_text(*chat, text);
+  if (!id.ok()) {
+    term.error("the message was not sent to " + profile.name_of(*chat), id.error());
+    co_return 1;
+  }
+  const auto device = s.client->identity().device;
+  if (const auto wanted = status_named(args.wait); wanted && *wanted > Status::sent) {
+    term.progress("waiting until it is " + args.wait + " (up to " + std::to_string(args.timeout_s) + " s)");
+    if (auto reached = co_await s.client->wait_for_status(*chat, device, *id, *wanted, std::chrono::seconds(args.timeout_s));
+        !reached.ok()) {
+      term.error("the message is on the server, but not " + args.wait + " yet", reached.error());
+      co_return 1;
+    }
+  }
+  auto stored = s.client->store().message(s.client->identity().account, device, *id);
+  if (stored.ok() && stored->has_value()) std::cout << render_message(*s.client, **stored, profile, term) << std::endl;
+  co_await s.finish();
+  co_return 0;
+}
+
+// What `parley chat` shares between its screen loop and its keyboard reader.
+struct ChatState {
+  explicit ChatState(asio::any_io_executor ex) : input(ex) {}
+  asio::posix::stream_descriptor input;
+  bool done = false;
+};
+
+std::size_t screen_rows() {
+  winsize w{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &w) == 0 && w.ws_row > 6) return w.ws_row;
+  return 24;
+}
+
+asio::awaitable<void> send_line(client::Client* c, std::uint64_t chat, std::string line, const Terminal* term) {
+  auto sent = co_await c->send_text(chat, std::move(line));
+  if (!sent.ok()) term->error("a message was not sent", sent.error());
+}
+
+// Each line typed is a message; an empty line does nothing; /quit or end of input leaves.
+asio::awaitable<void> read_keyboard(std::shared_ptr<ChatState> state, client::Client* c, std::uint64_t chat,
+                                    const Terminal* term) {
+  asio::streambuf buffer;
+  for (;;) {
+    boost::system::error_code ec;
+    co_await asio::async_read_until(state->input, buffer, '\n', asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) break;
+    std::istream in(&buffer);
+    std::string line;
+    std::getline(in, line);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line == "/quit") break;
+    if (line.empty()) continue;
+    asio::co_spawn(co_await asio::this_coro::executor, send_line(c, chat, std::move(line), term), asio::detached);
+  }
+  state->done = true;
+}
+
+asio::awaitable<int> chat(Profile& profile, const Terminal& term, std::string contact, bool once) {
+  auto chat_id = profile.resolve(contact);
+  if (!chat_id.ok()) {
+    term.error("cannot open the chat", chat_id.error());
+    co_return 1;
+  }
+  const auto chat = *chat_id;
+  Session s{profile, term, nullptr};
+  if (!co_await s.connect_and_catch_up()) co_return 1;
+  auto& c = *s.client;
+  // The chat is on the screen: what is in it is read.
+  if (auto read = co_await c.mark_read(chat); !read.ok()) term.error("read receipts were not sent", read.error());
+  if (once) {
+    co_await s.finish();
+    std::cout << render_chat(c, chat, profile, term) << std::flush;
+    co_return 0;
+  }
+
+  const auto redraw = [&] {
+    if (term.interactive()) std::cout << "\x1b[H\x1b[2J";
+    std::cout << render_chat(c, chat, profile, term, screen_rows() - 4) << "\n"
+              << term.dim("type a message and press Enter; /quit to leave") << "\n> " << std::flush;
+  };
+  auto state = std::make_shared<ChatState>(co_await asio::this_coro::executor);
+  state->input.assign(::dup(STDIN_FILENO));
+  asio::co_spawn(co_await asio::this_coro::executor, read_keyboard(state, &c, chat, &term), asio::detached);
+  redraw();
+  std::size_t seen = c.events().size();
+  while (!state->done) {
+    auto waited = co_await c.wait_for_events(seen, 500ms);
+    if (!waited.ok() && waited.code() != Errc::timed_out) {
+      term.error("the connection to the server was lost", waited.error());
+      state->input.close();
+      co_return 1;
+    }
+    bool changed = false, incoming = false;
+    const auto& events = c.events();
+    for (; seen < events.size(); ++seen) {
+      if (const auto* m = std::get_if<client::MessageEvent>(&events[seen]); m && m->message.chat == chat) {
+        changed = true;
+        incoming = incoming || m->message.direction == client::Direction::incoming;
+      }
+      if (const auto* t = std::get_if<client::TicksEvent>(&events[seen]); t && t->chat == chat) changed = true;
+      if (const auto* f = std::get_if<client::FailedEvent>(&events[seen]); f && f->message_id != 0) changed = true;
+      if (const auto* i = std::get_if<client::IdentityChangeEvent>(&events[seen]))
+        term.notice("! the identity key of " + profile.name_of(i->account) + "'s device " + std::to_string(i->device) +
+                    " changed: check `parley safety-number`, then `parley trust`");
+    }
+    if (incoming)
+      if (auto read = co_await c.mark_read(chat); !read.ok()) term.error("read receipts were not sent", read.error());
+    if (changed) redraw();
+  }
+  state->input.close();
+  std::cout << std::endl;
+  co_await s.finish();
+  co_return 0;
+}
+
+asio::awaitable<int> inbox(Profile& profile, const Terminal& term) {
+  Session s{profile, term, nullptr};
+  if (!co_await s.connect_and_catch_up()) co_return 1;
+  co_await s.finish();
+  auto chats = s.client->store().chats();
+  if (!chats.ok()) {
+    term.error("cannot read the chats", chats.error());
+    co_return 1;
+  }
+  if (chats->empty()) std::cout << "(no chats yet)\n";
+  for (const auto& summary : *chats) {
+    const auto unread = summary.unread == 0 ? std::string("")
+                                            : term.bold("  " + std::to_string(summary.unread) + " unread");
+    std::cout << term.bold(profile.name_of(summary.chat)) << " (account " << summary.chat << ")" << unread << "\n    "
+              << render_message(*s.client, summary.last, profile, term) << "\n";
+  }
+  std::cout << std::flush;
+  co_return 0;
+}
+
+}  // namespace
+
+void add_chat_commands(CLI::App& app, Action& action) {
+  auto* send_cmd = app.add_subcommand("send", "send a message and wait for its single tick (or --wait delivered|read)");
+  auto send_args = std::make_shared<SendArgs>();
+  send_cmd->add_option("CONTACT", send_args->contact, "a contact's name or an account number")->required();
+  send_cmd->add_option("TEXT", send_args->words, "the message")->required();
+  send_cmd->add_option("--wait", send_args->wait, "sent, delivered or read")
+      ->check(CLI::IsMember({"sent", "delivered", "read"}))->capture_default_str();
+  send_cmd->add_option("--timeout", send_args->timeout_s, "seconds --wait waits")->capture_default_str();
+  send_cmd->callback([&action, send_args] {
+    action = [send_args](Profile& p, const Terminal& t) { return run([&] { return send(p, t, *send_args); }); };
+  });
+
+  auto* chat_cmd = app.add_subcommand("chat", "the conversation, live: messages arrive, ticks move; type to write");
+  auto contact = std::make_shared<std::string>();
+  auto once = std::make_shared<bool>(false);
+  chat_cmd->add_option("CONTACT", *contact, "a contact's name or an account number")->required();
+  chat_cmd->add_flag("--once", *once, "print the conversation (marking it read) and leave");
+  chat_cmd->callback([&action, contact, once] {
+    action = [contact, once](Profile& p, const Terminal& t) { return run([&] { return chat(p, t, *contact, *once); }); };
+  });
+
+  auto* inbox_cmd = app.add_subcommand("inbox", "fetch what arrived and list the chats, the latest first");
+  inbox_cmd->callback([&action] {
+    action = [](Profile& p, const Terminal& t) { return run([&] { return inbox(p, t); }); };
+  });
+}
+
+}  // namespace parley::cli
