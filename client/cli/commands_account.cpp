@@ -100,10 +100,11 @@ asio::awaitable<int> init(Profile& profile, const Terminal& term, InitArgs args)
     term.error("cannot draw the QR code", qr.error());
     co_return 1;
   }
-  std::cout << "Scan this code with your primary device (or run there: parley link " << *qr_text << ")\n\n"
-            << qr->text() << "\nPAYLOAD " << *qr_text << std::endl;
+  // The PNG first: a script that waits for the PAYLOAD line finds the picture complete.
   if (!args.qr_png.empty())
     if (auto written = qr->write_png(args.qr_png); !written.ok()) term.error("cannot write " + args.qr_png, written.error());
+  std::cout << "Scan this code with your primary device (or run there: parley link " << *qr_text << ")\n\n"
+            << qr->text() << "\nPAYLOAD " << *qr_text << std::endl;
   term.progress("waiting for your primary device to scan it (up to " + std::to_string(args.timeout_s) + " s)");
   if (auto linked = co_await c.wait_linked(std::chrono::seconds(args.timeout_s)); !linked.ok()) {
     term.error("the device was not linked", linked.error());
