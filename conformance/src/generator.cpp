@@ -24,6 +24,7 @@ constexpr std::array kGenerators{
     GeneratorEntry{"device-link", detail::generate_device_link},
     GeneratorEntry{"fanout", detail::generate_fanout},
     GeneratorEntry{"fingerprint", detail::generate_fingerprint},
+    GeneratorEntry{"receipts", detail::generate_receipts},
 };
 
 }  // namespace
