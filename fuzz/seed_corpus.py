@@ -281,6 +281,21 @@ def device_seeds():
     write("fuzz_fanout", "contradiction", bytes([1, 3 * 2 + 0]))
 
 
+# fuzz_fingerprint: the scannable codes of the committed fingerprint vectors (spec §8.7), each
+# pair's two codes and every scanned case's bytes (a match, wrong versions, truncated, garbage).
+def fingerprint_seeds():
+    cases = json.loads((ROOT / "spec" / "vectors" / "fingerprint.json").read_text())["cases"]
+    for case in cases:
+        if case["kind"] == "pair":
+            write("fuzz_fingerprint", case["id"] + "-local", bytes.fromhex(case["local_scannable"]))
+            write("fuzz_fingerprint", case["id"] + "-remote", bytes.fromhex(case["remote_scannable"]))
+        else:
+            write("fuzz_fingerprint", case["id"], bytes.fromhex(case["scanned"]))
+    code = bytes.fromhex(cases[0]["remote_scannable"])
+    write("fuzz_fingerprint", "version-300", code[:1] + b"\xac\x02" + code[2:])
+    write("fuzz_fingerprint", "version-1-non-minimal", code[:1] + b"\x81\x00" + code[2:])
+
+
 # fuzz_content: Contents written in Cap'n Proto's text form and encoded by the capnp tool (the
 # single-segment stream form of spec §5.7), padded as a sender pads them, and device ciphertexts.
 CONTENTS = {
@@ -313,6 +328,7 @@ def main():
     channel_server_seeds()
     server_handler_seeds()
     device_seeds()
+    fingerprint_seeds()
     content_seeds()
 
 

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 tool=$(parley_release_tool parley-conformance)
 
-for type in crypto-basics x3dh ratchet-transcript session-negative noise-pipes device-link fanout; do
+for type in crypto-basics x3dh ratchet-transcript session-negative noise-pipes device-link fanout fingerprint receipts; do
   "$tool" generate "$type" -o "spec/vectors/$type.json"
   echo "wrote spec/vectors/$type.json"
 done

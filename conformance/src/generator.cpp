@@ -23,6 +23,8 @@ constexpr std::array kGenerators{
     GeneratorEntry{"noise-pipes", detail::generate_noise_pipes},
     GeneratorEntry{"device-link", detail::generate_device_link},
     GeneratorEntry{"fanout", detail::generate_fanout},
+    GeneratorEntry{"fingerprint", detail::generate_fingerprint},
+    GeneratorEntry{"receipts", detail::generate_receipts},
 };
 
 }  // namespace

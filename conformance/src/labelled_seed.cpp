@@ -4,6 +4,7 @@
 
 #include "parley/crypto/hash.h"
 #include "parley/crypto/hkdf.h"
+#include "parley/crypto/x25519.h"
 
 namespace parley::conformance {
 
@@ -16,6 +17,12 @@ core::Bytes LabelledSeed::derive(std::string_view label, std::size_t length) con
   auto okm = crypto::hkdf_sha256(seed_, {}, core::as_bytes(label), length);
   assert(okm.ok());
   return okm ? okm->expose_copy() : core::Bytes{};
+}
+
+core::Bytes LabelledSeed::x25519_private_key(std::string_view label) const {
+  auto key = derive(label, crypto::kX25519KeySize);
+  crypto::clamp_private_key(std::span<std::uint8_t, crypto::kX25519KeySize>(key.data(), key.size()));
+  return key;
 }
 
 }  // namespace parley::conformance

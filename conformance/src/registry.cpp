@@ -29,6 +29,7 @@ constexpr std::array kVerifiers{
     VerifierEntry{"device-link", 1, detail::verify_device_link},
     VerifierEntry{"fanout", 1, detail::verify_fanout},
     VerifierEntry{"fingerprint", 1, detail::verify_fingerprint},
+    VerifierEntry{"receipts", 1, detail::verify_receipts},
 };
 
 }  // namespace

@@ -37,9 +37,7 @@ class Builder {
 
   // A 32-byte X25519 private key, clamped as libsignal stores it.
   core::Bytes private_key(std::string_view id, std::string_view field) const {
-    core::Bytes k = value(id, field, crypto::kX25519KeySize);
-    crypto::clamp_private_key(std::span<std::uint8_t, crypto::kX25519KeySize>(k.data(), k.size()));
-    return k;
+    return seed_.x25519_private_key(std::string(id) + "/" + std::string(field));
   }
 
   Json& add(std::string_view id, std::string_view kind) {

@@ -17,17 +17,11 @@ namespace {
 using Json = nlohmann::ordered_json;
 constexpr std::string_view kSeedName = "parley device-link v1";
 
-core::Bytes private_key(const LabelledSeed& seed, const std::string& label) {
-  auto key = seed.derive(label, crypto::kX25519KeySize);
-  crypto::clamp_private_key(std::span<std::uint8_t, crypto::kX25519KeySize>(key.data(), key.size()));
-  return key;
-}
-
 LinkInputs inputs(const LabelledSeed& seed, const std::string& id) {
   LinkInputs in;
-  in.primary_identity_private = private_key(seed, id + "/primary-identity");
-  in.companion_identity_private = private_key(seed, id + "/companion-identity");
-  in.companion_noise_private = private_key(seed, id + "/companion-noise");
+  in.primary_identity_private = seed.x25519_private_key(id + "/primary-identity");
+  in.companion_identity_private = seed.x25519_private_key(id + "/companion-identity");
+  in.companion_noise_private = seed.x25519_private_key(id + "/companion-noise");
   in.account = 1000 + seed.derive(id + "/account", 1)[0];
   in.device = 2 + seed.derive(id + "/device", 1)[0] % 4;
   in.next_key_index = 1 + seed.derive(id + "/key-index", 1)[0] % 8;

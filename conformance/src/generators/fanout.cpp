@@ -17,9 +17,7 @@ constexpr std::string_view kSeedName = "parley fanout v1";
 constexpr std::uint64_t kAlice = 1001, kBob = 2002;
 
 crypto::X25519PublicKey public_key(const LabelledSeed& seed, const std::string& label) {
-  auto secret = seed.derive(label, crypto::kX25519KeySize);
-  crypto::clamp_private_key(std::span<std::uint8_t, crypto::kX25519KeySize>(secret.data(), secret.size()));
-  return crypto::x25519_key_pair_from_private(secret).value().public_key;
+  return crypto::x25519_key_pair_from_private(seed.x25519_private_key(label)).value().public_key;
 }
 
 std::vector<fanout::ListedDevice> listed(const LabelledSeed& seed, std::uint64_t account, std::uint32_t count) {

@@ -22,5 +22,7 @@ core::Result<std::string> generate_session_negative();
 core::Result<std::string> generate_noise_pipes();
 core::Result<std::string> generate_device_link();
 core::Result<std::string> generate_fanout();
+core::Result<std::string> generate_fingerprint();
+core::Result<std::string> generate_receipts();
 
 }  // namespace parley::conformance::detail

@@ -17,12 +17,6 @@ namespace channel = transport::channel;
 constexpr std::string_view kSeedName = "parley noise-pipes v1";
 constexpr std::uint64_t kVectorRekeyInterval = 2;  // small, so that every case rekeys both ways
 
-core::Bytes private_key(const LabelledSeed& seed, const std::string& label) {
-  auto key = seed.derive(label, crypto::kX25519KeySize);
-  crypto::clamp_private_key(std::span<std::uint8_t, crypto::kX25519KeySize>(key.data(), key.size()));
-  return key;
-}
-
 std::string pattern_name(channel::RecordKind kind) {
   switch (kind) {
     case channel::RecordKind::xx: return "XX";
@@ -53,12 +47,12 @@ core::Result<Json> make_case(const LabelledSeed& seed, const std::string& id, co
                              const std::vector<std::pair<Side, std::vector<std::size_t>>>& sends_by_size) {
   PipesInputs in;
   in.rekey_interval = kVectorRekeyInterval;
-  in.client_static_private = private_key(seed, id + "/client-static");
-  in.server_static_private = private_key(seed, id + "/server-static");
-  in.client_ephemeral_private = private_key(seed, id + "/client-ephemeral");
-  in.server_ephemeral_private = private_key(seed, id + "/server-ephemeral");
+  in.client_static_private = seed.x25519_private_key(id + "/client-static");
+  in.server_static_private = seed.x25519_private_key(id + "/server-static");
+  in.client_ephemeral_private = seed.x25519_private_key(id + "/client-ephemeral");
+  in.server_ephemeral_private = seed.x25519_private_key(id + "/server-ephemeral");
   if (pin != Pin::none) {
-    const auto pinned_private = pin == Pin::current ? in.server_static_private : private_key(seed, id + "/stale-server-static");
+    const auto pinned_private = pin == Pin::current ? in.server_static_private : seed.x25519_private_key(id + "/stale-server-static");
     PARLEY_TRY(const auto pinned, crypto::x25519_key_pair_from_private(pinned_private));
     in.pinned_server_key = pinned.public_key;
   }

@@ -31,6 +31,7 @@ core::Result<Outcome> verify_noise(const Case& c);  // both Noise vector formats
 core::Result<Outcome> verify_noise_pipes(const Case& c);
 core::Result<Outcome> verify_device_link(const Case& c);
 core::Result<Outcome> verify_fanout(const Case& c);
-core::Result<Outcome> verify_fingerprint(const Case& c);
+core::Result<Outcome> verify_fingerprint(const Case& c);  // dispatches on "kind"
+core::Result<Outcome> verify_receipts(const Case& c);
 
 }  // namespace parley::conformance::detail

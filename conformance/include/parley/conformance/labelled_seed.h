@@ -23,6 +23,9 @@ class LabelledSeed {
   // By convention label = "<case id>/<field>". `length` is at most 8160 (HKDF's cap).
   core::Bytes derive(std::string_view label, std::size_t length) const;
 
+  // A 32-byte X25519 private key: derive(label, 32), clamped (spec/test-vectors.md §1.3).
+  core::Bytes x25519_private_key(std::string_view label) const;
+
  private:
   std::array<std::uint8_t, 32> seed_;
 };
