@@ -18,6 +18,7 @@ checks=(
   "eventually_delivered|pass|-DMAX_LOSS=1 -DMAX_DUP=1|-DNFAIR=4|-a -f -N eventually_delivered|"
   "broken_delete_before_ack|fail|-DBROKEN_DELETE_BEFORE_ACK|-DSAFETY|-N no_acked_message_lost|committed"
   "broken_assign_status|fail|-DBROKEN_ASSIGN_STATUS|-DSAFETY|-N read_implies_delivered|next>=status"
+  "broken_no_resend|fail|-DBROKEN_NO_RESEND -DMAX_LOSS=1 -DMAX_DUP=1|-DNFAIR=4|-a -f -N eventually_delivered|acceptance cycle"
 )
 
 run_check() {
@@ -34,13 +35,13 @@ run_check() {
   local out=$dir/pan.out errors
   errors=$(sed -n 's/.*errors: \([0-9]*\).*/\1/p' "$out" | tail -1)
   echo "== $name (expect $expect): spin $defines; pan $panargs"
-  grep -E '^State-vector|states, stored|elapsed time|violated' "$out" | sed 's/^/   /'
+  grep -E '^State-vector|states, stored|elapsed time|violated|acceptance cycle' "$out" | sed 's/^/   /'
   local ok=0
   if [ -z "$errors" ] || grep -q 'max search depth too small' "$out"; then
     echo "   FAIL: the search did not complete"; sed 's/^/   | /' "$out" | tail -20
   elif [ "$expect" = pass ] && [ "$errors" -eq 0 ]; then
     ok=1
-  elif [ "$expect" = fail ] && [ "$errors" -gt 0 ] && grep 'violated' "$out" | grep -qF "$pattern"; then
+  elif [ "$expect" = fail ] && [ "$errors" -gt 0 ] && grep -E 'violated|acceptance cycle' "$out" | grep -qF "$pattern"; then
     ok=1
   else
     echo "   FAIL: errors: $errors, expected $expect${pattern:+ on $pattern}"

@@ -34,6 +34,8 @@
  * Switches, each making a property fail (the test insists that they do):
  *   BROKEN_DELETE_BEFORE_ACK  the server deletes a copy when it pushes it, not on the device's ack
  *   BROKEN_ASSIGN_STATUS      the sender assigns the status a receipt or ack carries, not the max
+ *   BROKEN_NO_RESEND          the sender sends once and never again (liveness fails: one loss
+ *                             and the message never arrives), which shows the liveness check bites
  */
 
 /* Messages. One is enough for these properties: every step for a message reads and writes only
@@ -170,11 +172,20 @@ end:
 }
 
 /* send: a message the server has not acked goes (again, same key) unless a copy is in flight. */
+#ifdef BROKEN_NO_RESEND
+byte tried;                      /* messages the broken sender sent once */
+#define may_send (unacked & ~wire[W_SEND] & ~tried)
+#define count_send tried = tried | bit(k)
+#else
+#define may_send (unacked & ~wire[W_SEND])
+#define count_send skip
+#endif
+
 proctype sender() {
   byte k;
 end:
   do
-  :: atomic { (unacked & ~wire[W_SEND]) != 0 -> pick(unacked & ~wire[W_SEND], k); wire[W_SEND] = wire[W_SEND] | bit(k); k = 0 }
+  :: atomic { may_send != 0 -> pick(may_send, k); wire[W_SEND] = wire[W_SEND] | bit(k); count_send; k = 0 }
   od
 }
 
