@@ -86,6 +86,13 @@ L_NUM=$(as bob-laptop safety-number alice | grep -E '^[0-9]{5} ' | tr -d ' \n')
 [ "$A_NUM" = "$B_NUM" ] || fail "the safety numbers differ: $A_NUM (Alice) and $B_NUM (Bob)"
 [ "$B_NUM" = "$L_NUM" ] || fail "Bob's laptop shows another safety number: $L_NUM"
 ok "the same 60 digits on Alice's phone, Bob's phone and Bob's new laptop"
+CODE=$(as bob-phone safety-number alice | sed -n 's/^Scannable code: //p')
+echo "  Alice scans the code on Bob's phone (libsignal's scannable form, ${#CODE} hex digits):"
+as alice-phone safety-number bob --compare "$CODE" | sed 's/^/  /' || fail "Alice's phone does not match Bob's code"
+FORGED="${CODE:0:20}$([ "${CODE:20:1}" = 0 ] && echo 1 || echo 0)${CODE:21}"
+if as alice-phone safety-number bob --compare "$FORGED" >"$WORK/forged.out"; then fail "a forged code matched"; fi
+sed 's/^/  /' "$WORK/forged.out"
+ok "a match, and a code with one changed digit is refused"
 
 step "Stopping the server"
 stop_server

@@ -11,19 +11,37 @@ namespace parley::client {
 
 using core::Errc;
 
+namespace {
+
+using Owned = std::unique_ptr<QRcode, decltype(&QRcode_free)>;
+
+core::Error encode_failure() {
+  if (errno == ERANGE) return core::make_error(Errc::limit_exceeded, "the data is too long for a QR code");
+  return core::make_error(Errc::internal, "libqrencode could not encode the data");
+}
+
+}  // namespace
+
 core::Result<QrCode> QrCode::encode(std::string_view text) {
   const std::string zero_terminated(text);
-  std::unique_ptr<QRcode, decltype(&QRcode_free)> code(
-      QRcode_encodeString(zero_terminated.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1), &QRcode_free);
-  if (!code) {
-    if (errno == ERANGE) return core::make_error(Errc::limit_exceeded, "the text is too long for a QR code");
-    return core::make_error(Errc::internal, "libqrencode could not encode the text");
-  }
-  const auto size = static_cast<std::size_t>(code->width);
+  const Owned code(QRcode_encodeString(zero_terminated.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1), &QRcode_free);
+  if (!code) return encode_failure();
+  return from_libqrencode(code->width, code->data);
+}
+
+core::Result<QrCode> QrCode::encode_bytes(core::BytesView data) {
+  if (data.empty()) return core::make_error(Errc::malformed, "no data for a QR code");
+  const Owned code(QRcode_encodeData(static_cast<int>(data.size()), data.data(), 0, QR_ECLEVEL_M), &QRcode_free);
+  if (!code) return encode_failure();
+  return from_libqrencode(code->width, code->data);
+}
+
+QrCode QrCode::from_libqrencode(int width, const unsigned char* data) {
+  const auto size = static_cast<std::size_t>(width);
   std::vector<bool> modules(size * size);
-  // libqrencode's bit 0 of each byte is the module's colour (1: dark); the other bits say what the
-  // module is part of.
-  for (std::size_t i = 0; i < modules.size(); ++i) modules[i] = (code->data[i] & 1) != 0;
+  // Bit 0 of each byte is the module's colour (1: dark); the other bits say what the module is
+  // part of.
+  for (std::size_t i = 0; i < modules.size(); ++i) modules[i] = (data[i] & 1) != 0;
   return QrCode(size, std::move(modules));
 }
 

@@ -1,5 +1,6 @@
 // The link offer's QR code (spec §8.1): a PNG that a real QR reader (zbarimg) decodes back to
-// exactly the offer's text, and a text drawing of the same modules.
+// exactly the offer's text, and a text drawing of the same modules; and a binary code (the
+// scannable safety number, §8.7) that decodes back to its exact bytes.
 #include "parley/client/qr_code.h"
 
 #include <gtest/gtest.h>
@@ -18,13 +19,16 @@ const std::string kOffer =
     "PARLEY-LINK:1:986ACCF94BE2748D45BFE21CA01F808A:" + std::string(64, 'A') + ":05" + std::string(64, '7') + ":" +
     std::string(128, 'C') + ":" + std::string(64, '1') + ":4294967295:1900000060000";
 
-std::string decode_png(const std::filesystem::path& file) {
-  const std::string command = std::string(PARLEY_ZBARIMG) + " --quiet --raw " + file.string() + " 2>/dev/null";
+// `binary`: zbarimg's bytes as they are, not converted as text.
+std::string decode_png(const std::filesystem::path& file, bool binary = false) {
+  const std::string command = std::string(PARLEY_ZBARIMG) + " --quiet --raw " + (binary ? "-Sbinary " : "") +
+                              file.string() + " 2>/dev/null";
   std::unique_ptr<FILE, decltype(&pclose)> pipe(popen(command.c_str(), "r"), &pclose);
   std::string out;
   std::array<char, 512> buffer{};
-  while (pipe && std::fgets(buffer.data(), buffer.size(), pipe.get()) != nullptr) out += buffer.data();
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  for (std::size_t n; pipe && (n = std::fread(buffer.data(), 1, buffer.size(), pipe.get())) > 0;) out.append(buffer.data(), n);
+  if (!binary)
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   return out;
 }
 
@@ -49,6 +53,20 @@ TEST(QrCode, TheTextDrawingHasTwoModulesPerCharacterRow) {
   const auto second = text.substr(text.find('\n') + 1);
   EXPECT_EQ(second.rfind("  \u2588\u2580\u2580\u2580\u2580\u2580\u2588", 0), 0u) << text;
   EXPECT_NE(code.text(true), text);
+}
+
+TEST(QrCode, BinaryDataDecodesBackToItsExactBytes) {
+  // The shape of a scannable safety number: 74 bytes, zeros and high bytes included.
+  core::Bytes data = {0x08, 0x01, 0x12, 0x22, 0x0a, 0x20};
+  for (int i = 0; data.size() < 74; ++i) data.push_back(static_cast<std::uint8_t>(i * 37));
+  const auto code = QrCode::encode_bytes(data).value();
+  const auto file = std::filesystem::temp_directory_path() / ("parley-qr-bin-" + std::to_string(::getpid()) + ".png");
+  ASSERT_TRUE(code.write_png(file, 4).ok());
+  auto decoded = decode_png(file, true);
+  if (decoded.size() == data.size() + 1 && decoded.back() == '\n') decoded.pop_back();  // zbarimg ends each symbol so
+  EXPECT_EQ(decoded, std::string(data.begin(), data.end()));
+  std::filesystem::remove(file);
+  EXPECT_EQ(QrCode::encode_bytes({}).code(), core::Errc::malformed);
 }
 
 TEST(QrCode, TooLongATextIsLimitExceeded) {

@@ -1,4 +1,5 @@
-// The QR code a companion shows to be linked (spec §8.1), made with libqrencode and drawn two ways:
+// The QR codes a device shows: a companion's link offer (spec §8.1) and a safety number's scannable
+// form (§8.7), made with libqrencode and drawn two ways:
 // as text (Unicode half blocks, two modules per character cell, for a terminal to print) and as a
 // PNG file (libpng). The library draws; printing is the caller's business.
 #pragma once
@@ -9,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "parley/core/bytes.h"
 #include "parley/core/error.h"
 
 namespace parley::client {
@@ -19,6 +21,8 @@ class QrCode {
   // offers are upper-case hex and digits, QR's compact alphanumeric mode. `limit_exceeded` for a
   // text no QR version holds.
   static core::Result<QrCode> encode(std::string_view text);
+  // Binary data (8-bit mode throughout), such as a scannable safety number.
+  static core::Result<QrCode> encode_bytes(core::BytesView data);
 
   std::size_t size() const { return size_; }  // modules per side, without the quiet zone
   bool dark(std::size_t x, std::size_t y) const { return modules_[y * size_ + x]; }
@@ -32,6 +36,8 @@ class QrCode {
 
  private:
   QrCode(std::size_t size, std::vector<bool> modules) : size_(size), modules_(std::move(modules)) {}
+  // From libqrencode's result: `width` x `width` bytes, bit 0 of each the module's colour.
+  static QrCode from_libqrencode(int width, const unsigned char* data);
   std::size_t size_;
   std::vector<bool> modules_;
 };
