@@ -303,6 +303,15 @@ CONTENTS = {
     "sent-to-own-device": "(version = 1, messageId = 8, timestampMs = 1900000000001, "
                           "body = (sentToOwnDevice = (destinationAccount = 20, text = \"hi\")))",
     "version-2": "(version = 2, messageId = 9, timestampMs = 0, body = (text = \"\"))",
+    "receipt-delivered": "(version = 1, messageId = 10, timestampMs = 1900000000002, body = (receipt = "
+                         "(type = delivered, chat = 20, marks = [(senderDevice = 1, messageId = 7), "
+                         "(senderDevice = 2, messageId = 9)])))",
+    "receipt-read": "(version = 1, messageId = 11, timestampMs = 1900000000003, body = (receipt = "
+                    "(type = read, chat = 20, marks = [(senderDevice = 1, messageId = 8)])))",
+    "receipt-read-twice": "(version = 1, messageId = 12, timestampMs = 0, body = (receipt = "
+                          "(type = read, chat = 20, marks = [(senderDevice = 1, messageId = 8), "
+                          "(senderDevice = 1, messageId = 9)])))",
+    "receipt-empty": "(version = 1, messageId = 13, timestampMs = 0, body = (receipt = (type = played, chat = 20)))",
 }
 
 

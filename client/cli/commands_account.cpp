@@ -205,28 +205,21 @@ void add_account_commands(CLI::App& app, Action& action) {
   init_cmd->add_flag("--link", init_args->link, "link to an existing account: shows a QR code for its primary to scan");
   init_cmd->add_option("--qr-png", init_args->qr_png, "with --link: also write the QR code to this PNG file");
   init_cmd->add_option("--timeout", init_args->timeout_s, "with --link: seconds to wait for the scan")->capture_default_str();
-  init_cmd->callback([&action, init_args] {
-    action = [init_args](Profile& p, const Terminal& t) { return run([&] { return init(p, t, *init_args); }); };
-  });
+  on_command(init_cmd, action, [init_args](Profile& p, const Terminal& t) { return init(p, t, *init_args); });
 
   auto* link_cmd = app.add_subcommand("link", "on the primary: link the device that shows this QR code's text");
   auto payload = std::make_shared<std::string>();
   auto link_timeout = std::make_shared<int>(60);
   link_cmd->add_option("PAYLOAD", *payload, "the code's text (PARLEY-LINK:…)")->required();
   link_cmd->add_option("--timeout", *link_timeout, "seconds to wait for the new device")->capture_default_str();
-  link_cmd->callback([&action, payload, link_timeout] {
-    action = [payload, link_timeout](Profile& p, const Terminal& t) {
-      return run([&] { return link(p, t, *payload, *link_timeout); });
-    };
-  });
+  on_command(link_cmd, action,
+             [payload, link_timeout](Profile& p, const Terminal& t) { return link(p, t, *payload, *link_timeout); });
 
   auto* devices_cmd = app.add_subcommand("devices", "list this account's devices (`devices remove N` on the primary)");
   auto* remove_cmd = devices_cmd->add_subcommand("remove", "remove a companion device from the account");
   auto removed = std::make_shared<std::uint32_t>(0);
   remove_cmd->add_option("DEVICE", *removed, "the device number (see `parley devices`)")->required();
-  devices_cmd->callback([&action, removed] {
-    action = [removed](Profile& p, const Terminal& t) { return run([&] { return devices(p, t, *removed); }); };
-  });
+  on_command(devices_cmd, action, [removed](Profile& p, const Terminal& t) { return devices(p, t, *removed); });
 
   auto* whoami_cmd = app.add_subcommand("whoami", "this device's account and device number");
   auto account_only = std::make_shared<bool>(false);

@@ -190,23 +190,17 @@ void add_chat_commands(CLI::App& app, Action& action) {
   send_cmd->add_option("--wait", send_args->wait, "sent, delivered or read")
       ->check(CLI::IsMember({"sent", "delivered", "read"}))->capture_default_str();
   send_cmd->add_option("--timeout", send_args->timeout_s, "seconds --wait waits")->capture_default_str();
-  send_cmd->callback([&action, send_args] {
-    action = [send_args](Profile& p, const Terminal& t) { return run([&] { return send(p, t, *send_args); }); };
-  });
+  on_command(send_cmd, action, [send_args](Profile& p, const Terminal& t) { return send(p, t, *send_args); });
 
   auto* chat_cmd = app.add_subcommand("chat", "the conversation, live: messages arrive, ticks move; type to write");
   auto contact = std::make_shared<std::string>();
   auto once = std::make_shared<bool>(false);
   chat_cmd->add_option("CONTACT", *contact, "a contact's name or an account number")->required();
   chat_cmd->add_flag("--once", *once, "print the conversation (marking it read) and leave");
-  chat_cmd->callback([&action, contact, once] {
-    action = [contact, once](Profile& p, const Terminal& t) { return run([&] { return chat(p, t, *contact, *once); }); };
-  });
+  on_command(chat_cmd, action, [contact, once](Profile& p, const Terminal& t) { return chat(p, t, *contact, *once); });
 
   auto* inbox_cmd = app.add_subcommand("inbox", "fetch what arrived and list the chats, the latest first");
-  inbox_cmd->callback([&action] {
-    action = [](Profile& p, const Terminal& t) { return run([&] { return inbox(p, t); }); };
-  });
+  on_command(inbox_cmd, action, [](Profile& p, const Terminal& t) { return inbox(p, t); });
 }
 
 }  // namespace parley::cli

@@ -84,9 +84,7 @@ void add_safety_command(CLI::App& app, Action& action) {
   cmd->add_flag("--qr", args->qr, "also draw the scannable code as a QR code");
   cmd->add_option("--compare", args->compare,
                   "the other side's scannable code (hex, as scanned): exit 0 on a match, 3 when it differs");
-  cmd->callback([&action, args] {
-    action = [args](Profile& p, const Terminal& t) { return run([&] { return safety_number(p, t, *args); }); };
-  });
+  on_command(cmd, action, [args](Profile& p, const Terminal& t) { return safety_number(p, t, *args); });
 }
 
 }  // namespace parley::cli

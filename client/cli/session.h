@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 
+#include "commands.h"
 #include "profile.h"
 #include "terminal.h"
 
@@ -33,5 +34,13 @@ asio::awaitable<core::Result<transport::net::tcp::endpoint>> resolve_server(cons
 
 // Runs `command` to its end on a fresh io_context; its result is the exit status.
 int run(std::function<asio::awaitable<int>()> command);
+
+// Makes `cmd`, when given, the action: the coroutine `command(profile, terminal)`, run to its end.
+template <typename Command>
+void on_command(CLI::App* cmd, Action& action, Command command) {
+  cmd->callback([&action, command] {
+    action = [command](Profile& p, const Terminal& t) { return run([&] { return command(p, t); }); };
+  });
+}
 
 }  // namespace parley::cli

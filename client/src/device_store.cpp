@@ -51,6 +51,7 @@ CREATE TABLE read_marks(
   chat INTEGER NOT NULL, sender_device INTEGER NOT NULL, up_to INTEGER NOT NULL,
   PRIMARY KEY (chat, sender_device)) STRICT, WITHOUT ROWID;
 CREATE TABLE settings(name BLOB PRIMARY KEY, value INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+CREATE TABLE pending_receipts(id INTEGER PRIMARY KEY, peer INTEGER NOT NULL, content BLOB NOT NULL) STRICT;
 PRAGMA user_version = 2;
 )sql";
 
@@ -276,6 +277,15 @@ Result<std::vector<StoredMessage>> DeviceStore::messages(std::uint64_t chat) {
                          "SELECT chat, direction, sender_account, sender_device, message_id, timestamp_ms, body "
                          "FROM messages WHERE chat = ? ORDER BY timestamp_ms, rowid"));
   s.bind(chat);
+  return s.rows<StoredMessage>(read_message);
+}
+
+Result<std::vector<StoredMessage>> DeviceStore::unsent(std::uint64_t own_account, std::uint32_t own_device) {
+  PARLEY_TRY(auto s, db_->statement(
+                         "SELECT chat, direction, sender_account, sender_device, message_id, timestamp_ms, body "
+                         "FROM messages WHERE direction = 1 AND sent = 0 AND sender_account = ? AND sender_device = ? "
+                         "ORDER BY message_id"));
+  s.bind(own_account).bind(std::uint64_t{own_device});
   return s.rows<StoredMessage>(read_message);
 }
 

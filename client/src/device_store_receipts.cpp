@@ -73,4 +73,23 @@ Result<void> DeviceStore::set_setting(const std::string& name, std::int64_t valu
   });
 }
 
+Result<void> DeviceStore::put_pending_receipt(const PendingReceipt& r) {
+  return write([&]() -> Result<void> {
+    PARLEY_TRY(auto s, db_->statement("INSERT OR REPLACE INTO pending_receipts VALUES (?, ?, ?)"));
+    return s.bind(r.id).bind(r.peer).bind(r.content).run();
+  });
+}
+
+Result<void> DeviceStore::delete_pending_receipt(std::uint64_t id) {
+  return write([&]() -> Result<void> {
+    PARLEY_TRY(auto s, db_->statement("DELETE FROM pending_receipts WHERE id = ?"));
+    return s.bind(id).run();
+  });
+}
+
+Result<std::vector<PendingReceipt>> DeviceStore::pending_receipts() {
+  PARLEY_TRY(auto s, db_->statement("SELECT id, peer, content FROM pending_receipts ORDER BY id"));
+  return s.rows<PendingReceipt>([](const Statement& row) { return PendingReceipt{row.u64(0), row.u64(1), row.bytes(2)}; });
+}
+
 }  // namespace parley::client

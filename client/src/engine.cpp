@@ -51,6 +51,7 @@ core::Result<void> Engine::load_state() {
   PARLEY_TRY(prekeys_.one_time_prekeys, store_.one_time_prekeys());
   PARLEY_TRY(const auto read_receipts, store_.setting("read_receipts"));
   read_receipts_ = read_receipts.value_or(1) != 0;
+  if (registered()) PARLEY_CHECK(load_outbox());
   return {};
 }
 

@@ -46,6 +46,31 @@ core::Result<Engine::Ticks*> Engine::ticks(std::uint64_t chat, std::uint32_t sen
   return &ticks_.emplace(key, std::move(t)).first->second;
 }
 
+core::Result<void> Engine::load_outbox() {
+  PARLEY_TRY(const auto unsent, store_.unsent(identity_.account, identity_.device));
+  for (const auto& m : unsent) {
+    PendingSend send;
+    send.peer = m.chat;
+    send.timestamp_ms = m.timestamp_ms;
+    send.text = m.body;
+    sends_.emplace(m.message_id, std::move(send));
+  }
+  PARLEY_TRY(const auto receipts, store_.pending_receipts());
+  for (const auto& r : receipts) {
+    auto content = transport::decode_content(r.content);
+    if (!content.ok() || !content->receipt) {  // cannot be: this device wrote it
+      PARLEY_CHECK(store_.delete_pending_receipt(r.id));
+      continue;
+    }
+    PendingSend send;
+    send.peer = r.peer;
+    send.timestamp_ms = content->timestamp_ms;
+    send.receipt = std::move(content->receipt);
+    sends_.emplace(r.id, std::move(send));
+  }
+  return {};
+}
+
 core::Result<Status> Engine::status(std::uint64_t chat, std::uint32_t sender_device, std::uint64_t message_id) {
   PARLEY_TRY(auto* t, ticks(chat, sender_device));
   return t->machine.status(message_id);
@@ -64,7 +89,10 @@ EngineOutput Engine::on_outgoing_stored(const StoredMessage& m, bool sent) {
 }
 
 EngineOutput Engine::on_sent(std::uint64_t message_id, const PendingSend& send) {
-  if (send.receipt) return {};  // a receipt has no ticks of its own
+  if (send.receipt) {  // a receipt has no ticks of its own: it leaves the outbox
+    if (auto deleted = store_.delete_pending_receipt(message_id); !deleted.ok()) return {{}, {FailedEvent{0, deleted.error()}}};
+    return {};
+  }
   EngineOutput out{{}, {SentEvent{message_id, send.peer}}};
   out.append(on_outgoing_stored({send.peer, Direction::outgoing, identity_.account, identity_.device, message_id,
                                  send.timestamp_ms, send.text},
@@ -78,6 +106,12 @@ EngineOutput Engine::send_receipt(std::uint64_t peer, transport::ReceiptBody rec
   PendingSend send;
   send.peer = peer;
   send.timestamp_ms = clock_();
+  // Kept until the server has it, so that a restart sends it still (the message it is about was
+  // acknowledged to the server already and will not come again).
+  auto content = transport::encode_content({*id, send.timestamp_ms, "", std::nullopt, receipt});
+  if (!content.ok()) return {{}, {FailedEvent{0, content.error()}}};
+  if (auto kept = store_.put_pending_receipt({*id, peer, std::move(*content)}); !kept.ok())
+    return {{}, {FailedEvent{0, kept.error()}}};
   send.receipt = std::move(receipt);
   sends_.emplace(*id, std::move(send));
   return advance();

@@ -56,9 +56,9 @@ EngineOutput Engine::on_deliver(const transport::DecodedFrame& frame) {
   }
   for (const auto& action : plan->actions) {
     if (std::holds_alternative<protocol::IdentityChanged>(action)) {
-      // Never accepted silently: the person decides; the message stays unread until then.
+      // Never accepted silently: the person decides. Not acknowledged either: the server keeps it
+      // and delivers it again on the next connection, when it is read if the key was accepted.
       out.events.push_back(IdentityChangeEvent{got->sender_account, got->sender_device});
-      ack();
       return out;
     }
   }

@@ -345,6 +345,9 @@ EngineOutput Engine::fail_send(std::uint64_t message_id, core::Error error) {
   auto it = sends_.find(message_id);
   const bool receipt = it != sends_.end() && it->second.receipt.has_value();
   if (it != sends_.end()) sends_.erase(it);
+  // A receipt that cannot go is dropped (later receipts say as much); a message stays in the
+  // outbox, to be tried again after a restart (say, once the person accepted a new key).
+  if (receipt) (void)store_.delete_pending_receipt(message_id);
   // A receipt is not a message the person wrote: its failure names no message.
   if (receipt) return {{}, {FailedEvent{0, core::make_error(error.code, "a receipt was not sent: " + error.detail)}}};
   return {{}, {FailedEvent{message_id, std::move(error)}}};

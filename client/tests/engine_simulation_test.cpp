@@ -152,6 +152,44 @@ TEST(EngineSimulation, ARemovedCompanionGetsNothingAndANewIdentityIsReportedOnce
   EXPECT_EQ(count_of(net, "bob-phone", a, "accepted"), 1u);
   EXPECT_EQ(count_of(net, "bob-laptop-2", a, "accepted"), 1u);
   EXPECT_EQ(count_of(net, "bob-laptop-2", a, "to both"), 0u);  // the old device's queue is not the new one's
+
+  // "blocked" stayed in Alice's outbox: her phone's next start sends it, once.
+  net.restart("alice-phone");
+  EXPECT_EQ(count_of(net, "bob-phone", a, "blocked"), 1u);
+  EXPECT_EQ(count_of(net, "bob-laptop-2", a, "blocked"), 1u);
+  net.restart("alice-phone");
+  EXPECT_EQ(count_of(net, "bob-phone", a, "blocked"), 1u);
+}
+
+TEST(EngineSimulation, AMessageFromANewIdentityWaitsOnTheServerUntilAcceptedThenIsRead) {
+  SimNetwork net;
+  net.register_account("alice-phone");
+  net.register_account("bob-phone");
+  const auto a = net.device("alice-phone").engine->identity().account;
+  const auto b = net.device("bob-phone").engine->identity().account;
+  net.link_companion("bob-phone", "bob-laptop");
+  net.send("bob-laptop", a, "from the old laptop");  // Alice's phone now has a session with device 2
+  net.remove_companion("bob-phone", "bob-laptop");
+  net.link_companion("bob-phone", "bob-laptop-2");
+  ASSERT_EQ(net.device("bob-laptop-2").engine->identity().device, 2u);
+
+  net.send("bob-laptop-2", a, "from the new laptop");
+  auto& alice = net.device("alice-phone");
+  EXPECT_EQ(count_of(net, "alice-phone", b, "from the new laptop"), 0u);
+  const auto changes = alice.events_of<IdentityChangeEvent>();
+  ASSERT_FALSE(changes.empty());
+  EXPECT_EQ(changes.back().device, 2u);
+  // Not acknowledged: the next connection brings it again, still held.
+  net.go_offline("alice-phone");
+  net.go_online("alice-phone");
+  EXPECT_EQ(count_of(net, "alice-phone", b, "from the new laptop"), 0u);
+  // Accepted: the next connection reads it, once.
+  ASSERT_TRUE(alice.engine->accept_identity(b, 2).ok());
+  net.go_offline("alice-phone");
+  net.go_online("alice-phone");
+  EXPECT_EQ(count_of(net, "alice-phone", b, "from the new laptop"), 1u);
+  net.restart("alice-phone");
+  EXPECT_EQ(count_of(net, "alice-phone", b, "from the new laptop"), 1u);
 }
 
 

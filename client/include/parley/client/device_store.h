@@ -89,6 +89,13 @@ struct StoredMessage {
   friend bool operator==(const StoredMessage&, const StoredMessage&) = default;
 };
 
+// A receipt written but not yet acknowledged by the server: sent again after a restart.
+struct PendingReceipt {
+  std::uint64_t id = 0;    // its message id (the server's idempotency key with this device)
+  std::uint64_t peer = 0;  // the account it goes to
+  core::Bytes content;     // the encoded Content
+};
+
 // A chat as the inbox lists it.
 struct ChatSummary {
   std::uint64_t chat = 0;
@@ -133,6 +140,9 @@ class DeviceStore {
   // A message by its identity (sender device, message id).
   core::Result<std::optional<StoredMessage>> message(std::uint64_t sender_account, std::uint32_t sender_device,
                                                      std::uint64_t message_id);
+  // This device's messages the server has not acknowledged yet (the outbox): sent again, with the
+  // same ids, after a restart; the server's idempotency makes a repeat harmless.
+  core::Result<std::vector<StoredMessage>> unsent(std::uint64_t own_account, std::uint32_t own_device);
   // Every chat with a message, the latest first.
   core::Result<std::vector<ChatSummary>> chats();
 
@@ -148,6 +158,11 @@ class DeviceStore {
   core::Result<std::map<std::uint32_t, std::uint64_t>> read_marks(std::uint64_t chat);
   // Raises the mark (never lowers it); returns whether it moved.
   core::Result<bool> raise_read_mark(std::uint64_t chat, std::uint32_t sender_device, std::uint64_t up_to);
+
+  // The receipts' outbox, as unsent() is the messages'.
+  core::Result<void> put_pending_receipt(const PendingReceipt& receipt);
+  core::Result<void> delete_pending_receipt(std::uint64_t id);
+  core::Result<std::vector<PendingReceipt>> pending_receipts();
 
   // --- Settings --------------------------------------------------------------------------
   core::Result<std::optional<std::int64_t>> setting(const std::string& name);

@@ -208,6 +208,9 @@ class Engine {
   // The chat's ticks for one of our devices' messages, rebuilt from the store when not held.
   core::Result<Ticks*> ticks(std::uint64_t chat, std::uint32_t sender_device);
   EngineOutput send_receipt(std::uint64_t peer, transport::ReceiptBody receipt);
+  // What this device wrote and the server has not acknowledged (messages and receipts), queued
+  // again after a restart with the same ids; it goes out once logged in.
+  core::Result<void> load_outbox();
   EngineOutput on_receipt(std::uint64_t sender_account, const transport::ReceiptBody& receipt);
   // A message of ours was stored (written here, or a copy from another of our devices).
   EngineOutput on_outgoing_stored(const StoredMessage& message, bool sent);
