@@ -201,6 +201,13 @@ Result<std::uint64_t> DeviceStore::take_message_id() {
   });
 }
 
+Result<void> DeviceStore::start_message_ids(std::uint64_t first) {
+  return write([&]() -> Result<void> {
+    PARLEY_TRY(auto s, db_->statement("UPDATE counters SET value = MAX(value, ?) WHERE name = 'message'"));
+    return s.bind(first).run();
+  });
+}
+
 Result<std::optional<StoredSession>> DeviceStore::session(std::uint64_t account, std::uint32_t device) {
   PARLEY_TRY(auto s, db_->statement(
                          "SELECT account, device, incarnation, identity_key, record FROM sessions "

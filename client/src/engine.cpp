@@ -31,6 +31,10 @@ core::Result<std::unique_ptr<Engine>> Engine::create(DeviceStore& store, const c
   id.server_key = server_key;
   id.account_key = id.identity.public_key;  // a new device is its own primary until linked
   PARLEY_CHECK(store.save_identity(id));
+  // A device id can be re-linked to a new device, whose ids must not repeat the old one's: a
+  // receiver knows a message by (account, device, message id). Starting at the clock keeps them
+  // apart, and above the old ones, so "read up to" marks stay in order (spec §8.6).
+  PARLEY_CHECK(store.start_message_ids(clock() * kMessageIdsPerMillisecond));
   std::unique_ptr<Engine> engine(new Engine(store, std::move(id), entropy, std::move(clock)));
   PARLEY_CHECK(engine->load_state());
   return engine;

@@ -124,6 +124,8 @@ class DeviceStore {
   // A new id for a message this device sends: never the same twice, across restarts too (the
   // server's idempotency key is the sending device and this id).
   core::Result<std::uint64_t> take_message_id();
+  // Message ids from `first` on (never lower than the counter already is).
+  core::Result<void> start_message_ids(std::uint64_t first);
 
   core::Result<std::optional<StoredSession>> session(std::uint64_t account, std::uint32_t device);
   core::Result<std::vector<StoredSession>> sessions();

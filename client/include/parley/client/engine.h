@@ -43,6 +43,11 @@ using WallClock = std::function<std::uint64_t()>;  // milliseconds since the Uni
 // disagree in a way a fresh list does not fix (a device linked but never listed, say).
 inline constexpr std::uint32_t kMaxReplans = 3;
 
+// A new device's first message id is its clock in milliseconds times this (spec §8.6): a device
+// id re-linked later starts above every id of its earlier incarnation unless that one wrote more
+// than this many messages per millisecond of its life.
+inline constexpr std::uint64_t kMessageIdsPerMillisecond = 1024;
+
 // Below this many one-time prekeys on the server the engine uploads more (spec §7.2 warns it).
 inline constexpr std::uint32_t kPrekeyBatch = 100;
 
