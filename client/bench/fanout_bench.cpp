@@ -1,11 +1,13 @@
 // The cost of client fan-out (issue 6, spec §8.4): one message from an account with N devices to
 // an account with N devices, end to end through the in-memory network (the sender's engine plans,
 // encrypts once per device and sends one frame per account; the real server frame handler queues
-// and delivers; every receiving engine decrypts, stores and acknowledges). Each device's SQLite
-// store is synced on every write, as on a phone.
+// and delivers; every receiving engine decrypts, stores, acknowledges and sends its delivered
+// receipt (spec §10.2) to every device of the sender, which merge it into their ticks). Each
+// device's SQLite store is synced on every write, as on a phone.
 //
-// Names: BM_fanout/<devices per account>. Counters per message: ciphertexts (encryptions made),
-// upstream_frames and upstream_bytes (every frame the devices wrote: sends and acks).
+// Names: BM_fanout/<devices per account>. Counters per message: ciphertexts (encryptions made, the
+// receipts' included), upstream_frames and upstream_bytes (every frame the devices wrote: sends,
+// receipts and acks).
 //
 //   build/release/bin/parley-bench-fanout --benchmark_format=json
 #include <benchmark/benchmark.h>

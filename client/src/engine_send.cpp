@@ -68,6 +68,8 @@ EngineOutput Engine::advance_send(std::uint64_t message_id, PendingSend& send) {
 
   fanout::FanoutRequest req{{identity_.account, identity_.device}, send.peer, listed(lists_.at(send.peer).list),
                             listed(lists_.at(identity_.account).list), {}};
+  // Only a read receipt is for our own devices as well (they mark the chat read, spec §10.2).
+  req.copy_to_own_devices = !send.receipt || send.receipt->type == protocol::receipts::Status::read;
   auto sessions = store_.sessions();
   if (!sessions.ok()) return fail_send(message_id, sessions.error());
   for (auto& s : *sessions) {

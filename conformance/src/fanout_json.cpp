@@ -58,6 +58,7 @@ Json request_json(const fanout::FanoutRequest& r) {
           {"peer_account", r.peer_account},
           {"peer_devices", devices_json(r.peer_devices)},
           {"own_devices", devices_json(r.own_devices)},
+          {"copy_to_own_devices", r.copy_to_own_devices},
           {"sessions", std::move(sessions)}};
 }
 
@@ -98,6 +99,7 @@ core::Result<fanout::FanoutRequest> read_fanout_request(const Case& c) {
     r.peer_account = j.at("peer_account").get<std::uint64_t>();
     r.peer_devices = devices_from(j.at("peer_devices"));
     r.own_devices = devices_from(j.at("own_devices"));
+    r.copy_to_own_devices = j.value("copy_to_own_devices", true);  // absent in files before receipts
     for (const auto& s : j.at("sessions"))
       r.sessions.push_back({{s.at("account").get<std::uint64_t>(), s.at("device").get<std::uint32_t>()},
                             key_from(s.at("identity_key")),

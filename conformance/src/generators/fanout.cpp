@@ -76,6 +76,10 @@ core::Result<std::string> generate_fanout() {
   with_sessions(one, 1);
   PARLEY_CHECK(add("one-by-one", "one device each: one encryption", one));
 
+  auto peer_only = five;
+  peer_only.copy_to_own_devices = false;
+  PARLEY_CHECK(add("peer-devices-only", "a delivered receipt: Bob's five devices, none of ours", peer_only));
+
   fanout::FanoutRequest fresh{{kAlice, 2}, kBob, listed(seed, kBob, 3), listed(seed, kAlice, 2), {}};
   PARLEY_CHECK(add("no-sessions", "no sessions yet: every device needs its bundle, both accounts are fetched", fresh));
 

@@ -47,7 +47,7 @@ core::Result<FanoutPlan> plan(const FanoutRequest& request) {
   // A note to self: our own list is the peer's; every other device of ours gets the message itself.
   const bool to_self = request.peer_account == request.self.account;
   for (const auto& d : request.peer_devices) add(request.peer_account, d, Payload::message);
-  if (!to_self)
+  if (!to_self && request.copy_to_own_devices)
     for (const auto& d : request.own_devices) add(request.self.account, d, Payload::sent_to_own_device);
   std::sort(out.encryptions.begin(), out.encryptions.end(), [](const auto& a, const auto& b) { return a.to < b.to; });
   return out;

@@ -38,6 +38,9 @@ struct FanoutRequest {
   std::vector<ListedDevice> peer_devices;   // the peer's verified list
   std::vector<ListedDevice> own_devices;    // our account's verified list
   std::vector<SessionView> sessions;
+  // false: the peer's devices only. A delivered or played receipt (spec §10.2) is of no use to
+  // our other devices, and copying it to them would multiply receipt traffic.
+  bool copy_to_own_devices = true;
 };
 
 enum class Payload : std::uint8_t {
