@@ -3,7 +3,8 @@
 # real parley-server on 127.0.0.1, each device its own profile directory in a temporary directory.
 # Alice (phone and laptop) and Bob (phone, later a laptop too): one tick while Bob is offline, two
 # ticks on both of Alice's devices once he is online, blue once he read it, his reply on Alice's
-# laptop, a companion linked by scanning its QR code, and matching safety numbers. Every step is
+# laptop, a companion linked by scanning its QR code, a replaced device that Alice must accept
+# before she writes to it, clear errors, and matching safety numbers. Every step is
 # checked; the first that fails stops the demo with its reason and a non-zero status. Last, every
 # committed vector file is verified (one summary line).
 #
@@ -72,6 +73,23 @@ ok "Bob's new laptop has the new message (and none from before it was linked)"
 show alice-phone bob; expect "$M3" "✓✓ read"
 ok "Alice's phone shows her laptop's message read"
 
+step "Bob replaces his laptop: the new one takes device slot 2 with new keys, and Alice is told"
+as bob-phone devices remove 2 | sed 's/^/  /'
+link_by_qr bob-phone bob-laptop-new
+as bob-laptop-new contacts add alice "$ALICE" >/dev/null
+NEW_DEVICE=$(as bob-laptop-new whoami | sed -n 's/.*device \([0-9]*\).*/\1/p')
+[ "$NEW_DEVICE" = 2 ] || fail "the new laptop is device $NEW_DEVICE, not 2: the scenario needs the slot reused"
+M4="Is this your new laptop, Bob?"
+if ERR=$(as alice-phone send bob "$M4" 2>&1); then fail "a message went to a device whose key changed, unchecked"; fi
+sed 's/^/  /' <<<"$ERR"
+grep -q "untrusted_identity" <<<"$ERR" || fail "unclear error for a changed identity: $ERR"
+echo "  (Alice checks with Bob, then accepts the new key)"
+as alice-phone trust bob 2 | sed 's/^/  /'
+as alice-phone send bob "Got it, thanks." | sed 's/^/  /'
+show alice-phone bob; expect "$M4" "✓ sent"
+show bob-laptop-new alice; expect "$M4" "alice:"; expect "Got it, thanks." "alice:"
+ok "held until Alice accepted the key, then sent from her outbox; the new laptop has both"
+
 step "A mistake gets a clear error: Bob writes to a contact he does not have"
 if ERR=$(as bob-phone send carol "hello?" 2>&1); then fail "a send to an unknown contact succeeded"; fi
 sed 's/^/  /' <<<"$ERR"
@@ -94,8 +112,11 @@ if as alice-phone safety-number bob --compare "$FORGED" >"$WORK/forged.out"; the
 sed 's/^/  /' "$WORK/forged.out"
 ok "a match, and a code with one changed digit is refused"
 
-step "Stopping the server"
+step "Stopping the server; a device that tries to connect now is told so"
 stop_server
+if ERR=$(as alice-phone inbox 2>&1); then fail "inbox succeeded without a server"; fi
+sed 's/^/  /' <<<"$ERR"
+grep -q "cannot reach the server at $SERVER" <<<"$ERR" || fail "unclear error without a server: $ERR"
 ok "stopped"
 
 if [ -z "${PARLEY_DEMO_NO_VECTORS:-}" ]; then

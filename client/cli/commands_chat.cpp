@@ -47,7 +47,14 @@ asio::awaitable<int> send(Profile& profile, const Terminal& term, SendArgs args)
   term.progress("sending to " + profile.name_of(*chat));
   auto id = co_await s.client->send_text(*chat, text);
   if (!id.ok()) {
-    term.error("the message was not sent to " + profile.name_of(*chat), id.error());
+    std::string hint;
+    for (const auto& e : s.client->events())
+      if (const auto* c = std::get_if<client::IdentityChangeEvent>(&e); c && c->account == *chat)
+        hint = profile.name_of(*chat) + "'s device " + std::to_string(c->device) +
+               " has a new identity key (replaced or reinstalled, or someone in the middle). Check with them, then run "
+               "`parley trust " + args.contact + " " + std::to_string(c->device) +
+               "`; this message is kept and goes out on the next connection.";
+    term.error("the message was not sent to " + profile.name_of(*chat), id.error(), hint);
     co_return 1;
   }
   const auto device = s.client->identity().device;

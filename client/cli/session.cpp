@@ -46,7 +46,8 @@ asio::awaitable<bool> Session::connect() {
   term.progress("connecting to " + profile.server);
   auto connected = co_await client->connect(*endpoint);
   if (!connected.ok()) {
-    term.error("cannot reach the server at " + profile.server, connected.error());
+    term.error("cannot reach the server at " + profile.server, connected.error(),
+               "Is parley-server running there? (`parley init --server` set this address.)");
     co_return false;
   }
   co_return true;

@@ -20,14 +20,14 @@ void Terminal::progress(const std::string& what) const {
 
 void Terminal::notice(const std::string& what) const { std::cerr << what << std::endl; }
 
-void Terminal::error(const std::string& what, const core::Error& e) const {
-  std::string advice;
+void Terminal::error(const std::string& what, const core::Error& e, const std::string& hint) const {
+  std::string advice = hint.empty() ? "" : "\n  " + hint;
   switch (e.code) {
     case Errc::untrusted_identity:
-      advice = "\n  Their safety number changed. Compare it in person (`parley safety-number CONTACT`), then accept "
-               "the new key with `parley trust CONTACT DEVICE`.";
+      if (hint.empty())
+        advice += "\n  A device has a new identity key: a reinstalled or replaced device, or someone in the middle. "
+                  "Check with the person, then accept it with `parley trust CONTACT DEVICE`.";
       break;
-    case Errc::connection_closed: advice = "\n  The connection to the server was lost; try again."; break;
     default: break;
   }
   std::cerr << (colour_ ? "\x1b[31merror:\x1b[0m " : "error: ") << what << ": " << e.detail

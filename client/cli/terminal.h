@@ -18,8 +18,9 @@ class Terminal {
   // "connecting to …", "waiting for …": for anything that may take a while.
   void progress(const std::string& what) const;
   void notice(const std::string& what) const;
-  // `what` failed: the error, said so that a person knows what to do.
-  void error(const std::string& what, const core::Error& e) const;
+  // `what` failed: the error, said so that a person knows what to do (`hint`, or what the error's
+  // kind suggests).
+  void error(const std::string& what, const core::Error& e, const std::string& hint = "") const;
   std::string blue(const std::string& s) const { return colour_ ? "\x1b[94m" + s + "\x1b[0m" : s; }
   std::string dim(const std::string& s) const { return colour_ ? "\x1b[2m" + s + "\x1b[0m" : s; }
   std::string bold(const std::string& s) const { return colour_ ? "\x1b[1m" + s + "\x1b[0m" : s; }
