@@ -179,7 +179,8 @@ struct Ack {
   serverId @0 :UInt64;
 }
 
-# Relayed as opaque bytes; the receipts chapter defines the content.
+# Retired before any use: receipts are end-to-end encrypted contents sent like messages (spec
+# §10.2), so the server refuses this frame (`unsupported`). The number stays taken.
 struct Receipt {
   peerAccount @0 :UInt64;        # the destination when sent, the source when delivered
   peerDevice @1 :UInt32;

@@ -117,8 +117,8 @@ HandlerOutput FrameHandler::handle(SessionState& session, const transport::Decod
       return pump(session);
     }
     case Which::RECEIPT:
-      // Receipts travel as end-to-end encrypted sends (issue 7 defines them); a relay frame of
-      // its own is not implemented.
+      // Retired: receipts are end-to-end encrypted contents sent like any message (spec §10.2),
+      // so that the server learns no more from them than from a message.
       return replies::refuse(id, core::make_error(Errc::unsupported, "receipt relay frames; send receipts as messages"));
     default:
       // A frame only the server sends (loggedIn, deliver, sendAck, ...): a confused or hostile
