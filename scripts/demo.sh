@@ -77,6 +77,9 @@ step "Bob replaces his laptop: the new one takes device slot 2 with new keys, an
 as bob-phone devices remove 2 | sed 's/^/  /'
 link_by_qr bob-phone bob-laptop-new
 as bob-laptop-new contacts add alice "$ALICE" >/dev/null
+if ERR=$(as bob-laptop inbox 2>&1); then fail "the removed laptop still logs in"; fi
+echo "  the old laptop tries to fetch its mail:"; sed 's/^/  /' <<<"$ERR"
+grep -q "does not take this device" <<<"$ERR" || fail "unclear error for a removed device: $ERR"
 NEW_DEVICE=$(as bob-laptop-new whoami | sed -n 's/.*device \([0-9]*\).*/\1/p')
 [ "$NEW_DEVICE" = 2 ] || fail "the new laptop is device $NEW_DEVICE, not 2: the scenario needs the slot reused"
 M4="Is this your new laptop, Bob?"
@@ -99,11 +102,11 @@ step "Safety numbers: Alice and Bob compare them"
 as alice-phone safety-number bob | sed 's/^/  /'
 A_NUM=$(as alice-phone safety-number bob | grep -E '^[0-9]{5} ' | tr -d ' \n')
 B_NUM=$(as bob-phone safety-number alice | grep -E '^[0-9]{5} ' | tr -d ' \n')
-L_NUM=$(as bob-laptop safety-number alice | grep -E '^[0-9]{5} ' | tr -d ' \n')
+L_NUM=$(as bob-laptop-new safety-number alice | grep -E '^[0-9]{5} ' | tr -d ' \n')
 [ "${#A_NUM}" -eq 60 ] || fail "a safety number has 60 digits, got '$A_NUM'"
 [ "$A_NUM" = "$B_NUM" ] || fail "the safety numbers differ: $A_NUM (Alice) and $B_NUM (Bob)"
 [ "$B_NUM" = "$L_NUM" ] || fail "Bob's laptop shows another safety number: $L_NUM"
-ok "the same 60 digits on Alice's phone, Bob's phone and Bob's new laptop"
+ok "the same 60 digits on Alice's phone, Bob's phone and Bob's newest laptop (companions do not change it)"
 CODE=$(as bob-phone safety-number alice | sed -n 's/^Scannable code: //p')
 echo "  Alice scans the code on Bob's phone (libsignal's scannable form, ${#CODE} hex digits):"
 as alice-phone safety-number bob --compare "$CODE" | sed 's/^/  /' || fail "Alice's phone does not match Bob's code"

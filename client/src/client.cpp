@@ -51,6 +51,8 @@ asio::awaitable<core::Result<void>> Client::connect(transport::net::tcp::endpoin
   auto connected = co_await transport::net::connect(server, std::move(config));
   if (!connected.ok()) co_return connected.error();
   connection_ = std::move(connected).value();
+  engine_->disconnected();
+  const auto seen = events_.size();
   asio::co_spawn(co_await asio::this_coro::executor, read_loop(connection_), asio::detached);
   if (!engine_->registered()) {
     auto frame = engine_->register_frame();
@@ -58,7 +60,18 @@ asio::awaitable<core::Result<void>> Client::connect(transport::net::tcp::endpoin
     auto sent = co_await connection_->send_when_ready(*frame);
     if (!sent.ok()) co_return sent.error();
   }
-  co_return co_await wait([this] { return engine_->registered(); }, std::chrono::seconds(10));
+  // Logged in when the server says so: a device it refuses (a removed one) hears why first.
+  std::optional<core::Error> refused;
+  auto settled = co_await wait(
+      [&] {
+        for (auto i = seen; i < events_.size(); ++i)
+          if (const auto* f = std::get_if<FailedEvent>(&events_[i]); f && f->error.code == Errc::untrusted_identity)
+            refused = f->error;
+        return engine_->logged_in() || refused.has_value();
+      },
+      std::chrono::seconds(10));
+  if (refused) co_return *refused;
+  co_return settled;
 }
 
 asio::awaitable<void> Client::read_loop(std::shared_ptr<transport::net::Connection> connection) {

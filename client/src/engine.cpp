@@ -109,6 +109,9 @@ EngineOutput Engine::on_frame(const transport::DecodedFrame& frame) {
         return r.getBody().getError().getCode();
       });
       if (code.ok() && *code == wire::ErrorCode::PREKEYS_LOW) return upload_prekeys(kPrekeyBatch);
+      // The server does not take this device (any more): removed from its account, say.
+      if (code.ok() && *code == wire::ErrorCode::UNAUTHORIZED)
+        return {{}, {FailedEvent{0, core::make_error(Errc::untrusted_identity, "the server refused this device")}}};
       return {};
     }
     default: return {};

@@ -91,6 +91,7 @@ EngineOutput Engine::on_logged_in_frame(const transport::DecodedFrame& frame) {
   identity_.device = ids->device;
   identity_.incarnation = ids->incarnation;
   if (auto saved = store_.save_identity(identity_); !saved.ok()) return {{}, {FailedEvent{0, saved.error()}}};
+  logged_in_ = true;
   if (confirmation) {
     auto frame_out = transport::encode_frame(request(Plain{}), 32, [&](wire::Frame::Builder root) {
       root.getBody().initLinkConfirmation().setSignedIdentity(capnp::Data::Reader(confirmation->data(), confirmation->size()));

@@ -101,6 +101,9 @@ class Engine {
 
   const LocalIdentity& identity() const { return identity_; }
   bool registered() const { return identity_.account != 0; }
+  // The server answered this connection's login (loggedIn); false again after disconnected().
+  bool logged_in() const { return logged_in_; }
+  void disconnected() { logged_in_ = false; }
   // The claim for the handshake (all zero before registration).
   transport::channel::DeviceCredentials credentials() const { return {identity_.account, identity_.device}; }
 
@@ -238,6 +241,7 @@ class Engine {
   std::map<std::uint64_t, std::uint64_t> sent_by_server_id_;  // server id -> message id
   std::deque<std::uint64_t> sent_order_;
   bool read_receipts_ = true;
+  bool logged_in_ = false;
   std::map<TicksKey, Ticks> ticks_;
 };
 
