@@ -1,14 +1,9 @@
 // Conversation commands: send, chat (interactive, or --once) and inbox.
 #include "session.h"  // first: Asio
 
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/streambuf.hpp>
-#include <sys/ioctl.h>
-#include <unistd.h>
-
 #include <iostream>
 
+#include "chat_screen.h"
 #include "commands.h"
 #include "render.h"
 
@@ -72,43 +67,6 @@ asio::awaitable<int> send(Profile& profile, const Terminal& term, SendArgs args)
   co_return 0;
 }
 
-// What `parley chat` shares between its screen loop and its keyboard reader.
-struct ChatState {
-  explicit ChatState(asio::any_io_executor ex) : input(ex) {}
-  asio::posix::stream_descriptor input;
-  bool done = false;
-};
-
-std::size_t screen_rows() {
-  winsize w{};
-  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &w) == 0 && w.ws_row > 6) return w.ws_row;
-  return 24;
-}
-
-asio::awaitable<void> send_line(client::Client* c, std::uint64_t chat, std::string line, const Terminal* term) {
-  auto sent = co_await c->send_text(chat, std::move(line));
-  if (!sent.ok()) term->error("a message was not sent", sent.error());
-}
-
-// Each line typed is a message; an empty line does nothing; /quit or end of input leaves.
-asio::awaitable<void> read_keyboard(std::shared_ptr<ChatState> state, client::Client* c, std::uint64_t chat,
-                                    const Terminal* term) {
-  asio::streambuf buffer;
-  for (;;) {
-    boost::system::error_code ec;
-    co_await asio::async_read_until(state->input, buffer, '\n', asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) break;
-    std::istream in(&buffer);
-    std::string line;
-    std::getline(in, line);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line == "/quit") break;
-    if (line.empty()) continue;
-    asio::co_spawn(co_await asio::this_coro::executor, send_line(c, chat, std::move(line), term), asio::detached);
-  }
-  state->done = true;
-}
-
 asio::awaitable<int> chat(Profile& profile, const Terminal& term, std::string contact, bool once) {
   auto chat_id = profile.resolve(contact);
   if (!chat_id.ok()) {
@@ -127,44 +85,9 @@ asio::awaitable<int> chat(Profile& profile, const Terminal& term, std::string co
     co_return 0;
   }
 
-  const auto redraw = [&] {
-    if (term.interactive()) std::cout << "\x1b[H\x1b[2J";
-    std::cout << render_chat(c, chat, profile, term, screen_rows() - 4) << "\n"
-              << term.dim("type a message and press Enter; /quit to leave") << "\n> " << std::flush;
-  };
-  auto state = std::make_shared<ChatState>(co_await asio::this_coro::executor);
-  state->input.assign(::dup(STDIN_FILENO));
-  asio::co_spawn(co_await asio::this_coro::executor, read_keyboard(state, &c, chat, &term), asio::detached);
-  redraw();
-  std::size_t seen = c.events().size();
-  while (!state->done) {
-    auto waited = co_await c.wait_for_events(seen, 500ms);
-    if (!waited.ok() && waited.code() != Errc::timed_out) {
-      term.error("the connection to the server was lost", waited.error());
-      state->input.close();
-      co_return 1;
-    }
-    bool changed = false, incoming = false;
-    const auto& events = c.events();
-    for (; seen < events.size(); ++seen) {
-      if (const auto* m = std::get_if<client::MessageEvent>(&events[seen]); m && m->message.chat == chat) {
-        changed = true;
-        incoming = incoming || m->message.direction == client::Direction::incoming;
-      }
-      if (const auto* t = std::get_if<client::TicksEvent>(&events[seen]); t && t->chat == chat) changed = true;
-      if (const auto* f = std::get_if<client::FailedEvent>(&events[seen]); f && f->message_id != 0) changed = true;
-      if (const auto* i = std::get_if<client::IdentityChangeEvent>(&events[seen]))
-        term.notice("! the identity key of " + profile.name_of(i->account) + "'s device " + std::to_string(i->device) +
-                    " changed: check `parley safety-number`, then `parley trust`");
-    }
-    if (incoming)
-      if (auto read = co_await c.mark_read(chat); !read.ok()) term.error("read receipts were not sent", read.error());
-    if (changed) redraw();
-  }
-  state->input.close();
-  std::cout << std::endl;
+  const int status = co_await run_chat_screen(s, chat);
   co_await s.finish();
-  co_return 0;
+  co_return status;
 }
 
 asio::awaitable<int> inbox(Profile& profile, const Terminal& term) {

@@ -2,9 +2,10 @@
 # The `parley chat` screen as a person uses it (issue 7): Alice's chat runs in a real terminal
 # (a detached tmux pane, 100x30), Bob works from his own profile with the command line. The test
 # reads Alice's screen as tmux shows it and checks that a message of Bob's appears on its own,
-# that a line Alice types is sent (one tick), turns to two ticks when Bob's phone comes online and
+# that a line Alice types is sent (one tick), that a message arriving while she types leaves her
+# half-typed line as it was, turns to two ticks when Bob's phone comes online and
 # to blue ticks (the colour itself, read from the pane's escape codes) when he reads it, and that
-# /quit leaves with status 0.
+# /quit and Ctrl-C leave with status 0, the terminal's modes restored.
 #
 # Usage: cli_terminal_test.sh BIN_DIR (the tree whose parley and parley-server to run)
 set -euo pipefail
@@ -68,6 +69,16 @@ wait_screen "you: hello from the terminal" "✓✓ read"
 wait_screen -e "hello from the terminal" $'\e[94m✓✓ read'
 ok "blue ticks, in blue"
 
+step "Alice starts a line; Bob's reply arrives while she types; her line is still there"
+tmux send-keys -t "$PANE" "half a lin"
+wait_screen "> half a lin"
+as bob send alice "are you typing?" >/dev/null
+wait_screen "bob:" "are you typing?"
+wait_screen "> half a lin"
+tmux send-keys -t "$PANE" BSpace "ne" Enter
+wait_screen "you: half a line" "✓"
+ok "the redraw kept the typed text; Backspace edits it"
+
 step "Alice's open chat told Bob she read his message"
 show bob alice
 expect "ping from bob" "✓✓ read"
@@ -80,5 +91,18 @@ tmux send-keys -t "$PANE" "/quit" Enter
 for _ in $(seq 100); do [ -s "$WORK/chat.status" ] && break; sleep 0.1; done
 [ "$(cat "$WORK/chat.status" 2>/dev/null)" = 0 ] || fail "parley chat did not leave cleanly: status '$(cat "$WORK/chat.status" 2>/dev/null)', $(cat "$WORK/chat.err")"
 ok "status 0"
+
+step "Ctrl-C leaves too, and gives the terminal its modes back"
+tmux kill-session -t "$PANE"
+tmux new-session -d -s "$PANE" -x 100 -y 30 \
+  "'$BIN/parley' --profile '$WORK/alice' chat bob 2>'$WORK/chat2.err'; echo \$? >'$WORK/chat2.status'; stty -a >'$WORK/stty.out'; sleep 30"
+wait_screen "/quit to leave"
+tmux send-keys -t "$PANE" C-c
+for _ in $(seq 100); do [ -s "$WORK/stty.out" ] && break; sleep 0.1; done
+[ "$(cat "$WORK/chat2.status" 2>/dev/null)" = 0 ] || fail "Ctrl-C: status '$(cat "$WORK/chat2.status" 2>/dev/null)', $(cat "$WORK/chat2.err")"
+# stty prints a mode that is off with a minus: "-icanon", "-echo".
+grep -qE '(^|[ ;])(icanon)([ ;]|$)' "$WORK/stty.out" || fail "stty printed no icanon: $(cat "$WORK/stty.out")"
+if grep -qE '(^|[ ;])-(icanon|echo)([ ;]|$)' "$WORK/stty.out"; then fail "the terminal was left raw: $(cat "$WORK/stty.out")"; fi
+ok "status 0; line editing and echo are back"
 echo
 echo "cli_terminal_test: all steps passed"
