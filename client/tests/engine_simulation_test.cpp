@@ -77,11 +77,9 @@ TEST(EngineSimulation, AMessageToAnOfflineDeviceWaitsOnTheServer) {
 // reaches every other device of both accounts exactly once, in the chat it belongs to; the
 // sender's other devices hold it as sent by their account.
 TEST(EngineSimulation, EveryDeviceOfBothAccountsGetsEveryMessageOnce) {
-  SimNetwork net;
-  net.register_account("alice-phone");
-  net.register_account("bob-phone");
-  const auto a = net.device("alice-phone").engine->identity().account;
-  const auto b = net.device("bob-phone").engine->identity().account;
+  TwoPhones phones;
+  auto& net = phones.net;
+  const auto a = phones.a, b = phones.b;
   // A first message before the companions exist: their lists are learnt later, by mismatch.
   net.send("alice-phone", b, "before companions");
   net.link_companion("alice-phone", "alice-laptop");
@@ -119,11 +117,9 @@ TEST(EngineSimulation, EveryDeviceOfBothAccountsGetsEveryMessageOnce) {
 // A removed companion gets nothing afterwards; a device re-linked with a new identity under the
 // same id is reported once and written to only after the person accepts it.
 TEST(EngineSimulation, ARemovedCompanionGetsNothingAndANewIdentityIsReportedOnce) {
-  SimNetwork net;
-  net.register_account("alice-phone");
-  net.register_account("bob-phone");
-  const auto a = net.device("alice-phone").engine->identity().account;
-  const auto b = net.device("bob-phone").engine->identity().account;
+  TwoPhones phones;
+  auto& net = phones.net;
+  const auto a = phones.a, b = phones.b;
   net.link_companion("bob-phone", "bob-laptop");
   net.send("alice-phone", b, "to both");
   EXPECT_EQ(count_of(net, "bob-laptop", a, "to both"), 1u);
@@ -162,11 +158,9 @@ TEST(EngineSimulation, ARemovedCompanionGetsNothingAndANewIdentityIsReportedOnce
 }
 
 TEST(EngineSimulation, AMessageFromANewIdentityWaitsOnTheServerUntilAcceptedThenIsRead) {
-  SimNetwork net;
-  net.register_account("alice-phone");
-  net.register_account("bob-phone");
-  const auto a = net.device("alice-phone").engine->identity().account;
-  const auto b = net.device("bob-phone").engine->identity().account;
+  TwoPhones phones;
+  auto& net = phones.net;
+  const auto a = phones.a, b = phones.b;
   net.link_companion("bob-phone", "bob-laptop");
   net.send("bob-laptop", a, "from the old laptop");  // Alice's phone now has a session with device 2
   net.remove_companion("bob-phone", "bob-laptop");
@@ -197,11 +191,9 @@ TEST(EngineSimulation, AMessageFromANewIdentityWaitsOnTheServerUntilAcceptedThen
 // delivered with the companion's login by key, the confirmation pushed to the primary, the new
 // list; then the companion reads and writes like any device, and after its removal reads nothing.
 TEST(EngineSimulation, ACompanionLinkedByQrCodeJoinsTheConversation) {
-  SimNetwork net;
-  net.register_account("alice-phone");
-  net.register_account("bob-phone");
-  const auto a = net.device("alice-phone").engine->identity().account;
-  const auto b = net.device("bob-phone").engine->identity().account;
+  TwoPhones phones;
+  auto& net = phones.net;
+  const auto a = phones.a, b = phones.b;
   net.send("bob-phone", a, "before the laptop");
   auto& laptop = net.link_companion("alice-phone", "alice-laptop");
   EXPECT_EQ(laptop.engine->identity().account, a);

@@ -30,15 +30,10 @@ Status status_on(SimNetwork& net, const std::string& device, const Written& m) {
   return s.ok() ? *s : Status::pending;
 }
 
-struct Fixture {
-  SimNetwork net;
-  std::uint64_t a = 0, b = 0;
+// Alice with a phone and a laptop, Bob with a phone, having written once each way.
+struct Fixture : TwoPhones {
   Fixture() {
-    net.register_account("alice-phone");
-    net.register_account("bob-phone");
     net.link_companion("alice-phone", "alice-laptop");
-    a = net.device("alice-phone").engine->identity().account;
-    b = net.device("bob-phone").engine->identity().account;
     net.send("alice-phone", b, "warm up");  // lists and sessions in place
     net.send("bob-phone", a, "ok");
   }

@@ -271,4 +271,14 @@ class SimNetwork {
   std::map<std::string, SimDevice> devices_;
 };
 
+// The usual start: Alice's and Bob's phones registered (each the primary of a new account).
+struct TwoPhones {
+  SimNetwork net;
+  std::uint64_t a = 0, b = 0;  // their accounts
+  TwoPhones() {
+    a = net.register_account("alice-phone").engine->identity().account;
+    b = net.register_account("bob-phone").engine->identity().account;
+  }
+};
+
 }  // namespace parley::client::testing
