@@ -33,6 +33,13 @@ wait_screen() {
   fail "Alice's screen never showed a line with: $*"$'\n'"$(screen 2>/dev/null)"
 }
 
+step "Every command has --help"
+for cmd in init link devices whoami contacts trust settings send chat inbox safety-number; do
+  out=$("$BIN/parley" "$cmd" --help 2>&1) || fail "parley $cmd --help failed: $out"
+  grep -q "^Usage:" <<<"$out" || fail "parley $cmd --help printed no usage: $out"
+done
+ok "11 commands"
+
 start_server
 new_account alice
 ALICE=$ACCOUNT
