@@ -37,7 +37,8 @@ class ChatTicks {
   // their devices send none and show none, as WhatsApp does).
   ChatTicks(std::set<std::uint64_t> members, bool group, bool show_read);
 
-  // A message of ours in this chat, by its per-chat sequence number (from 1, increasing).
+  // A message of ours in this chat, by its per-chat sequence number (increasing, not necessarily
+  // consecutive: the client uses its sending device's message ids, spec §10.2).
   // `malformed` for 0 or a number already used.
   core::Result<void> add(std::uint64_t sequence);
   // The server acknowledged it.
