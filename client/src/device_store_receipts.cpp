@@ -41,6 +41,15 @@ Result<std::vector<StoredReceipt>> DeviceStore::receipts(std::uint64_t chat) {
   });
 }
 
+Result<std::size_t> DeviceStore::receipts_ahead(std::uint64_t chat, std::uint64_t own_account) {
+  PARLEY_TRY(auto s, db_->statement(
+                         "SELECT COUNT(*) FROM receipts r WHERE r.chat = ? AND NOT EXISTS (SELECT 1 FROM messages m "
+                         "WHERE m.sender_account = ? AND m.sender_device = r.sender_device AND m.message_id = r.message_id)"));
+  s.bind(chat).bind(own_account);
+  PARLEY_TRY(auto rows, s.rows<std::size_t>([](const Statement& row) { return static_cast<std::size_t>(row.u64(0)); }));
+  return rows.empty() ? std::size_t{0} : rows.front();
+}
+
 Result<std::map<std::uint32_t, std::uint64_t>> DeviceStore::read_marks(std::uint64_t chat) {
   PARLEY_TRY(auto s, db_->statement("SELECT sender_device, up_to FROM read_marks WHERE chat = ?"));
   s.bind(chat);

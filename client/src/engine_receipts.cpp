@@ -150,6 +150,16 @@ EngineOutput Engine::on_receipt(std::uint64_t sender_account, const transport::R
   }
   const std::uint64_t chat = sender_account;
   for (const auto& mark : receipt.marks) {
+    auto known = store_.message(identity_.account, mark.sender_device, mark.message_id);
+    if (!known.ok()) return {{}, {FailedEvent{0, known.error()}}};
+    if (!known->has_value()) {
+      // This device holds every message it wrote: a mark naming another is not about ours.
+      if (mark.sender_device == identity_.device) continue;
+      // Another device's copy may still be on its way: the mark is kept for it, boundedly.
+      auto ahead = store_.receipts_ahead(chat, identity_.account);
+      if (!ahead.ok()) return {{}, {FailedEvent{0, ahead.error()}}};
+      if (*ahead >= kMaxReceiptsAhead) continue;
+    }
     auto added = store_.add_receipt(chat, {sender_account, receipt.type, mark.sender_device, mark.message_id});
     if (!added.ok()) return {{}, {FailedEvent{0, added.error()}}};
     if (!*added) continue;  // a duplicate: nothing can move

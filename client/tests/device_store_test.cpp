@@ -112,5 +112,22 @@ TEST_F(DeviceStoreTest, AFileOfAnotherSchemaIsRefused) {
   EXPECT_EQ(DeviceStore::open(file).code(), core::Errc::storage_failure);
 }
 
+TEST_F(DeviceStoreTest, ReceiptsAheadAreTheMarksForMessagesNotHeld) {
+  auto store = reopen();
+  using protocol::receipts::Status;
+  const StoredMessage mine{7, Direction::outgoing, 1, 2, 100, 5, "held"};
+  ASSERT_TRUE(store->add_message(mine).ok());
+  EXPECT_EQ(store->receipts_ahead(7, 1).value(), 0u);
+  EXPECT_TRUE(store->add_receipt(7, {7, Status::delivered, 2, 100}).value());  // a held message
+  EXPECT_TRUE(store->add_receipt(7, {7, Status::read, 2, 100}).value());
+  EXPECT_EQ(store->receipts_ahead(7, 1).value(), 0u);
+  EXPECT_TRUE(store->add_receipt(7, {7, Status::delivered, 2, 101}).value());  // not here yet
+  EXPECT_TRUE(store->add_receipt(7, {7, Status::delivered, 3, 100}).value());  // another device's
+  EXPECT_FALSE(store->add_receipt(7, {7, Status::delivered, 3, 100}).value());  // a repeat
+  EXPECT_EQ(store->receipts_ahead(7, 1).value(), 2u);
+  EXPECT_EQ(store->receipts_ahead(8, 1).value(), 0u);  // per chat
+  EXPECT_EQ(store->receipts_ahead(7, 2).value(), 4u);  // held means ours
+}
+
 }  // namespace
 }  // namespace parley::client

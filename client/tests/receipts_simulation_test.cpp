@@ -137,5 +137,24 @@ TEST(ReceiptsSimulation, AReadOnOneDeviceMarksTheChatReadOnTheOthers) {
   EXPECT_EQ(unread("alice-laptop"), 0u);
 }
 
+TEST(ReceiptsSimulation, AMarkNamingNoMessageOfTheDeviceIsIgnored) {
+  Fixture f;
+  auto& net = f.net;
+  net.send("alice-phone", f.b, "real");
+  const auto m = last_written(net, "alice-phone", f.b);
+  // Bob's store holds an invented message "from" Alice's phone, newer than anything she wrote, so
+  // his read receipt names it: Alice's phone never wrote it and keeps nothing of the mark.
+  const StoredMessage invented{f.a, Direction::incoming, f.a, m.device, m.id + 1000, 0, "invented"};
+  ASSERT_TRUE(net.device("bob-phone").store->add_message(invented).value());
+  net.mark_read("bob-phone", f.a);
+  const std::vector<StoredReceipt> kept = net.device("alice-phone").store->receipts(f.b).value();
+  for (const auto& r : kept) EXPECT_NE(r.message_id, m.id + 1000) << "the phone kept a mark for a message it never wrote";
+  EXPECT_FALSE(kept.empty());  // the delivered receipt for "real" is there
+  EXPECT_EQ(status_on(net, "alice-phone", m), Status::delivered);
+  // The laptop does not know what its phone wrote: it keeps the mark, as it would for a copy on
+  // its way (bounded, kMaxReceiptsAhead).
+  EXPECT_EQ(net.device("alice-laptop").store->receipts_ahead(f.b, f.a).value(), 1u);
+}
+
 }  // namespace
 }  // namespace parley::client::testing

@@ -156,6 +156,9 @@ class DeviceStore {
   // Idempotent: returns whether the receipt mark was new.
   core::Result<bool> add_receipt(std::uint64_t chat, const StoredReceipt& receipt);
   core::Result<std::vector<StoredReceipt>> receipts(std::uint64_t chat);
+  // How many of the chat's receipt marks name a message of `own_account` this device does not hold
+  // (receipts that came before the copy they are about).
+  core::Result<std::size_t> receipts_ahead(std::uint64_t chat, std::uint64_t own_account);
   // How far this device (or, synced, another of ours) read `chat`, per device of the peer.
   core::Result<std::map<std::uint32_t, std::uint64_t>> read_marks(std::uint64_t chat);
   // Raises the mark (never lowers it); returns whether it moved.

@@ -48,6 +48,10 @@ inline constexpr std::uint32_t kMaxReplans = 3;
 // than this many messages per millisecond of its life.
 inline constexpr std::uint64_t kMessageIdsPerMillisecond = 1024;
 
+// Receipt marks kept per chat for messages of another of our devices not here yet (spec §10.2):
+// enough for any real backlog, and a bound on what a hostile peer can make a device keep.
+inline constexpr std::size_t kMaxReceiptsAhead = 1024;
+
 // Below this many one-time prekeys on the server the engine uploads more (spec §7.2 warns it).
 inline constexpr std::uint32_t kPrekeyBatch = 100;
 
