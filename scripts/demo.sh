@@ -74,7 +74,8 @@ show alice-phone bob; expect "$M3" "✓✓ read"
 ok "Alice's phone shows her laptop's message read"
 
 step "Bob replaces his laptop: the new one takes device slot 2 with new keys, and Alice is told"
-as bob-phone devices remove 2 | sed 's/^/  /'
+echo "  Bob's phone removes the old laptop; the account's devices are now:"
+as bob-phone devices remove 2 | sed 's/^/    /'
 link_by_qr bob-phone bob-laptop-new
 as bob-laptop-new contacts add alice "$ALICE" >/dev/null
 if ERR=$(as bob-laptop inbox 2>&1); then fail "the removed laptop still logs in"; fi
