@@ -52,7 +52,7 @@ asio::awaitable<core::Result<void>> Client::connect(transport::net::tcp::endpoin
   if (!connected.ok()) co_return connected.error();
   connection_ = std::move(connected).value();
   engine_->disconnected();
-  const auto seen = events_.size();
+  const auto seen = connected_at_ = events_.size();
   asio::co_spawn(co_await asio::this_coro::executor, read_loop(connection_), asio::detached);
   if (!engine_->registered()) {
     auto frame = engine_->register_frame();
@@ -245,9 +245,10 @@ asio::awaitable<void> Client::close() {
 }
 
 asio::awaitable<core::Result<void>> Client::wait_caught_up(std::chrono::milliseconds timeout) {
+  // This connection's queueEmpty, not an earlier one's.
   co_return co_await wait(
       [&] {
-        return std::any_of(events_.begin(), events_.end(),
+        return std::any_of(events_.begin() + static_cast<std::ptrdiff_t>(connected_at_), events_.end(),
                            [](const Event& e) { return std::holds_alternative<CaughtUpEvent>(e); });
       },
       timeout);

@@ -76,13 +76,21 @@ core::Result<Status> Engine::status(std::uint64_t chat, std::uint32_t sender_dev
   return t->machine.status(message_id);
 }
 
+void Engine::note_outgoing(std::uint64_t chat, std::uint32_t sender_device, std::uint64_t message_id, bool sent) {
+  const auto it = ticks_.find({chat, sender_device});
+  if (it == ticks_.end()) return;
+  auto& t = it->second;
+  // New to the machine: receipts that came before it (kept as early ones) apply now.
+  if (t.machine.add(message_id).ok()) t.messages.push_back(message_id);
+  if (sent) t.machine.sent(message_id);
+}
+
 EngineOutput Engine::on_outgoing_stored(const StoredMessage& m, bool sent) {
   EngineOutput out;
   if (sent)
     if (auto marked = store_.mark_sent(m.sender_account, m.sender_device, m.message_id); !marked.ok())
       return {{}, {FailedEvent{0, marked.error()}}};
-  // Rebuilt with the message on next use; receipts that came before it apply then.
-  ticks_.erase({m.chat, m.sender_device});
+  note_outgoing(m.chat, m.sender_device, m.message_id, sent);
   if (auto s = status(m.chat, m.sender_device, m.message_id); s.ok() && *s != Status::pending)
     out.events.push_back(TicksEvent{m.chat, m.sender_device, m.message_id, *s});
   return out;

@@ -40,7 +40,7 @@ core::Result<std::pair<std::uint64_t, EngineOutput>> Engine::send_text(std::uint
   send.text = std::move(text);
   const StoredMessage mine{peer_account, Direction::outgoing, identity_.account, identity_.device, id, send.timestamp_ms, send.text};
   PARLEY_CHECK(store_.add_message(mine));
-  ticks_.erase({peer_account, identity_.device});  // rebuilt with the new message on next use
+  note_outgoing(peer_account, identity_.device, id, false);
   sends_.emplace(id, std::move(send));
   return std::pair{id, advance()};
 }

@@ -94,6 +94,7 @@ class Client {
   void notify();
   std::vector<Event> events_;
   std::size_t links_before_ = 0;  // LinkedEvents seen when the last link() started
+  std::size_t connected_at_ = 0;  // events_.size() when the current connection began
   // Cleared when the Client goes: a read loop still suspended on its (closed) connection checks it
   // before touching the Client again.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

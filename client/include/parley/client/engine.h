@@ -226,6 +226,9 @@ class Engine {
   EngineOutput on_receipt(std::uint64_t sender_account, const transport::ReceiptBody& receipt);
   // A message of ours was stored (written here, or a copy from another of our devices).
   EngineOutput on_outgoing_stored(const StoredMessage& message, bool sent);
+  // Adds a message of ours to the ticks held for its chat (a chat not held is built from the
+  // store, with it, on first use).
+  void note_outgoing(std::uint64_t chat, std::uint32_t sender_device, std::uint64_t message_id, bool sent);
   DeviceStore& store_;
   LocalIdentity identity_;
   crypto::Entropy& entropy_;
