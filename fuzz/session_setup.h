@@ -7,7 +7,7 @@
 #include "parley/core/hex.h"
 #include "parley/protocol/memory_prekey_store.h"
 #include "parley/protocol/session.h"
-#include "parley/transport/libsignal_codec.h"
+#include "parley/wire/libsignal_codec.h"
 
 namespace parley::fuzz {
 
@@ -16,7 +16,7 @@ inline crypto::X25519KeyPair key(std::string_view hex) {
 }
 
 struct FixedParties {
-  transport::LibsignalCodec codec;
+  wire::LibsignalCodec codec;
   protocol::MemoryPreKeyStore bob;
   protocol::SessionRecord alice;        // Alice just after starting her session from Bob's bundle
   protocol::SessionRecord established;  // Alice after Bob's first reply: no prekey state left

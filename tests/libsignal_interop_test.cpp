@@ -47,7 +47,7 @@ class ParleyEndpoint final : public Endpoint {
  private:
   Device& device_;
   crypto::Entropy& entropy_;
-  transport::LibsignalCodec codec_;
+  wire::LibsignalCodec codec_;
 };
 
 class LibsignalEndpoint final : public Endpoint {

@@ -6,7 +6,7 @@
 
 #include "parley/protocol/memory_prekey_store.h"
 #include "parley/protocol/session.h"
-#include "parley/transport/libsignal_codec.h"
+#include "parley/wire/libsignal_codec.h"
 
 namespace parley::testing {
 
@@ -48,7 +48,7 @@ inline protocol::PreKeyBundle bundle_of(const Device& d, bool with_one_time = tr
 
 // Receives any wire message (prekey or not) on `d`, committing on success.
 inline core::Result<core::Bytes> receive(Device& d, const protocol::OutgoingMessage& m, crypto::Entropy& e) {
-  static const transport::LibsignalCodec codec;
+  static const wire::LibsignalCodec codec;
   PARLEY_TRY(auto plan, protocol::plan_receive_wire(d.record, m.type, m.wire, d.keys, codec, e));
   d.keys.apply(plan.actions);
   core::Bytes plaintext = plan.plaintext();
@@ -57,7 +57,7 @@ inline core::Result<core::Bytes> receive(Device& d, const protocol::OutgoingMess
 }
 
 inline protocol::OutgoingMessage send(Device& d, std::string_view text) {
-  static const transport::LibsignalCodec codec;
+  static const wire::LibsignalCodec codec;
   return protocol::session_encrypt(d.record, core::as_bytes(text), codec).value();
 }
 

@@ -89,7 +89,7 @@ TEST(Session, TooFarAheadIsRejectedAtLimitPlusOne) {
 
 TEST(Session, NoSessionIsTyped) {
   Device d;
-  EXPECT_EQ(protocol::session_encrypt(d.record, {}, transport::LibsignalCodec{}).code(), Errc::no_session);
+  EXPECT_EQ(protocol::session_encrypt(d.record, {}, wire::LibsignalCodec{}).code(), Errc::no_session);
 }
 
 // Any permutation of a burst decrypts every message exactly once, and a replay of any is rejected.

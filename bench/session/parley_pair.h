@@ -8,12 +8,12 @@
 
 #include "parley/protocol/memory_prekey_store.h"
 #include "parley/protocol/session.h"
-#include "parley/transport/libsignal_codec.h"
+#include "parley/wire/libsignal_codec.h"
 #include "session/bench_entropy.h"
 #include "session/session_workloads.h"
 
-#if __has_include("parley/transport/session_store_codec.h")
-#include "parley/transport/session_store_codec.h"
+#if __has_include("parley/wire/session_record_codec.h")
+#include "parley/wire/session_record_codec.h"
 #define PARLEY_BENCH_HAVE_SESSION_STORE_CODEC 1
 #endif
 
@@ -85,7 +85,7 @@ class ParleyPair {
   // The serialized SessionRecord (transport/session_store_codec.h), when that codec exists.
   std::optional<std::size_t> state_size(Side side) {
 #ifdef PARLEY_BENCH_HAVE_SESSION_STORE_CODEC
-    const auto bytes = transport::session_record_serialize(device(side).record);
+    const auto bytes = wire::session_record_serialize(device(side).record);
     return bytes.size();
 #else
     (void)side;
@@ -93,7 +93,7 @@ class ParleyPair {
 #endif
   }
   static constexpr const char* kStateSizeMissing =
-      "transport::session_record_serialize (transport/session_store_codec.h) is not available yet";
+      "wire::session_record_serialize (transport/session_store_codec.h) is not available yet";
 
  private:
   struct Device {
@@ -119,7 +119,7 @@ class ParleyPair {
   StreamEntropy entropy_;
   Device alice_, bob_;
   protocol::PreKeyBundle bundle_;
-  transport::LibsignalCodec codec_;
+  wire::LibsignalCodec codec_;
 };
 
 }  // namespace parley::bench

@@ -15,7 +15,7 @@
 #include "crypto/bench_support.h"
 #include "parley/core/secret_array.h"
 #include "parley/crypto/cipher.h"
-#include "parley/transport/frame_chunks.h"
+#include "parley/transport/channel/chunks.h"
 #include "parley/transport/noise/cipher_state.h"
 
 namespace {
@@ -36,10 +36,10 @@ void transport_parley(benchmark::State& state) {
   noise::CipherState receive(crypto::Aead::aes256_gcm);
   send.initialize_key(key);
   receive.initialize_key(key);
-  transport::Reassembler reassembler;
+  transport::channel::Reassembler reassembler;
   core::Bytes chunk, wire, plain;
   for (auto _ : state) {
-    auto splitter = transport::FrameSplitter::create(frame);
+    auto splitter = transport::channel::FrameSplitter::create(frame);
     if (!splitter) state.SkipWithError("split failed");
     while (!splitter->done()) {
       splitter->next(chunk);

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "parley/client/qr_code.h"
 #include "parley/core/hex.h"
+#include "parley/protocol/devices/device_identity.h"
 #include "parley/protocol/devices/device_list.h"
 
 namespace parley::cli {

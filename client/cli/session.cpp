@@ -45,7 +45,7 @@ asio::awaitable<bool> Session::connect() {
   }
   term.progress("connecting to " + profile.server);
   auto connected = co_await client->connect(*endpoint);
-  if (!connected.ok() && connected.code() == Errc::untrusted_identity) {
+  if (!connected.ok() && connected.code() == Errc::unauthorized) {
     term.error("the server at " + profile.server + " does not take this device", connected.error(),
                "Was it removed from its account? Make it a device again with `parley init` and a new --profile.");
     co_return false;

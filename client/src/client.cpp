@@ -1,5 +1,6 @@
 #include "parley/client/client.h"
 
+#include "parley/client/store/sqlite_device_store.h"
 #include "parley/transport/net/connector.h"
 
 #include <algorithm>
@@ -31,7 +32,7 @@ core::Result<std::unique_ptr<Client>> Client::open(const std::filesystem::path& 
   std::filesystem::create_directories(profile, ec);
   if (ec) return core::make_error(Errc::storage_failure, "cannot create " + profile.string() + ": " + ec.message());
   std::filesystem::permissions(profile, std::filesystem::perms::owner_all, ec);
-  PARLEY_TRY(auto store, DeviceStore::open(profile / "device.sqlite3"));
+  PARLEY_TRY(auto store, open_sqlite_device_store(profile / "device.sqlite3"));
   std::unique_ptr<Client> client(new Client(std::move(store), nullptr));
   PARLEY_TRY(auto existing, client->store_->identity());
   if (existing) {
@@ -43,6 +44,7 @@ core::Result<std::unique_ptr<Client>> Client::open(const std::filesystem::path& 
 }
 
 asio::awaitable<core::Result<void>> Client::connect(transport::net::tcp::endpoint server) {
+  server_ = server;
   transport::channel::ClientChannelConfig config;
   config.static_key = engine_->identity().noise;
   config.server_key = engine_->identity().server_key;
@@ -65,7 +67,7 @@ asio::awaitable<core::Result<void>> Client::connect(transport::net::tcp::endpoin
   auto settled = co_await wait(
       [&] {
         for (auto i = seen; i < events_.size(); ++i)
-          if (const auto* f = std::get_if<FailedEvent>(&events_[i]); f && f->error.code == Errc::untrusted_identity)
+          if (const auto* f = std::get_if<FailedEvent>(&events_[i]); f && f->error.code == Errc::unauthorized)
             refused = f->error;
         return engine_->logged_in() || refused.has_value();
       },
@@ -80,7 +82,7 @@ asio::awaitable<void> Client::read_loop(std::shared_ptr<transport::net::Connecti
     auto bytes = co_await connection->receive();
     if (!*alive) co_return;  // the Client went while this waited
     if (!bytes.ok()) break;
-    auto frame = transport::DecodedFrame::decode(*bytes);
+    auto frame = wire::decode_frame(*bytes);
     if (!frame.ok()) continue;
     auto written = co_await write(engine_->on_frame(*frame));
     if (!*alive) co_return;
@@ -104,7 +106,18 @@ asio::awaitable<core::Result<void>> Client::write(EngineOutput out) {
     if (!*alive) co_return core::make_error(Errc::connection_closed, "the client is gone");
     if (!sent.ok()) co_return sent.error();
   }
+  if (engine_->needs_restart()) co_return co_await restart();
   co_return core::Result<void>{};
+}
+
+// An input the store could not commit (spec §8.6): the engine read its state again, and a new
+// connection makes the server deliver again what was not acknowledged.
+asio::awaitable<core::Result<void>> Client::restart() {
+  const auto failure = core::make_error(Errc::storage_failure, "the device's store failed; connecting again");
+  if (connection_) connection_->abort(failure);
+  engine_->disconnected();
+  if (!engine_->registered() || !server_) co_return failure;
+  co_return co_await connect(*server_);
 }
 
 template <typename Done>
@@ -183,6 +196,7 @@ asio::awaitable<core::Result<std::string>> Client::start_link(transport::net::tc
   config.pin = transport::channel::PinPolicy::required;
   auto connected = co_await transport::net::connect(server, std::move(config));
   if (!connected.ok()) co_return connected.error();
+  server_ = server;
   connection_ = std::move(connected).value();
   asio::co_spawn(co_await asio::this_coro::executor, read_loop(connection_), asio::detached);
   co_return std::move(qr).value();

@@ -1,11 +1,12 @@
 // A device's store (issue 6): everything it saves comes back exactly after the file is closed and
 // opened again, and a restored session goes on exactly as the one that was saved.
-#include "parley/client/device_store.h"
+#include "parley/client/store/sqlite_device_store.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "parley/transport/capnp_codec.h"
+#include "parley/sqlite/database.h"
+#include "parley/wire/capnp_codec.h"
 
 namespace parley::client {
 namespace {
@@ -23,11 +24,11 @@ class DeviceStoreTest : public ::testing::Test {
   void TearDown() override {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
   }
-  std::unique_ptr<DeviceStore> reopen() { return DeviceStore::open(file).value(); }
+  std::unique_ptr<DeviceStore> reopen() { return open_sqlite_device_store(file).value(); }
 };
 
 // Alice's session with Bob's device, after she encrypted a message in it.
-StoredSession a_session(transport::CapnpCodec& codec) {
+StoredSession a_session(wire::CapnpCodec& codec) {
   crypto::StreamEntropy entropy(11);
   const auto alice = key(1), bob = key(2);
   const auto bob_signed = protocol::generate_signed_prekey(bob, protocol::SignedPreKeyId{3}, entropy).value();
@@ -42,7 +43,7 @@ StoredSession a_session(transport::CapnpCodec& codec) {
 }
 
 TEST_F(DeviceStoreTest, EverythingRestoresExactlyAfterAReopen) {
-  transport::CapnpCodec codec;
+  wire::CapnpCodec codec;
   crypto::StreamEntropy entropy(5);
   const LocalIdentity id{10, 2, 7, 1234, key(20), key(21), key(22).public_key, key(23).public_key, 4};
   const auto signed_prekey = protocol::generate_signed_prekey(id.identity, protocol::SignedPreKeyId{1}, entropy).value();
@@ -51,7 +52,7 @@ TEST_F(DeviceStoreTest, EverythingRestoresExactlyAfterAReopen) {
   const StoredDeviceList list{20, 3, key(2).public_key, core::Bytes{6, 2, 1}};
   const StoredMessage message{20, Direction::incoming, 20, 1, 99, 1'900'000'000'000, "hello"};
   {
-    auto store = DeviceStore::open(file).value();
+    auto store = open_sqlite_device_store(file).value();
     EXPECT_FALSE(store->identity().value().has_value());
     ASSERT_TRUE(store->save_identity(id).ok());
     ASSERT_TRUE(store->put_signed_prekey(signed_prekey).ok());
@@ -81,7 +82,7 @@ TEST_F(DeviceStoreTest, EverythingRestoresExactlyAfterAReopen) {
 
 TEST_F(DeviceStoreTest, AConsumedPrekeyIsGoneForGoodAndItsIdNeverReturns) {
   {
-    auto store = DeviceStore::open(file).value();
+    auto store = open_sqlite_device_store(file).value();
     ASSERT_TRUE(store->put_one_time_prekeys({{protocol::PreKeyId{7}, key(1)}}).ok());
     ASSERT_TRUE(store->delete_one_time_prekey(protocol::PreKeyId{7}).ok());
   }
@@ -93,13 +94,13 @@ TEST_F(DeviceStoreTest, AConsumedPrekeyIsGoneForGoodAndItsIdNeverReturns) {
 }
 
 TEST_F(DeviceStoreTest, SessionsAreReplacedAndDeleted) {
-  transport::CapnpCodec codec;
-  auto store = DeviceStore::open(file).value();
+  wire::CapnpCodec codec;
+  auto store = open_sqlite_device_store(file).value();
   auto s = a_session(codec);
   ASSERT_TRUE(store->save_session(s).ok());
   s.incarnation = 6;
   ASSERT_TRUE(store->save_session(s).ok());
-  EXPECT_EQ(store->sessions().value().size(), 1u);
+  EXPECT_EQ(store->session_summaries().value().size(), 1u);
   EXPECT_EQ(store->session(20, 1).value()->incarnation, 6u);
   ASSERT_TRUE(store->delete_session(20, 1).ok());
   EXPECT_FALSE(store->session(20, 1).value().has_value());
@@ -109,7 +110,7 @@ TEST_F(DeviceStoreTest, AFileOfAnotherSchemaIsRefused) {
   {
     auto db = sqlite::Database::open(file, {}, {"PRAGMA user_version = 42;", 42}).value();
   }
-  EXPECT_EQ(DeviceStore::open(file).code(), core::Errc::storage_failure);
+  EXPECT_EQ(open_sqlite_device_store(file).code(), core::Errc::storage_failure);
 }
 
 TEST_F(DeviceStoreTest, ReceiptsAheadAreTheMarksForMessagesNotHeld) {

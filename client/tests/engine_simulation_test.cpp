@@ -216,7 +216,11 @@ TEST(EngineSimulation, ACompanionLinkedByQrCodeJoinsTheConversation) {
   net.send("bob-phone", a, "after removal");
   EXPECT_EQ(net.device("alice-phone").store->messages(b).value().size(), 4u);
   EXPECT_EQ(laptop.store->messages(b).value().size(), 2u);
-  expect_no_failures(net, {"alice-phone", "alice-laptop", "bob-phone"});
+  expect_no_failures(net, {"alice-phone", "bob-phone"});
+  // The removed laptop heard why its connection closed, and nothing else went wrong for it.
+  const auto told = laptop.events_of<FailedEvent>();
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0].error.code, core::Errc::unauthorized);
 }
 
 

@@ -17,100 +17,89 @@
 #include <vector>
 
 #include "parley/client/engine.h"
-#include "parley/crypto/xeddsa.h"
-#include "parley/protocol/devices/device_list.h"
-#include "parley/transport/client_frames.h"
-#include "parley/server/handler/frame_handler.h"
+#include "parley/client/store/memory_device_store.h"
+#include "parley/client/store/sqlite_device_store.h"
+#include "parley/server/router/router.h"
 #include "parley/server/store/memory_backend.h"
-#include "parley/transport/frames_capnp.h"
 
 namespace parley::client::testing {
 
+// The server as the simulation runs it: the real Router (every frame dispatched, batched and routed
+// as the runtime's storage thread does) over the in-memory store, with the simulation's clock for
+// its wall clock and its rate limits. Each frame from a device is one batch.
 class SimServer {
  public:
   explicit SimServer(std::uint64_t& clock_ms, server::StoreSettings settings = {})
-      : store_(server::make_memory_store(settings, [&clock_ms] { return clock_ms; })), handler_(store_) {}
+      : clock_ms_(clock_ms),
+        store_(server::make_memory_store(settings, [&clock_ms] { return clock_ms; })),
+        router_(store_, {}, metrics_, [this] { return std::chrono::steady_clock::time_point(std::chrono::milliseconds(clock_ms_)); }) {}
   server::Store& store() { return store_; }
+  server::Metrics& metrics() { return metrics_; }
 
   // A connection whose handshake proved `noise_key` and carried `claim`; returns its id.
   int connect(const crypto::X25519PublicKey& noise_key, transport::channel::DeviceCredentials claim) {
     const int id = next_++;
-    auto& c = connections_[id];
-    c.state.noise_static_key.assign(noise_key.begin(), noise_key.end());
-    c.state.claim = claim;
-    route(id, handler_.on_established(c.state));
+    connections_[id];
+    server::ConnectionEvent opened{server::ConnectionEvent::Kind::opened, static_cast<server::ConnectionId>(id)};
+    opened.noise_static_key.assign(noise_key.begin(), noise_key.end());
+    opened.claim = claim;
+    process(std::move(opened));
     return id;
   }
   void disconnect(int id) {
-    auto it = connections_.find(id);
-    if (it == connections_.end()) return;
-    if (it->second.state.device) online_.erase({it->second.state.device->account, it->second.state.device->device});
-    connections_.erase(it);
+    if (connections_.erase(id) == 0) return;
+    process(server::ConnectionEvent{server::ConnectionEvent::Kind::closed, static_cast<server::ConnectionId>(id)});
   }
   void from_client(int id, const core::Bytes& bytes) {
     auto it = connections_.find(id);
-    if (it == connections_.end()) return;
-    auto frame = transport::DecodedFrame::decode(bytes);
+    if (it == connections_.end() || !it->second.open) return;
+    auto frame = wire::decode_frame(bytes);
     ASSERT_TRUE(frame.ok()) << core::to_string(frame.error());
-    route(id, handler_.handle(it->second.state, *frame));
+    server::ConnectionEvent event{server::ConnectionEvent::Kind::frame, static_cast<server::ConnectionId>(id)};
+    event.frame.emplace(std::move(*frame));
+    process(std::move(event));
   }
-  // Frames waiting for connection `id`, taken.
+  // Frames waiting for connection `id`, taken; a connection the server closed is gone after its
+  // last frames are taken.
   std::deque<core::Bytes> take(int id) {
     auto it = connections_.find(id);
     if (it == connections_.end()) return {};
-    return std::exchange(it->second.to_client, {});
+    auto frames = std::exchange(it->second.to_client, {});
+    if (!it->second.open) connections_.erase(it);
+    return frames;
   }
-  bool is_open(int id) const { return connections_.contains(id); }
+  bool is_open(int id) const {
+    const auto it = connections_.find(id);
+    return it != connections_.end() && it->second.open;
+  }
 
  private:
   struct Connection {
-    server::SessionState state;
     std::deque<core::Bytes> to_client;
+    bool open = true;
   };
-  void route(int id, server::HandlerOutput out) {
-    auto& c = connections_.at(id);
-    if (out.logged_in) {
-      const server::DeviceAddress address{c.state.device->account, c.state.device->device};
-      auto old = online_.find(address);
-      if (old != online_.end() && old->second != id) connections_.erase(old->second);
-      online_[address] = id;
-    }
-    for (auto& r : out.replies) c.to_client.push_back(std::move(r));
-    for (auto& [address, frame] : out.pushes) {
-      auto online = online_.find(address);
-      if (online != online_.end()) connections_.at(online->second).to_client.push_back(std::move(frame));
-    }
-    std::vector<int> wake = {id};
-    for (const auto& m : out.new_mail) {
-      auto online = online_.find({m.account, m.device});
-      if (online != online_.end()) wake.push_back(online->second);
-    }
-    for (const auto& removed : out.removed) {
-      auto online = online_.find(removed);
-      if (online != online_.end()) disconnect(online->second);
-    }
-    if (out.close) {
-      disconnect(id);
-      return;
-    }
-    for (const int w : wake) {
-      auto it = connections_.find(w);
-      if (it == connections_.end() || !it->second.state.device) continue;
-      auto pumped = handler_.pump(it->second.state);
-      for (auto& r : pumped.replies) it->second.to_client.push_back(std::move(r));
+  void process(server::ConnectionEvent event) {
+    std::vector<server::ConnectionEvent> batch;
+    batch.push_back(std::move(event));
+    for (auto& out : router_.process(batch)) {
+      auto it = connections_.find(static_cast<int>(out.connection));
+      if (it == connections_.end()) continue;
+      for (auto& f : out.frames) it->second.to_client.push_back(std::move(f));
+      if (out.close) it->second.open = false;
     }
   }
 
+  std::uint64_t& clock_ms_;
+  server::Metrics metrics_;
   server::Store store_;
-  server::FrameHandler handler_;
+  server::Router router_;
   std::map<int, Connection> connections_;
-  std::map<server::DeviceAddress, int> online_;
   int next_ = 1;
 };
 
 // One device: its store file, its engine, its connection, and what the engine told it.
 struct SimDevice {
-  std::filesystem::path file;
+  std::filesystem::path file;  // empty: the store is in memory
   std::unique_ptr<DeviceStore> store;
   std::unique_ptr<Engine> engine;
   int connection = 0;
@@ -125,13 +114,19 @@ struct SimDevice {
   }
 };
 
+// Where each device keeps its state: its own SQLite file (as the reference client does), or memory
+// (faster; a restart reloads what the last commit left).
+enum class DeviceStores { sqlite, memory };
+
 class SimNetwork {
  public:
-  explicit SimNetwork(server::StoreSettings settings = {}) : server_(clock_ms, settings) {}
+  explicit SimNetwork(server::StoreSettings settings = {}, DeviceStores stores = DeviceStores::sqlite)
+      : server_(clock_ms, settings), stores_(stores) {}
   server::Store& server_store() { return server_.store(); }
   ~SimNetwork() {
     for (auto& [name, d] : devices_)
-      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(d.file.string() + suffix);
+      if (!d.file.empty())
+        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(d.file.string() + suffix);
   }
 
   std::uint64_t clock_ms = 1'900'000'000'000;
@@ -149,8 +144,10 @@ class SimNetwork {
     auto& d = devices_.at(name);
     server_.disconnect(d.connection);  // nothing if it was offline
     d.engine.reset();
-    d.store.reset();
-    d.store = DeviceStore::open(d.file).value();
+    if (!d.file.empty()) {
+      d.store.reset();
+      d.store = open_sqlite_device_store(d.file).value();
+    }
     d.engine = Engine::load(*d.store, entropy_, [this] { return clock_ms; }).value();
     d.connection = server_.connect(d.engine->identity().noise.public_key, d.engine->credentials());
     settle();
@@ -181,7 +178,7 @@ class SimNetwork {
         if (reordered_.contains(name)) std::reverse(batch.begin(), batch.end());
         for (auto& bytes : batch) {
           moved = true;
-          auto frame = transport::DecodedFrame::decode(bytes);
+          auto frame = wire::decode_frame(bytes);
           ASSERT_TRUE(frame.ok());
           const int times = duplicated_.contains(name) ? 2 : 1;
           for (int t = 0; t < times; ++t) deliver(d, d.engine->on_frame(*frame));
@@ -234,10 +231,14 @@ class SimNetwork {
  private:
   SimDevice& open(const std::string& name, bool create) {
     auto& d = devices_[name];
-    d.file = std::filesystem::temp_directory_path() /
-             ("parley-sim-" + std::to_string(::getpid()) + "-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)) +
-              "-" + name + ".sqlite3");
-    d.store = DeviceStore::open(d.file).value();
+    if (stores_ == DeviceStores::sqlite) {
+      d.file = std::filesystem::temp_directory_path() /
+               ("parley-sim-" + std::to_string(::getpid()) + "-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)) +
+                "-" + name + ".sqlite3");
+      d.store = open_sqlite_device_store(d.file).value();
+    } else {
+      d.store = make_memory_device_store();
+    }
     const crypto::X25519PublicKey server_key{};
     d.engine = create ? Engine::create(*d.store, server_key, entropy_, [this] { return clock_ms; }).value()
                       : Engine::load(*d.store, entropy_, [this] { return clock_ms; }).value();
@@ -248,13 +249,16 @@ class SimNetwork {
     for (const auto& f : out.frames) {
       ++written.frames;
       written.bytes += f.size();
-      if (auto frame = transport::DecodedFrame::decode(f);
-          frame.ok() && frame->kind() == static_cast<std::uint16_t>(wire::Frame::Body::Which::SEND))
-        transport::read_frame(*frame, [&](wire::Frame::Reader r) -> core::Result<void> {
-          written.ciphertexts += r.getBody().getSend().getCiphertexts().size();
-          return {};
-        }).ok();
+      if (auto frame = wire::decode_frame(f); frame.ok())
+        if (const auto* send = frame->get<wire::Send>()) written.ciphertexts += send->targets.size();
       server_.from_client(d.connection, f);
+    }
+    // The engine could not commit an input: it reloaded from its store, and a new connection gets
+    // the server to deliver again what it did not acknowledge (spec §8.6).
+    if (d.engine->needs_restart()) {
+      server_.disconnect(d.connection);
+      d.engine->disconnected();
+      d.connection = server_.connect(d.engine->identity().noise.public_key, d.engine->credentials());
     }
   }
 
@@ -268,6 +272,7 @@ class SimNetwork {
   std::set<std::string> duplicated_, reordered_;
   crypto::StreamEntropy entropy_{42};
   SimServer server_;
+  DeviceStores stores_;
   std::map<std::string, SimDevice> devices_;
 };
 

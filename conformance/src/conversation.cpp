@@ -1,7 +1,7 @@
 #include "conversation.h"
 
 #include "parley/core/hex.h"
-#include "parley/transport/libsignal_codec.h"
+#include "parley/wire/libsignal_codec.h"
 
 namespace parley::conformance::detail {
 
@@ -24,7 +24,7 @@ core::Result<Conversation> Conversation::start(SessionParties parties) {
 }
 
 core::Result<protocol::OutgoingMessage> Conversation::send(Party from, core::BytesView plaintext) {
-  PARLEY_TRY(auto message, protocol::session_encrypt(record(from), plaintext, transport::LibsignalCodec{}));
+  PARLEY_TRY(auto message, protocol::session_encrypt(record(from), plaintext, wire::LibsignalCodec{}));
   sent_.emplace_back(from, message);
   return message;
 }

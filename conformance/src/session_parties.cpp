@@ -1,7 +1,7 @@
 #include "session_parties.h"
 
 #include "parley/core/hex.h"
-#include "parley/transport/libsignal_codec.h"
+#include "parley/wire/libsignal_codec.h"
 
 namespace parley::conformance::detail {
 
@@ -125,7 +125,7 @@ core::Result<protocol::MessageType> read_message_type(const Case& c, std::string
 
 core::Result<core::Bytes> deliver(protocol::SessionRecord& record, protocol::MemoryPreKeyStore& keys,
                                   protocol::MessageType type, core::BytesView wire, crypto::Entropy& entropy) {
-  static const transport::LibsignalCodec codec;
+  static const wire::LibsignalCodec codec;
   PARLEY_TRY(auto plan, protocol::plan_receive_wire(record, type, wire, keys, codec, entropy));
   for (const auto& action : plan.actions)
     if (std::holds_alternative<protocol::IdentityChanged>(action))

@@ -36,6 +36,8 @@ constexpr std::array kNames{
     NamedErrc{Errc::device_mismatch, "device_mismatch"},
     NamedErrc{Errc::expired, "expired"},
     NamedErrc{Errc::replayed, "replayed"},
+    NamedErrc{Errc::unauthorized, "unauthorized"},
+    NamedErrc{Errc::rate_limited, "rate_limited"},
 };
 
 }  // namespace

@@ -34,7 +34,7 @@ RC_GTEST_PROP(Hex, RoundTrips, (const std::vector<std::uint8_t>& bytes)) {
 TEST(Errc, NamesRoundTrip) {
   for (Errc e : {Errc::malformed, Errc::bad_signature, Errc::decrypt_failed, Errc::limit_exceeded, Errc::internal,
                  Errc::not_found, Errc::conflict, Errc::storage_failure, Errc::queue_full, Errc::message_too_large,
-                 Errc::device_mismatch, Errc::expired, Errc::replayed}) {
+                 Errc::device_mismatch, Errc::expired, Errc::replayed, Errc::unauthorized, Errc::rate_limited}) {
     EXPECT_EQ(errc_from_name(errc_name(e)), e);
   }
   EXPECT_FALSE(errc_from_name("no_such_error").has_value());

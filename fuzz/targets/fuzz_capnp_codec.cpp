@@ -7,7 +7,7 @@
 #include <cstdint>
 
 #include "check.h"
-#include "parley/transport/capnp_codec.h"
+#include "parley/wire/capnp_codec.h"
 
 namespace {
 
@@ -20,7 +20,7 @@ bool typed(parley::core::Errc code) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace parley;
-  const transport::CapnpCodec codec;
+  const wire::CapnpCodec codec;
   const core::BytesView input(data, size);
 
   if (auto m = codec.decode_signal_message(input)) {

@@ -7,8 +7,9 @@
 #include <cstdint>
 
 #include "check.h"
+#include "parley/wire/device_ciphertext.h"
 #include "parley/protocol/padding.h"
-#include "parley/transport/content.h"
+#include "parley/wire/content.h"
 
 namespace {
 
@@ -18,24 +19,24 @@ using parley::core::Errc;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const parley::core::BytesView input(data, size);
-  const auto ciphertext = parley::transport::decode_device_ciphertext(input);
+  const auto ciphertext = parley::wire::decode_device_ciphertext(input);
   if (ciphertext.ok()) {
-    PARLEY_FUZZ_CHECK(parley::transport::encode_device_ciphertext(ciphertext->message, ciphertext->retry_of) ==
+    PARLEY_FUZZ_CHECK(parley::wire::encode_device_ciphertext(ciphertext->message, ciphertext->retry_of) ==
                       parley::core::Bytes(input.begin(), input.end()));
   } else {
     PARLEY_FUZZ_CHECK(ciphertext.code() == Errc::malformed);
   }
   const auto unpadded = parley::protocol::unpad_plaintext(input);
-  const auto content = parley::transport::decode_content(unpadded.ok() ? parley::core::BytesView(*unpadded) : input);
+  const auto content = parley::wire::decode_content(unpadded.ok() ? parley::core::BytesView(*unpadded) : input);
   if (!content.ok()) {
     const auto code = content.code();
     PARLEY_FUZZ_CHECK(code == Errc::malformed || code == Errc::unsupported_version || code == Errc::unsupported ||
                       code == Errc::limit_exceeded);
     return 0;
   }
-  const auto again = parley::transport::encode_content(*content);
+  const auto again = parley::wire::encode_content(*content);
   PARLEY_FUZZ_CHECK(again.ok());
-  const auto back = parley::transport::decode_content(*again);
+  const auto back = parley::wire::decode_content(*again);
   PARLEY_FUZZ_CHECK(back.ok() && *back == *content);
   return 0;
 }

@@ -5,11 +5,11 @@
 #include <cstdint>
 
 #include "check.h"
-#include "parley/transport/libsignal_codec.h"
+#include "parley/wire/libsignal_codec.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace parley;
-  const transport::LibsignalCodec codec;
+  const wire::LibsignalCodec codec;
   const core::BytesView input(data, size);
 
   if (auto m = codec.decode_signal_message(input)) {

@@ -1,6 +1,6 @@
 // The Noise transport phase (spec §6.8-6.9) after an XX handshake completed with fixed keys: an
 // arbitrary sequence of transport messages to the receiving CipherState, the chunks it decrypts to
-// a Reassembler, and the frames that completes to DecodedFrame::decode.
+// a Reassembler, and the frames that completes to wire::decode_frame.
 //
 // Layout: a mode byte (bit 0: ChaChaPoly instead of AESGCM), then records of an op byte, a 2-byte
 // little-endian length (cut to what is left) and that many bytes. Ops (op & 7):
@@ -22,10 +22,10 @@
 #include "check.h"
 #include "noise_fixture.h"
 #include "parley/crypto/entropy.h"
-#include "parley/transport/frame_chunks.h"
-#include "parley/transport/frames.h"
-#include "parley/transport/limits.h"
+#include "parley/transport/channel/chunks.h"
+#include "parley/transport/channel/limits.h"
 #include "parley/transport/noise/handshake_state.h"
+#include "parley/wire/frames/frame.h"
 
 namespace {
 
@@ -65,8 +65,8 @@ const Channel& channel(crypto::Aead aead) {
 }
 
 void check_decoded(core::BytesView frame) {
-  PARLEY_FUZZ_CHECK(!frame.empty() && frame.size() <= transport::kMaxFrameSize);
-  auto decoded = transport::DecodedFrame::decode(frame);
+  PARLEY_FUZZ_CHECK(!frame.empty() && frame.size() <= transport::channel::kMaxFrameSize);
+  auto decoded = wire::decode_frame(frame);
   if (decoded) return;
   const auto code = decoded.code();
   PARLEY_FUZZ_CHECK(code == core::Errc::malformed || code == core::Errc::unsupported_version ||
@@ -74,7 +74,7 @@ void check_decoded(core::BytesView frame) {
 }
 
 // A chunk that decrypted: into the reassembler, and a frame it completes into the decoder.
-void reassemble(transport::Reassembler& reassembler, core::BytesView chunk, bool owning) {
+void reassemble(transport::channel::Reassembler& reassembler, core::BytesView chunk, bool owning) {
   if (owning) {
     auto out = reassembler.accept(chunk);
     if (out && *out) check_decoded(**out);
@@ -107,7 +107,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   core::BytesView input(data + 1, size - 1);
 
   Channel c = channel(aead);
-  transport::Reassembler reassembler;
+  transport::channel::Reassembler reassembler;
   core::Bytes wire, last_genuine, plain;
   while (input.size() >= 3) {
     const std::uint8_t op = input[0] & 7;

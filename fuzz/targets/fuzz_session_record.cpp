@@ -5,23 +5,23 @@
 #include <cstdint>
 
 #include "check.h"
-#include "parley/transport/session_store_codec.h"
+#include "parley/wire/session_record_codec.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace parley;
   using core::Errc;
 
-  auto record = transport::session_record_deserialize(core::BytesView(data, size));
+  auto record = wire::session_record_deserialize(core::BytesView(data, size));
   if (!record) {
     const auto code = record.code();
     PARLEY_FUZZ_CHECK(code == Errc::malformed || code == Errc::unsupported_version || code == Errc::bad_key ||
                       code == Errc::limit_exceeded);
     return 0;
   }
-  const auto stored = transport::session_record_serialize(*record);
-  auto again = transport::session_record_deserialize(stored);
+  const auto stored = wire::session_record_serialize(*record);
+  auto again = wire::session_record_deserialize(stored);
   PARLEY_FUZZ_CHECK(again.ok());
   PARLEY_FUZZ_CHECK(*again == *record);
-  PARLEY_FUZZ_CHECK(transport::session_record_serialize(*again) == stored);
+  PARLEY_FUZZ_CHECK(wire::session_record_serialize(*again) == stored);
   return 0;
 }

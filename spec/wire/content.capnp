@@ -1,7 +1,7 @@
 @0xd4a1c9e7b3f25a08;
 
 using Cxx = import "/capnp/c++.capnp";
-$Cxx.namespace("parley::wire");
+$Cxx.namespace("parley::wire::schema");
 
 # What a device encrypts for another device (spec §8.6): the plaintext of a pairwise session
 # message, before padding (spec §5.9). The server never sees it.

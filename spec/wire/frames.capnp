@@ -11,7 +11,7 @@
 @0xb7c1e5a3d29f4e61;
 
 using Cxx = import "/capnp/c++.capnp";
-$Cxx.namespace("parley::wire");
+$Cxx.namespace("parley::wire::schema");
 
 const frameProtocolVersion :UInt16 = 1;
 

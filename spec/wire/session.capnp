@@ -12,7 +12,7 @@
 @0xd40bd6bbce472c9a;
 
 using Cxx = import "/capnp/c++.capnp";
-$Cxx.namespace("parley::wire");
+$Cxx.namespace("parley::wire::schema");
 
 # The layout version inside every message struct. The frame's first byte is the session version
 # byte (0x33), as in the libsignal layout; this one versions the Cap'n Proto layout itself.

@@ -147,6 +147,14 @@ Result<void> Database::commit() {
   return stmt.run();
 }
 
+void Database::rollback_savepoint() noexcept {
+  // Undoes the savepoint's changes and ends it; the outer transaction goes on (unless SQLite rolled
+  // it back already, after which there is nothing to undo).
+  if (!in_transaction()) return;
+  sqlite3_exec(db_, "ROLLBACK TO nested", nullptr, nullptr, nullptr);
+  sqlite3_exec(db_, "RELEASE nested", nullptr, nullptr, nullptr);
+}
+
 void Database::rollback() noexcept {
   if (db_ != nullptr && sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }

@@ -7,7 +7,7 @@
 #include "parley/transport/channel/limits.h"
 #include "parley/transport/channel/payloads.h"
 #include "parley/transport/channel/records.h"
-#include "parley/transport/frames.h"
+#include "parley/transport/channel/limits.h"
 
 namespace parley::transport::channel {
 namespace {

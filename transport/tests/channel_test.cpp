@@ -6,7 +6,7 @@
 
 #include "channel_fixture.h"
 #include "parley/transport/channel/limits.h"
-#include "parley/transport/limits.h"
+#include "parley/transport/channel/limits.h"
 
 namespace parley::transport::channel {
 namespace {

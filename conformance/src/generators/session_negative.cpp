@@ -8,7 +8,7 @@
 #include "generators.h"
 #include "parley/core/hex.h"
 #include "parley/protocol/limits.h"
-#include "parley/transport/libsignal_codec.h"
+#include "parley/wire/libsignal_codec.h"
 
 namespace parley::conformance::detail {
 
@@ -32,7 +32,7 @@ Json message_json(const WireMessage& m) {
 // Alice's first message, with its fields changed and re-encoded.
 template <typename Change>
 core::Result<WireMessage> altered_prekey_message(const core::Bytes& wire, Change change) {
-  const transport::LibsignalCodec codec;
+  const wire::LibsignalCodec codec;
   PARLEY_TRY(auto m, codec.decode_prekey_message(wire));
   change(m);
   return WireMessage{protocol::MessageType::prekey, codec.encode_prekey_message(m)};
@@ -95,7 +95,7 @@ core::Result<std::vector<Planned>> plan(const LabelledSeed& seed, const SessionP
   out.push_back(for_bob("forged-first-message-burns-no-prekey", forged_inner, Errc::decrypt_failed));
   PARLEY_TRY(auto inner, altered_prekey_message(a0.wire, [](protocol::PreKeySignalMessage&) {}));
   {
-    const transport::LibsignalCodec codec;
+    const wire::LibsignalCodec codec;
     PARLEY_TRY(auto m, codec.decode_prekey_message(inner.wire));
     out.push_back(
         for_bob("no-session", WireMessage{protocol::MessageType::whisper, m.message}, Errc::no_session));

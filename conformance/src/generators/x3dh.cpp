@@ -7,7 +7,7 @@
 #include "../session_parties.h"
 #include "generators.h"
 #include "parley/core/hex.h"
-#include "parley/transport/libsignal_codec.h"
+#include "parley/wire/libsignal_codec.h"
 
 namespace parley::conformance::detail {
 
@@ -47,7 +47,7 @@ core::Result<Json> make_case(const LabelledSeed& seed, const std::string& id, bo
   PARLEY_TRY(auto alice, parties.alice_start());
   c["alice_root_key"] = core::to_hex(alice.current->root_key.view());
   c["alice_sending_chain_key"] = core::to_hex(alice.current->sender.chain.key.view());
-  PARLEY_TRY(auto first, protocol::session_encrypt(alice, plaintext, transport::LibsignalCodec{}));
+  PARLEY_TRY(auto first, protocol::session_encrypt(alice, plaintext, wire::LibsignalCodec{}));
   c["first_message_type"] = message_type_name(first.type);
   c["first_message"] = core::to_hex(first.wire);
   return c;

@@ -3,7 +3,7 @@
 #include "checks.h"
 #include "parley/protocol/kdf.h"
 #include "parley/protocol/ratchet.h"
-#include "parley/transport/libsignal_codec.h"
+#include "parley/wire/libsignal_codec.h"
 #include "verifiers.h"
 
 namespace parley::conformance::detail {
@@ -94,7 +94,7 @@ core::Result<Outcome> verify_first_message(const Case& c) {
                  compare("msg0 iv", expected_iv, keys->iv.view())})
     if (failed(o)) return o;
 
-  const transport::LibsignalCodec codec;
+  const wire::LibsignalCodec codec;
   auto wire = protocol::ratchet_encrypt(*alice, plaintext, codec);
   if (!wire) return unexpected_error("encrypt", wire.error());
   auto decoded = codec.decode_signal_message(*wire);

@@ -9,8 +9,8 @@
 #include "parley/protocol/limits.h"
 #include "parley/protocol/memory_prekey_store.h"
 #include "parley/protocol/session.h"
-#include "parley/transport/libsignal_codec.h"
-#include "parley/transport/protobuf.h"
+#include "parley/wire/libsignal_codec.h"
+#include "parley/wire/protobuf.h"
 #include "verifiers.h"
 
 namespace parley::conformance::detail {
@@ -18,7 +18,7 @@ namespace parley::conformance::detail {
 namespace {
 
 using crypto::X25519KeyPair;
-namespace pb = transport::protobuf;
+namespace pb = wire::protobuf;
 
 // PushMessageContent {1: body} or {4: flags = 1 (end session)}, padded to P - 1 bytes with
 // P = 160 * ceil((len + 2) / 160): content, 0x80, zeros.
@@ -188,7 +188,7 @@ class Replay {
   }
 
   std::uint8_t version_byte_;
-  transport::LibsignalCodec codec_;
+  wire::LibsignalCodec codec_;
   protocol::SessionRecord record_;
   std::optional<X25519KeyPair> our_identity_;
   std::uint64_t registration_id_ = 0;

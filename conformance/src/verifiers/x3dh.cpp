@@ -3,7 +3,7 @@
 #include "../session_parties.h"
 #include "checks.h"
 #include "parley/protocol/x3dh.h"
-#include "parley/transport/libsignal_codec.h"
+#include "parley/wire/libsignal_codec.h"
 #include "verifiers.h"
 
 namespace parley::conformance::detail {
@@ -75,7 +75,7 @@ core::Result<Outcome> verify_x3dh(const Case& c) {
   PARLEY_TRY(const auto plaintext, c.bytes("plaintext"));
   PARLEY_TRY(const auto first_wire, c.bytes("first_message"));
   PARLEY_TRY(const auto first_type, read_message_type(c, "first_message_type"));
-  auto first = protocol::session_encrypt(*alice, plaintext, transport::LibsignalCodec{});
+  auto first = protocol::session_encrypt(*alice, plaintext, wire::LibsignalCodec{});
   if (!first) return unexpected_error("Alice's first message", first.error());
   if (first->type != first_type) return Outcome::fail("first message type differs");
   if (auto o = compare("first_message", first_wire, first->wire); failed(o)) return o;

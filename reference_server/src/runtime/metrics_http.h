@@ -2,7 +2,7 @@
 #pragma once
 
 #include "parley/core/error.h"
-#include "parley/server/runtime/metrics.h"
+#include "parley/server/router/metrics.h"
 #include "parley/transport/net/asio.h"
 
 namespace parley::server {

@@ -6,7 +6,6 @@
 #include <boost/asio/post.hpp>
 #include <fstream>
 
-#include "../handler/replies.h"
 #include "parley/core/hex.h"
 #include "parley/crypto/entropy.h"
 #include "parley/server/store/sqlite_backend.h"
@@ -99,7 +98,7 @@ core::Result<std::unique_ptr<Server>> Server::start(asio::io_context& io, Server
   Server* self = server.get();
   server->worker_ = std::make_unique<Worker>(
       std::move(store), server->settings_, metrics,
-      [self](SessionId session, std::vector<core::Bytes> frames, std::optional<core::Error> close) {
+      [self](ConnectionId session, std::vector<core::Bytes> frames, std::optional<core::Error> close) {
         asio::post(self->io_, [self, session, frames = std::move(frames), close = std::move(close)]() mutable {
           self->deliver(session, std::move(frames), std::move(close));
         });
@@ -145,11 +144,11 @@ core::Result<std::unique_ptr<Server>> Server::start(asio::io_context& io, Server
 tcp::endpoint Server::local_endpoint() const { return acceptor_->local_endpoint(); }
 
 asio::awaitable<void> Server::serve(std::shared_ptr<transport::net::Connection> connection) {
-  const SessionId id = next_session_++;
+  const ConnectionId id = next_connection_++;
   connections_.emplace(id, connection);
   ++metrics_.connections_open;
   const auto& handshake = connection->handshake();
-  WorkerJob opened{WorkerJob::Kind::opened, id};
+  ConnectionEvent opened{ConnectionEvent::Kind::opened, id};
   opened.noise_static_key.assign(handshake.remote_static.begin(), handshake.remote_static.end());
   opened.claim = connection->client()->device;
   worker_->post(std::move(opened));
@@ -162,23 +161,24 @@ asio::awaitable<void> Server::serve(std::shared_ptr<transport::net::Connection> 
     }
     auto frame = co_await connection->receive();
     if (!frame.ok()) break;
-    auto decoded = transport::DecodedFrame::decode(*frame);
+    // Decoded here, on the network thread, so that the storage thread only decides.
+    auto decoded = wire::decode_frame(*frame);
     if (!decoded.ok()) {
       ++metrics_.frames_malformed;
-      (void)connection->send(replies::error(0, decoded.error()));
+      if (auto refusal = wire::encode_frame(0, wire::error_frame(decoded.error())); refusal.ok()) (void)connection->send(*refusal);
       break;
     }
-    WorkerJob job{WorkerJob::Kind::frame, id};
-    job.frame.emplace(std::move(decoded).value());
-    job.received = std::chrono::steady_clock::now();
-    worker_->post(std::move(job));
+    ConnectionEvent event{ConnectionEvent::Kind::frame, id};
+    event.frame.emplace(std::move(decoded).value());
+    event.received = std::chrono::steady_clock::now();
+    worker_->post(std::move(event));
   }
-  worker_->post(WorkerJob{WorkerJob::Kind::closed, id});
+  worker_->post(ConnectionEvent{ConnectionEvent::Kind::closed, id});
   connections_.erase(id);
   --metrics_.connections_open;
 }
 
-void Server::deliver(SessionId session, std::vector<core::Bytes> frames, std::optional<core::Error> close) {
+void Server::deliver(ConnectionId session, std::vector<core::Bytes> frames, std::optional<core::Error> close) {
   auto it = connections_.find(session);
   if (it == connections_.end()) return;  // gone; what it was owed stays queued in the store
   auto connection = it->second;

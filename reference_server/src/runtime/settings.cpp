@@ -5,22 +5,6 @@
 
 namespace parley::server {
 
-core::Result<Endpoint> parse_endpoint(const std::string& text) {
-  const auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
-    return core::make_error(core::Errc::malformed, "expected HOST:PORT, got '" + text + "'");
-  Endpoint e;
-  e.host = text.substr(0, colon);
-  try {
-    const auto port = std::stoul(text.substr(colon + 1));
-    if (port > 65535) throw std::out_of_range("port");
-    e.port = static_cast<std::uint16_t>(port);
-  } catch (const std::exception&) {
-    return core::make_error(core::Errc::malformed, "bad port in '" + text + "'");
-  }
-  return e;
-}
-
 core::Result<std::optional<ServerSettings>> parse_server_settings(int argc, const char* const* argv) {
   ServerSettings s;
   CLI::App app{"parley-server: the Parley reference server (spec §7)"};
@@ -44,9 +28,9 @@ core::Result<std::optional<ServerSettings>> parse_server_settings(int argc, cons
       ->capture_default_str();
   app.add_option("--max-connections-per-address", s.max_connections_per_address, "per IP address")->capture_default_str();
   app.add_option("--max-connections", s.max_connections, "in total")->capture_default_str();
-  app.add_option("--sends-per-second-per-device", s.sends_per_second_per_device, "rate limit per sending device")
+  app.add_option("--sends-per-second-per-device", s.router.sends_per_second_per_device, "rate limit per sending device")
       ->capture_default_str();
-  app.add_option("--sends-per-second-per-destination", s.sends_per_second_per_destination,
+  app.add_option("--sends-per-second-per-destination", s.router.sends_per_second_per_destination,
                  "rate limit per destination account")
       ->capture_default_str();
   app.add_option("--max-batch", s.max_batch, "most sends per committed transaction")->capture_default_str();

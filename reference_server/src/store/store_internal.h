@@ -2,9 +2,10 @@
 // constants the backends share.
 #pragma once
 
-#include <exception>
 #include <string>
+#include <utility>
 
+#include "parley/core/transaction.h"
 #include "parley/server/store/store.h"
 
 namespace parley::server {
@@ -17,32 +18,11 @@ inline core::Error storage_failure(std::string detail) {
   return core::make_error(core::Errc::storage_failure, std::move(detail));
 }
 
-// Runs `body` in one transaction: commits when it succeeds, rolls back when it fails, throws or
-// the commit fails. Nothing thrown leaves the Store (spec §7.1: no exception escapes).
+// Runs `body` in one transaction of the backend (spec §7.1: nothing thrown escapes the Store).
 template <typename F>
 auto Store::transaction(StorageBackend::Access access, F&& body) -> decltype(body()) {
-  try {
-    if (auto begun = backend_->begin(access); !begun.ok()) {
-      backend_->rollback();
-      return begun.error();
-    }
-    auto result = body();
-    if (!result.ok()) {
-      backend_->rollback();
-      return result;
-    }
-    if (auto committed = backend_->commit(); !committed.ok()) {
-      backend_->rollback();
-      return committed.error();
-    }
-    return result;
-  } catch (const std::exception& e) {
-    backend_->rollback();
-    return storage_failure(e.what());
-  } catch (...) {
-    backend_->rollback();
-    return storage_failure("unknown exception");
-  }
+  return core::in_transaction([&] { return backend_->begin(access); }, [&] { return backend_->commit(); },
+                              [&] { backend_->rollback(); }, std::forward<F>(body));
 }
 
 }  // namespace parley::server

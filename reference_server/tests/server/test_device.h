@@ -1,5 +1,5 @@
-// A device speaking to the real server over the Parley channel, for integration tests: frame
-// builders, and a request/response helper that sets pushed frames (deliver, queueEmpty, errors
+// A device speaking to the real server over the Parley channel, for integration tests: typed
+// frames (wire/frames), and a request/response helper that sets pushed frames (deliver, queueEmpty, errors
 // with request id 0) aside.
 #pragma once
 
@@ -11,19 +11,14 @@
 #include "channel_fixture.h"  // transport/tests
 #include "parley/crypto/entropy.h"
 #include "parley/crypto/xeddsa.h"
-#include "parley/transport/client_frames.h"
-#include "parley/transport/frames_capnp.h"
 #include "parley/transport/net/connector.h"
+#include "parley/wire/frames/frame.h"
 
 namespace parley::server::testing {
 
 namespace net = transport::net;
 namespace asio = net::asio;
-using Which = wire::Frame::Body::Which;
-
 using transport::channel::testing::key_pair;
-
-inline capnp::Data::Reader data(const core::Bytes& b) { return {b.data(), b.size()}; }
 
 struct Delivered {
   std::uint64_t server_id;
@@ -57,24 +52,24 @@ class TestDevice {
   }
 
   // Sends `frame` (built with request id `id`) and returns the reply with that id.
-  asio::awaitable<core::Result<transport::DecodedFrame>> request(std::uint32_t id, core::Bytes frame) {
+  asio::awaitable<core::Result<wire::Frame>> request(std::uint32_t id, core::Bytes frame) {
     auto sent = connection->send(frame);
     if (!sent.ok()) co_return sent.error();
     co_return co_await reply(id);
   }
 
   // The reply with request id `id` to a frame already sent; pushes met on the way are kept.
-  asio::awaitable<core::Result<transport::DecodedFrame>> reply(std::uint32_t id) {
+  asio::awaitable<core::Result<wire::Frame>> reply(std::uint32_t id) {
     for (;;) {
       auto next = co_await receive();
       if (!next.ok()) co_return next.error();
-      if (next->request_id() == id) co_return std::move(next);
+      if (next->request_id == id) co_return std::move(next);
       pushed_.push_back(std::move(next).value());
     }
   }
 
   // The next frame the server pushed (request id 0).
-  asio::awaitable<core::Result<transport::DecodedFrame>> next_push() {
+  asio::awaitable<core::Result<wire::Frame>> next_push() {
     if (!pushed_.empty()) {
       auto f = std::move(pushed_.front());
       pushed_.pop_front();
@@ -84,39 +79,43 @@ class TestDevice {
   }
 
   // The keys this device registers (or is linked) with, signed as the server demands.
-  struct Registration {
-    core::Bytes identity, noise, signature;
-    transport::RegisterRequest request() const { return {identity, noise, signature, 4242}; }
-  };
-  Registration registration() const {
+  wire::DeviceKeys registration() const {
     crypto::StreamEntropy random(noise_.public_key[0] + 77u);
     auto signature = crypto::xeddsa_sign(identity_.private_key, noise_.public_key, random).value();
     return {crypto::serialize_public_key(identity_.public_key), core::Bytes(noise_.public_key.begin(), noise_.public_key.end()),
-            core::Bytes(signature.begin(), signature.end())};
+            core::Bytes(signature.begin(), signature.end()), 4242};
   }
 
   asio::awaitable<core::Result<void>> register_account() {
-    const auto keys = registration();
-    auto frame = transport::encode_register(1, keys.request()).value();
+    auto frame = wire::encode_frame(1, wire::Register{registration()}).value();
     auto reply = co_await request(1, std::move(frame));
     if (!reply.ok()) co_return reply.error();
-    if (reply->kind() != static_cast<std::uint16_t>(Which::LOGGED_IN))
-      co_return core::make_error(core::Errc::malformed, "register answered with kind " + std::to_string(reply->kind()));
-    transport::read_frame(*reply, [&](wire::Frame::Reader r) -> core::Result<void> {
-      account = r.getBody().getLoggedIn().getAccountId();
-      device = r.getBody().getLoggedIn().getDeviceId();
-      incarnation = r.getBody().getLoggedIn().getIncarnation();
-      return {};
-    }).ok();
+    const auto* logged_in = reply->get<wire::LoggedIn>();
+    if (logged_in == nullptr)
+      co_return core::make_error(core::Errc::malformed, "register answered with " + std::string(wire::frame_name(reply->body)));
+    account = logged_in->account;
+    device = logged_in->device;
+    incarnation = logged_in->incarnation;
     co_return core::Result<void>{};
   }
 
-  // The next pushed frame of kind `wanted`, passing over the others (queueEmpty, loggedIn, ...).
-  asio::awaitable<core::Result<transport::DecodedFrame>> next_push_of(Which wanted) {
+  // The next pushed frame of kind T, passing over the others (queueEmpty, loggedIn, ...).
+  template <typename T>
+  asio::awaitable<core::Result<wire::Frame>> next_push_of() {
     for (;;) {
       auto f = co_await next_push();
-      if (!f.ok() || f->kind() == static_cast<std::uint16_t>(wanted)) co_return f;
+      if (!f.ok() || f->template is<T>()) co_return f;
     }
+  }
+
+  // A request whose answer proves that everything sent before it on this connection was handled
+  // (the server handles a connection's frames in order): what an ack needs before a test relies
+  // on it.
+  asio::awaitable<core::Result<void>> sync(std::uint32_t id) {
+    auto frame = wire::encode_frame(id, wire::GetDeviceList{account}).value();
+    auto answered = co_await request(id, std::move(frame));
+    if (!answered.ok()) co_return answered.error();
+    co_return core::Result<void>{};
   }
 
   // Collects deliver frames until queueEmpty (or `limit` delivers), acking none.
@@ -125,33 +124,27 @@ class TestDevice {
     while (out.size() < limit) {
       auto f = co_await next_push();
       if (!f.ok()) break;
-      if (f->kind() == static_cast<std::uint16_t>(Which::QUEUE_EMPTY)) break;
-      if (f->kind() != static_cast<std::uint16_t>(Which::DELIVER)) continue;
-      transport::read_frame(*f, [&](wire::Frame::Reader r) -> core::Result<void> {
-        auto d = r.getBody().getDeliver();
-        out.push_back({d.getServerId(), d.getSenderAccount(), d.getSenderDevice(),
-                       core::Bytes(d.getCiphertext().begin(), d.getCiphertext().end())});
-        return {};
-      }).ok();
+      if (f->is<wire::QueueEmpty>()) break;
+      if (const auto* d = f->get<wire::Deliver>()) out.push_back({d->server_id, d->sender_account, d->sender_device, d->ciphertext});
     }
     co_return out;
   }
 
-  core::Result<void> ack(std::uint64_t server_id) { return connection->send(transport::encode_ack(server_id).value()); }
+  core::Result<void> ack(std::uint64_t server_id) { return connection->send(wire::encode_frame(0, wire::Ack{server_id}).value()); }
 
   const crypto::X25519KeyPair& noise_key() const { return noise_; }
   const crypto::X25519KeyPair& identity_key() const { return identity_; }
 
  private:
-  asio::awaitable<core::Result<transport::DecodedFrame>> receive() {
+  asio::awaitable<core::Result<wire::Frame>> receive() {
     auto bytes = co_await connection->receive();
     if (!bytes.ok()) co_return bytes.error();
-    co_return transport::DecodedFrame::decode(*bytes);
+    co_return wire::decode_frame(*bytes);
   }
 
   crypto::X25519KeyPair identity_;
   crypto::X25519KeyPair noise_;
-  std::deque<transport::DecodedFrame> pushed_;
+  std::deque<wire::Frame> pushed_;
 };
 
 struct Target {
@@ -162,9 +155,9 @@ struct Target {
 
 inline core::Bytes send_frame(std::uint32_t id, std::uint64_t client_message_id, std::uint64_t destination,
                               const std::vector<Target>& targets) {
-  std::vector<transport::SendTarget> wire_targets;
-  for (const auto& t : targets) wire_targets.push_back({t.device, t.incarnation, t.ciphertext});
-  return transport::encode_send(id, client_message_id, destination, wire_targets).value();
+  wire::Send send{client_message_id, destination, {}, 0};
+  for (const auto& t : targets) send.targets.push_back({t.device, t.incarnation, t.ciphertext});
+  return wire::encode_frame(id, send).value();
 }
 
 // The same with the targets as arguments: a braced list inside a co_await expression trips GCC
@@ -174,41 +167,25 @@ core::Bytes send_to(std::uint32_t id, std::uint64_t client_message_id, std::uint
   return send_frame(id, client_message_id, destination, std::vector<Target>{std::move(targets)...});
 }
 
+// An upload of `count` one-time prekeys from id `first` (test keys, not a device's real ones).
 inline core::Bytes upload_prekeys_frame(std::uint32_t id, std::uint32_t first, std::uint32_t count) {
-  return transport::encode_frame(id, 16 + count * 8, [&](wire::Frame::Builder root) {
-           auto u = root.getBody().initUploadPreKeys();
-           auto s = u.initSignedPreKey();
-           const core::Bytes pub = crypto::serialize_public_key(key_pair(first + 9000).public_key);
-           const core::Bytes sig(64, 7);
-           s.setId(1);
-           s.setPublicKey(data(pub));
-           s.setSignature(data(sig));
-           auto list = u.initOneTimePreKeys(count);
-           for (std::uint32_t i = 0; i < count; ++i) {
-             const core::Bytes k = crypto::serialize_public_key(key_pair(first + i).public_key);
-             list[i].setId(first + i);
-             list[i].setPublicKey(data(k));
-           }
-         }).value();
+  wire::UploadPreKeys upload{wire::SignedPreKeyEntry{1, crypto::serialize_public_key(key_pair(first + 9000).public_key), core::Bytes(64, 7)}, {}};
+  for (std::uint32_t i = 0; i < count; ++i)
+    upload.one_time_prekeys.push_back({first + i, crypto::serialize_public_key(key_pair(first + i).public_key)});
+  return wire::encode_frame(id, upload).value();
 }
 
 inline core::Bytes fetch_prekeys_frame(std::uint32_t id, std::uint64_t account) {
-  return transport::encode_fetch_prekeys(id, account).value();
+  return wire::encode_frame(id, wire::FetchPreKeys{account}).value();
 }
 
-inline core::Bytes ciphertext_of(const transport::DecodedFrame& deliver) {
-  return transport::read_frame(deliver, [](wire::Frame::Reader r) -> core::Result<core::Bytes> {
-           auto c = r.getBody().getDeliver().getCiphertext();
-           return core::Bytes(c.begin(), c.end());
-         }).value();
-}
+inline core::Bytes ciphertext_of(const wire::Frame& deliver) { return deliver.get<wire::Deliver>()->ciphertext; }
 
-inline std::uint16_t kind(Which w) { return static_cast<std::uint16_t>(w); }
-
-inline wire::ErrorCode error_code(const transport::DecodedFrame& f) {
-  return transport::read_frame(f, [](wire::Frame::Reader r) -> core::Result<wire::ErrorCode> {
-           return r.getBody().getError().getCode();
-         }).value();
+// The error code of an error frame; malformed for any other frame.
+inline wire::ErrorCode error_code(const wire::Frame& f) {
+  const auto* e = f.get<wire::ErrorFrame>();
+  EXPECT_NE(e, nullptr) << "not an error: " << wire::frame_name(f.body);
+  return e == nullptr ? wire::ErrorCode::malformed : e->code;
 }
 
 }  // namespace parley::server::testing

@@ -5,7 +5,7 @@
 
 #include "net_fixture.h"
 #include "parley/transport/channel/limits.h"
-#include "parley/transport/limits.h"
+#include "parley/transport/channel/limits.h"
 
 namespace parley::transport::net {
 namespace {
@@ -132,9 +132,9 @@ TEST(LoopbackNegative, FrameOverTheLimit) {
   with_a_bystander(io, server, [&](tcp::endpoint ep) -> asio::awaitable<void> {
     auto raw = co_await RawClient::connect(ep);
     co_await raw.handshake(client_config());
-    // A first chunk declaring kMaxFrameSize + 1 bytes: refused before anything is buffered.
-    const auto length = static_cast<std::uint32_t>(kMaxFrameSize + 1);
-    core::Bytes chunk = {kChunkStart | kChunkMore, static_cast<std::uint8_t>(length), static_cast<std::uint8_t>(length >> 8),
+    // A first chunk declaring channel::kMaxFrameSize + 1 bytes: refused before anything is buffered.
+    const auto length = static_cast<std::uint32_t>(channel::kMaxFrameSize + 1);
+    core::Bytes chunk = {channel::kChunkStart | channel::kChunkMore, static_cast<std::uint8_t>(length), static_cast<std::uint8_t>(length >> 8),
                          static_cast<std::uint8_t>(length >> 16), static_cast<std::uint8_t>(length >> 24), 0};
     auto& send = raw.channel->secure_for_testing()->send_cipher_for_testing();
     core::Bytes wire;

@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "parley/transport/channel/limits.h"
-#include "parley/transport/frame_chunks.h"
+#include "parley/transport/channel/chunks.h"
 
 namespace parley::transport::channel {
 

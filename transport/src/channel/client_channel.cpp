@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "parley/transport/frames.h"
+#include "parley/transport/channel/limits.h"
 
 namespace parley::transport::channel {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <utility>
 
-#include "parley/transport/frames.h"
+#include "parley/transport/channel/limits.h"
 
 namespace parley::transport::channel {
 

@@ -1,4 +1,4 @@
-// The reference client (issue 6): one device's Engine over a real Parley channel (spec §6.8). It
+// The reference client (spec §8.6): one device's Engine over a real Parley channel (spec §6.8). It
 // opens the device's profile directory (its SQLite store), connects, registers a new device or logs
 // in as the stored one, feeds every frame from the server to the engine and writes what the engine
 // says. What a CLI or an application needs goes through here; it knows nothing of terminals.
@@ -11,6 +11,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -81,6 +82,7 @@ class Client {
   Client(std::unique_ptr<DeviceStore> store, std::unique_ptr<Engine> engine);
   asio::awaitable<void> read_loop(std::shared_ptr<transport::net::Connection> connection);
   asio::awaitable<core::Result<void>> write(EngineOutput out);
+  asio::awaitable<core::Result<void>> restart();
   // Waits until `done()` holds, the connection fails, or `timeout` passes.
   template <typename Done>
   asio::awaitable<core::Result<void>> wait(Done done, std::chrono::milliseconds timeout);
@@ -89,6 +91,7 @@ class Client {
   std::unique_ptr<DeviceStore> store_;
   std::unique_ptr<Engine> engine_;
   std::shared_ptr<transport::net::Connection> connection_;
+  std::optional<transport::net::tcp::endpoint> server_;  // where connect() went, for a restart
   // Each waiting call's timer, cancelled whenever something arrives, so that it looks again.
   std::set<asio::steady_timer*> waiters_;
   void notify();

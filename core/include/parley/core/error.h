@@ -40,6 +40,9 @@ enum class Errc {
   // Multi-device (spec §8).
   expired,              // past its lifetime: a QR link offer, a device list older than its maximum age
   replayed,             // a one-time thing used a second time: a link offer already scanned
+  // Refusals a client hears from the server (spec §6.9), each as its own code.
+  unauthorized,         // not logged in, or acting for another device or account
+  rate_limited,         // a rate limit of the server; its frame says when to try again
 };
 
 std::string_view errc_name(Errc code);

@@ -12,10 +12,12 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "parley/core/bytes.h"
 #include "parley/core/error.h"
+#include "parley/core/transaction.h"
 
 namespace parley::sqlite {
 
@@ -97,6 +99,19 @@ class Database {
   // Safe at any time: SQLite may already have rolled back (after SQLITE_FULL, an I/O error, a
   // failed COMMIT).
   void rollback() noexcept;
+  bool in_transaction() const { return db_ != nullptr && sqlite3_get_autocommit(db_) == 0; }
+
+  // Runs `body` (which returns a core::Result) as one write transaction, all or nothing. Inside a
+  // transaction already open it is a savepoint of that one: all or nothing on its own, and
+  // committed (or not) with it.
+  template <typename Body>
+  auto transaction(Body&& body) -> decltype(body()) {
+    if (!in_transaction())
+      return core::in_transaction([&] { return begin(true); }, [&] { return commit(); }, [&] { rollback(); },
+                                  std::forward<Body>(body));
+    return core::in_transaction([&] { return exec("SAVEPOINT nested"); }, [&] { return exec("RELEASE nested"); },
+                                [&] { rollback_savepoint(); }, std::forward<Body>(body));
+  }
 
   // storage_failure naming `what` with SQLite's message and extended code.
   core::Error failure(const char* what) const;
@@ -106,6 +121,8 @@ class Database {
  private:
   explicit Database(sqlite3* db) : db_(db) {}
   core::Result<void> configure(const Options& options, Schema schema);
+
+  void rollback_savepoint() noexcept;
 
   sqlite3* db_ = nullptr;
   std::unordered_map<const char*, sqlite3_stmt*> cache_;

@@ -1,28 +1,34 @@
-// The server's handling of client frames (spec §7.2, §7.3): registration and login, prekeys,
-// device lists, sends into mailboxes, acknowledgements, delivery, blobs. Synchronous over a Store
-// and free of sockets: the server runs it on its storage thread, the fuzz target and the tests
-// call it directly (against the in-memory store).
+// The server's handling of each client frame kind (spec §7.2, §7.3): registration and login,
+// linking, prekeys, device lists, sends into mailboxes, acknowledgements, delivery, retry requests
+// and blobs. One method per frame kind, synchronous over a Store, free of sockets and of routing:
+// the Router (router/router.h) decides which connection a frame came from, dispatches it here, and
+// moves what comes out; the runtime and the simulation both drive the Router.
 #pragma once
-
-#include <map>
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
+#include <map>
 #include <variant>
 
+#include "parley/server/handler/connection_state.h"
 #include "parley/server/handler/handler_output.h"
-#include "parley/server/handler/session_state.h"
 #include "parley/server/store/store.h"
-#include "parley/transport/frames.h"
+#include "parley/wire/frames/frame.h"
 
 namespace parley::server {
 
 // Signal's window of unacknowledged messages per connection (spec §7.3).
 inline constexpr std::size_t kMaxInFlight = 256;
+// Link approvals waiting for their companion's first login by key (spec §7.2): transient pairing
+// state kept in memory, at most this many, each for kApprovalLifetimeMs (a QR code lives a minute).
+inline constexpr std::size_t kMaxPendingApprovals = 1024;
+inline constexpr TimestampMs kApprovalLifetimeMs = 10 * 60 * 1000;
+// An approval is 153 bytes and a signed identity 152 (spec §8.2); the server keeps and relays them
+// without reading them, up to this size.
+inline constexpr std::size_t kMaxLinkMessageSize = 512;
 
-// A send frame turned into the store's Send, waiting to be committed with others (group commit).
-struct PendingSend {
+// A send frame checked and converted, waiting to be committed with others (group commit).
+struct PreparedSend {
   std::uint32_t request_id = 0;
   Send send;
 };
@@ -32,55 +38,53 @@ class FrameHandler {
   explicit FrameHandler(Store& store) : store_(store) {}
 
   // The handshake completed. A client that claims a device is logged in if the key the handshake
-  // proved is that device's; otherwise `unauthorized` and the session closes. A client that claims
-  // nothing (account 0, device 0) may only register.
-  HandlerOutput on_established(SessionState& session);
+  // proved is that device's; otherwise `unauthorized` and the connection closes. A client that
+  // claims nothing (account 0, device 0) may only register or log in by key.
+  HandlerOutput on_established(ConnectionState& connection);
 
-  // Any frame; a send is committed on its own (the server batches through prepare_send instead).
-  HandlerOutput handle(SessionState& session, const transport::DecodedFrame& frame);
+  // Frames a client may send before it is logged in.
+  HandlerOutput on(ConnectionState& connection, std::uint32_t id, const wire::Register& frame);
+  HandlerOutput on(ConnectionState& connection, std::uint32_t id, const wire::Login& frame);
+  // The rest need a logged-in connection (the Router checks that first).
+  HandlerOutput on(ConnectionState& connection, std::uint32_t id, const wire::LinkDevice& frame);
+  HandlerOutput on(ConnectionState& connection, std::uint32_t id, const wire::RemoveDevice& frame);
+  HandlerOutput on(ConnectionState& connection, std::uint32_t id, const wire::LinkApproval& frame);
+  HandlerOutput on(ConnectionState& connection, std::uint32_t id, const wire::LinkConfirmation& frame);
+  HandlerOutput on(ConnectionState& connection, std::uint32_t id, const wire::RetryRequest& frame);
+  HandlerOutput on(ConnectionState& connection, std::uint32_t id, const wire::UploadPreKeys& frame);
+  HandlerOutput on(ConnectionState& connection, std::uint32_t id, const wire::FetchPreKeys& frame);
+  HandlerOutput on(ConnectionState& connection, std::uint32_t id, const wire::GetDeviceList& frame);
+  HandlerOutput on(ConnectionState& connection, std::uint32_t id, const wire::PutDeviceList& frame);
+  HandlerOutput on(ConnectionState& connection, std::uint32_t id, const wire::BlobUpload& frame);
+  HandlerOutput on(ConnectionState& connection, std::uint32_t id, const wire::BlobDownload& frame);
+  HandlerOutput on(ConnectionState& connection, std::uint32_t id, const wire::RetiredReceipt& frame);
 
-  // A send frame checked and converted, or the output that refuses it.
-  std::variant<PendingSend, HandlerOutput> prepare_send(SessionState& session, const transport::DecodedFrame& frame);
+  // A send: checked and converted for the group commit, or the output that refuses it.
+  std::variant<PreparedSend, HandlerOutput> prepare_send(ConnectionState& connection, std::uint32_t id,
+                                                         const wire::Send& frame);
   // The sendAck (the single tick) or the typed error, and the mailboxes to wake.
-  HandlerOutput finish_send(const PendingSend& pending, const SendOutcome& outcome);
-
-  // An ack frame: the store ack, or the output that refuses it. The session forgets the message.
-  std::variant<MessageAck, HandlerOutput> prepare_ack(SessionState& session, const transport::DecodedFrame& frame);
+  HandlerOutput finish_send(const PreparedSend& prepared, const SendOutcome& outcome);
+  // An ack: the store's ack (the connection forgets the message), or the output that refuses it.
+  std::variant<MessageAck, HandlerOutput> prepare_ack(ConnectionState& connection, std::uint32_t id, const wire::Ack& frame);
 
   // Delivery: up to kMaxInFlight unacknowledged messages pushed, in server id order, then a
   // queueEmpty once the backlog found at login is drained.
-  HandlerOutput pump(SessionState& session);
+  HandlerOutput pump(ConnectionState& connection);
 
  private:
-  HandlerOutput registration(SessionState& session, const transport::DecodedFrame& frame);
-  HandlerOutput login(SessionState& session, const transport::DecodedFrame& frame);
-  HandlerOutput link_device(SessionState& session, const transport::DecodedFrame& frame);
-  HandlerOutput remove_device(SessionState& session, const transport::DecodedFrame& frame);
-  HandlerOutput link_approval(SessionState& session, const transport::DecodedFrame& frame);
-  HandlerOutput link_confirmation(SessionState& session, const transport::DecodedFrame& frame);
-  HandlerOutput retry_request(SessionState& session, const transport::DecodedFrame& frame);
-  HandlerOutput upload_prekeys(SessionState& session, const transport::DecodedFrame& frame);
-  HandlerOutput fetch_prekeys(const transport::DecodedFrame& frame);
-  HandlerOutput get_device_list(const transport::DecodedFrame& frame);
-  HandlerOutput put_device_list(SessionState& session, const transport::DecodedFrame& frame);
-  core::Result<void> verify_device_list(AccountId account, const SignedDeviceList& list);
-  HandlerOutput blob_upload(const transport::DecodedFrame& frame);
-  HandlerOutput blob_download(const transport::DecodedFrame& frame);
-  HandlerOutput logged_in(SessionState& session, const DeviceRecord& record, std::uint32_t request_id,
-                          core::BytesView link_approval = {});
-  core::Result<DeviceRecord> authenticate(const SessionState& session,
+  HandlerOutput logged_in(ConnectionState& connection, const DeviceRecord& record, std::uint32_t request_id,
+                          core::Bytes link_approval = {});
+  core::Result<DeviceRecord> authenticate(const ConnectionState& connection,
                                           const transport::channel::DeviceCredentials& claim);
+  core::Result<void> verify_device_list(AccountId account, const SignedDeviceList& list);
 
   Store& store_;
   // Approvals waiting for their companion's first login by key (spec §8.2), by the companion's
-  // Noise key. Transient pairing state, not mail: kept in memory, at most kMaxPendingApprovals,
-  // each for kApprovalLifetimeMs (a QR code lives a minute).
+  // Noise key.
   struct PendingApproval {
     core::Bytes approval;
     TimestampMs stored_at_ms;
   };
-  static constexpr std::size_t kMaxPendingApprovals = 1024;
-  static constexpr TimestampMs kApprovalLifetimeMs = 10 * 60 * 1000;
   std::map<core::Bytes, PendingApproval> approvals_;
 };
 

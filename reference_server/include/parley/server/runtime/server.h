@@ -10,7 +10,7 @@
 
 #include "parley/core/error.h"
 #include "parley/crypto/x25519.h"
-#include "parley/server/runtime/metrics.h"
+#include "parley/server/router/metrics.h"
 #include "parley/server/runtime/settings.h"
 #include "parley/transport/net/acceptor.h"
 
@@ -31,23 +31,23 @@ class Server {
   ~Server();
 
   transport::net::tcp::endpoint local_endpoint() const;
-  // Graceful stop: no new connections, every session's pending output flushed, connections
+  // Graceful stop: no new connections, every connection's pending output flushed, connections
   // closed, the storage thread finishes what it was given. Call on the io thread.
   transport::net::asio::awaitable<void> stop();
 
  private:
   Server(transport::net::asio::io_context& io, ServerSettings settings, Metrics& metrics);
   transport::net::asio::awaitable<void> serve(std::shared_ptr<transport::net::Connection> connection);
-  void deliver(std::uint64_t session, std::vector<core::Bytes> frames, std::optional<core::Error> close);
+  void deliver(ConnectionId connection, std::vector<core::Bytes> frames, std::optional<core::Error> close);
 
   transport::net::asio::io_context& io_;
   ServerSettings settings_;
   Metrics& metrics_;
   std::unique_ptr<Worker> worker_;
   std::unique_ptr<transport::net::Acceptor> acceptor_;
-  std::map<std::uint64_t, std::shared_ptr<transport::net::Connection>> connections_;
+  std::map<ConnectionId, std::shared_ptr<transport::net::Connection>> connections_;
   std::map<std::string, std::size_t> per_address_;
-  std::uint64_t next_session_ = 1;
+  ConnectionId next_connection_ = 1;
 };
 
 }  // namespace parley::server

@@ -10,15 +10,15 @@
 #include <string>
 
 #include "parley/core/error.h"
+#include "parley/server/router/router.h"
 #include "parley/server/store/settings.h"
+#include "parley/transport/net/endpoint.h"
 #include "parley/transport/net/settings.h"
 
 namespace parley::server {
 
-struct Endpoint {
-  std::string host = "127.0.0.1";
-  std::uint16_t port = 7600;
-};
+using transport::net::Endpoint;
+using transport::net::parse_endpoint;
 
 struct ServerSettings {
   Endpoint listen;
@@ -34,13 +34,8 @@ struct ServerSettings {
   // Connections from one IP address; above it new connections are closed before the handshake.
   std::size_t max_connections_per_address = 4096;
   std::size_t max_connections = 100'000;
-  // Sends per second a device may make (token bucket: this rate, and a burst of twice it). A
-  // person types far slower; a client that fans out to many devices still sends one frame per
-  // recipient account.
-  double sends_per_second_per_device = 200;
-  // Sends per second one destination account may receive from everyone, bounding a flood aimed
-  // at one person's queues.
-  double sends_per_second_per_destination = 2000;
+  // The per-device and per-destination send rates (spec §7.4), which the router enforces.
+  RouterSettings router;
   // How often undelivered messages past the retention are deleted.
   std::chrono::milliseconds expiry_interval{60'000};
   // Most sends committed in one transaction (group commit); more wait for the next commit.
@@ -55,6 +50,5 @@ struct ServerSettings {
 // 0 (`--help`); an error is a bad option, printed by the caller.
 core::Result<std::optional<ServerSettings>> parse_server_settings(int argc, const char* const* argv);
 
-core::Result<Endpoint> parse_endpoint(const std::string& text);
 
 }  // namespace parley::server

@@ -29,4 +29,11 @@ inline constexpr std::size_t kMaxRecordLength = noise::kMaxMessageLength;
 // the 2^64 nonces, so rekeying is for forward secrecy, never for nonce exhaustion.
 inline constexpr std::uint64_t kRekeyInterval = 1u << 16;
 
+// The frames the channel carries (spec §6.9), as far as the channel needs to know them: their
+// protocol version, which the handshake payloads announce, and their largest size, which bounds
+// what a reassembly may buffer. The frame codec (wire/frames) has the same two numbers; the client
+// and the server, which see both, check at compile time that they agree (wire/channel_agreement.h).
+inline constexpr std::uint16_t kFrameProtocolVersion = 1;
+inline constexpr std::size_t kMaxFrameSize = 1024 * 1024 + 64 * 1024;
+
 }  // namespace parley::transport::channel

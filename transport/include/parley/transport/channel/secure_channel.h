@@ -14,7 +14,7 @@
 #include "parley/core/error.h"
 #include "parley/transport/channel/limits.h"
 #include "parley/transport/channel/records.h"
-#include "parley/transport/frame_chunks.h"
+#include "parley/transport/channel/chunks.h"
 #include "parley/transport/noise/handshake_state.h"
 
 namespace parley::transport::channel {

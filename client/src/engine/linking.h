@@ -1,0 +1,51 @@
+// Linking (spec §8.2) through the server: the companion's QR code, the primary's linkDevice and
+// approval, the companion's login by key and confirmation, and the primary's new device list; and
+// removal. The state machines are protocol/devices; this is where their messages travel.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "context.h"
+#include "device_lists.h"
+#include "parley/protocol/devices/linking.h"
+
+namespace parley::client::engine {
+
+class Linking {
+ public:
+  Linking(EngineContext& ctx, DeviceListCache& lists) : ctx_(ctx), lists_(lists) {}
+
+  // --- Companion ---
+  core::Result<std::string> start(core::Bytes server_ref);
+  bool waiting() const { return companion_.has_value(); }
+  // The first login by key brought the primary's approval: checked, the account key taken from it,
+  // and the confirmation to send. Nothing (no approval yet) until the primary approved.
+  struct Approved {
+    LinkedEvent linked;
+    core::Bytes confirmation;  // the linkConfirmation frame
+  };
+  core::Result<std::optional<Approved>> on_approval(const wire::LoggedIn& logged_in);
+
+  // --- Primary ---
+  Output link(std::string_view qr_text);
+  Output on_device_linked(const wire::DeviceLinked& linked);
+  Output on_confirmation(const wire::LinkConfirmation& confirmation);
+  Output remove(std::uint32_t device);
+  // A new primary's first device list (itself alone), unless it has one.
+  Output publish_first_list();
+
+ private:
+  protocol::devices::PrimaryLinker& primary();
+  core::Result<protocol::devices::DeviceList> own_list();
+  Output publish(const protocol::devices::DeviceList& list);
+
+  EngineContext& ctx_;
+  DeviceListCache& lists_;
+  std::optional<protocol::devices::CompanionLinker> companion_;
+  std::optional<protocol::devices::PrimaryLinker> primary_;
+};
+
+}  // namespace parley::client::engine

@@ -1,0 +1,88 @@
+#include "retry.h"
+
+#include <string>
+
+namespace parley::client::engine {
+
+Output Retry::ask(std::uint64_t sender_account, std::uint32_t sender_device, std::uint64_t server_id) {
+  auto asking = requester_.on_decrypt_failure({sender_account, sender_device, server_id});
+  if (!asking.ok())
+    return failed(0, core::make_error(asking.code(), "a message from " + std::to_string(sender_account) + "/" +
+                                                         std::to_string(sender_device) + " could not be read after 5 retries"));
+  wire::RetryRequest request{sender_account, sender_device, server_id, asking->attempt, std::nullopt};
+  // From the second attempt: a fresh one-time prekey of ours, so that the sender can start over.
+  if (asking->attach_fresh_bundle) {
+    PARLEY_TRY(const auto bundle, prekeys_.fresh_bundle());
+    if (bundle) request.bundle = wire::from_protocol_bundle(*bundle, ctx_.identity.incarnation);
+  }
+  auto frame = ctx_.frame(PlainRequest{}, request);
+  if (!frame.ok()) return failed(0, frame.error());
+  EngineOutput out;
+  out.frames.push_back(std::move(*frame));
+  return out;
+}
+
+void Retry::on_sent(std::uint64_t server_id, std::uint64_t message_id) {
+  if (server_id == 0 || !sent_by_server_id_.emplace(server_id, message_id).second) return;
+  sent_order_.push_back(server_id);
+  responder_.on_sent(server_id);
+  if (sent_order_.size() > protocol::retry::kMaxTrackedMessages) {
+    sent_by_server_id_.erase(sent_order_.front());
+    sent_order_.pop_front();
+  }
+}
+
+Output Retry::on_request(const wire::RetryRequest& asked) {
+  std::optional<protocol::PreKeyBundle> bundle;
+  if (asked.bundle) {
+    auto parsed = wire::to_protocol_bundle(*asked.bundle);
+    if (!parsed.ok() || !parsed->has_value()) return EngineOutput{};  // a bundle without a signed prekey
+    bundle = std::move(**parsed);
+  }
+  const protocol::retry::RetryRequest retry{{ctx_.identity.account, ctx_.identity.device, asked.server_id}, asked.attempt,
+                                            asked.attempt >= 2};
+  auto resend = responder_.on_request(ctx_.identity.account, ctx_.identity.device, asked.account, asked.device, retry,
+                                      bundle.has_value());
+  if (!resend.ok()) return EngineOutput{};  // a request this device cannot or will not answer
+  const auto sent = sent_by_server_id_.find(asked.server_id);
+  if (sent == sent_by_server_id_.end()) return EngineOutput{};
+  const auto message_id = sent->second;
+  PARLEY_TRY(const auto stored, ctx_.store.message(ctx_.identity.account, ctx_.identity.device, message_id));
+  if (!stored) return EngineOutput{};
+  const protocol::fanout::DeviceAddress to{asked.account, asked.device};
+  const auto* list = lists_.find(to.account);
+
+  if (resend->new_session) {
+    // Only a bundle whose identity key is the one the device's verified list names.
+    const auto* listed = list == nullptr ? nullptr : list->list.find(to.device);
+    if (listed == nullptr || listed->identity_key != bundle->identity_key || !protocol::verify_bundle(*bundle).ok())
+      return EngineOutput{};
+    PARLEY_TRY(const auto existing, ctx_.store.session(to.account, to.device));
+    StoredSession session{to.account, to.device, list->incarnation(to.device, 0), bundle->identity_key, {}};
+    if (existing) session.record = existing->record;  // the new session goes first; the old one is archived
+    if (!protocol::start_session(session.record, ctx_.identity.identity,
+                                 protocol::RegistrationId{ctx_.identity.registration_id}, *bundle, ctx_.entropy)
+             .ok())
+      return EngineOutput{};
+    PARLEY_CHECK(ctx_.store.save_session(session));
+  }
+  wire::Content content{message_id, stored->timestamp_ms, stored->body, std::nullopt, std::nullopt};
+  if (to.account == ctx_.identity.account) content.sent_to = stored->chat;
+  auto ciphertext = sessions_.encrypt(to, content, asked.server_id);
+  if (!ciphertext.ok()) {
+    if (ciphertext.code() == core::Errc::storage_failure) return ciphertext.error();
+    return failed(message_id, ciphertext.error());
+  }
+  PARLEY_TRY(const auto session, ctx_.store.session(to.account, to.device));
+  if (!session) return EngineOutput{};
+  const auto incarnation = list == nullptr ? session->incarnation : list->incarnation(to.device, session->incarnation);
+  PARLEY_TRY(const auto client_id, ctx_.store.take_message_id());  // a resend is a send of its own for the server
+  const wire::Send resend_frame{client_id << 1, to.account, {{to.device, incarnation, std::move(*ciphertext)}}, asked.server_id};
+  auto frame = ctx_.frame(RetrySendRequest{}, resend_frame);
+  if (!frame.ok()) return EngineOutput{};
+  EngineOutput out;
+  out.frames.push_back(std::move(*frame));
+  return out;
+}
+
+}  // namespace parley::client::engine

@@ -1,0 +1,48 @@
+// Retry on decryption failure (spec §8.5) through the server: this device asks a sender to send a
+// message again (with a fresh bundle of its own from the second attempt), and answers such requests
+// for the messages it sent by re-encrypting them for the asking device alone. The state machines
+// are protocol/retry; messages are named by the server id they arrived under.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+
+#include "context.h"
+#include "device_lists.h"
+#include "prekey_stock.h"
+#include "sessions.h"
+#include "parley/protocol/retry/retry.h"
+
+namespace parley::client::engine {
+
+class Retry {
+ public:
+  Retry(EngineContext& ctx, DeviceListCache& lists, Sessions& sessions, PreKeyStock& prekeys)
+      : ctx_(ctx), lists_(lists), sessions_(sessions), prekeys_(prekeys) {}
+
+  // A message from (account, device) under `server_id` did not decrypt: ask for it again, or,
+  // after kMaxRetryRequests, tell the person it could not be read.
+  Output ask(std::uint64_t sender_account, std::uint32_t sender_device, std::uint64_t server_id);
+  // The message a resend was for decrypted: stop asking.
+  void on_decrypted(std::uint64_t sender_account, std::uint32_t sender_device, std::uint64_t server_id) {
+    requester_.on_decrypted({sender_account, sender_device, server_id});
+  }
+  // The server took one of our sends under `server_id`: remembered (boundedly) so that a device
+  // asking for a retry can name the message by it.
+  void on_sent(std::uint64_t server_id, std::uint64_t message_id);
+  // Another device asks for one of our messages again.
+  Output on_request(const wire::RetryRequest& request);
+
+ private:
+  EngineContext& ctx_;
+  DeviceListCache& lists_;
+  Sessions& sessions_;
+  PreKeyStock& prekeys_;
+  protocol::retry::Requester requester_;
+  protocol::retry::Responder responder_;
+  std::map<std::uint64_t, std::uint64_t> sent_by_server_id_;  // server id -> message id
+  std::deque<std::uint64_t> sent_order_;
+};
+
+}  // namespace parley::client::engine

@@ -1,0 +1,260 @@
+// The in-memory device store. Every rule the SQLite store keeps in SQL is kept here in code:
+// idempotent messages and receipt marks, read marks that only rise, counters that never go back, and
+// a unit of work that is all or nothing (a copy of the state taken at the first write inside it,
+// put back on rollback).
+#include "parley/client/store/memory_device_store.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+namespace parley::client {
+
+using core::Result;
+
+namespace {
+
+class MemoryDeviceStore final : public DeviceStore {
+ public:
+  Result<void> begin() override {
+    if (open_) return core::make_error(core::Errc::internal, "a unit of work is open already");
+    open_ = true;
+    return {};
+  }
+  Result<void> commit() override {
+    open_ = false;
+    saved_.reset();
+    return {};
+  }
+  void rollback() noexcept override {
+    if (saved_) state_ = std::move(*saved_);
+    saved_.reset();
+    open_ = false;
+  }
+
+  Result<std::optional<LocalIdentity>> identity() override { return state_.identity; }
+  Result<void> save_identity(const LocalIdentity& identity) override {
+    write().identity = identity;
+    return {};
+  }
+  Result<std::map<std::uint32_t, protocol::SignedPreKey>> signed_prekeys() override { return state_.signed_prekeys; }
+  Result<void> put_signed_prekey(const protocol::SignedPreKey& key) override {
+    write().signed_prekeys.insert_or_assign(key.id.value, key);
+    return {};
+  }
+  Result<std::map<std::uint32_t, protocol::OneTimePreKey>> one_time_prekeys() override { return state_.one_time_prekeys; }
+  Result<void> put_one_time_prekeys(const std::vector<protocol::OneTimePreKey>& keys) override {
+    auto& s = write();
+    for (const auto& k : keys) {
+      s.one_time_prekeys.insert_or_assign(k.id.value, k);
+      s.next_one_time_prekey = std::max(s.next_one_time_prekey, k.id.value + 1);
+    }
+    return {};
+  }
+  Result<void> delete_one_time_prekey(protocol::PreKeyId id) override {
+    write().one_time_prekeys.erase(id.value);
+    return {};
+  }
+  Result<std::uint32_t> next_one_time_prekey_id() override { return state_.next_one_time_prekey; }
+  Result<std::uint64_t> take_message_id() override { return write().next_message++; }
+  Result<void> start_message_ids(std::uint64_t first) override {
+    auto& s = write();
+    s.next_message = std::max(s.next_message, first);
+    return {};
+  }
+
+  Result<std::optional<StoredSession>> session(std::uint64_t account, std::uint32_t device) override {
+    const auto it = state_.sessions.find({account, device});
+    if (it == state_.sessions.end()) return std::optional<StoredSession>{};
+    return std::optional<StoredSession>(it->second);
+  }
+  Result<std::vector<SessionSummary>> session_summaries() override {
+    std::vector<SessionSummary> out;
+    for (const auto& [key, s] : state_.sessions) out.push_back({s.account, s.device, s.incarnation, s.identity_key});
+    return out;
+  }
+  Result<void> save_session(const StoredSession& session) override {
+    write().sessions.insert_or_assign({session.account, session.device}, session);
+    return {};
+  }
+  Result<void> set_session_incarnation(std::uint64_t account, std::uint32_t device, std::uint64_t incarnation) override {
+    auto& s = write();
+    if (auto it = s.sessions.find({account, device}); it != s.sessions.end()) it->second.incarnation = incarnation;
+    return {};
+  }
+  Result<void> delete_session(std::uint64_t account, std::uint32_t device) override {
+    write().sessions.erase({account, device});
+    return {};
+  }
+
+  Result<std::optional<StoredDeviceList>> device_list(std::uint64_t account) override {
+    const auto it = state_.lists.find(account);
+    if (it == state_.lists.end()) return std::optional<StoredDeviceList>{};
+    return std::optional<StoredDeviceList>(it->second);
+  }
+  Result<void> save_device_list(const StoredDeviceList& list) override {
+    write().lists.insert_or_assign(list.account, list);
+    return {};
+  }
+
+  Result<bool> add_message(const StoredMessage& m) override {
+    const MessageKey key{m.sender_account, m.sender_device, m.message_id};
+    if (state_.index.contains(key)) return false;
+    auto& s = write();
+    s.index.emplace(key, s.messages.size());
+    s.messages.push_back({m, false});
+    return true;
+  }
+  Result<std::vector<StoredMessage>> messages(std::uint64_t chat) override {
+    std::vector<std::pair<std::size_t, const StoredMessage*>> found;
+    for (std::size_t i = 0; i < state_.messages.size(); ++i)
+      if (state_.messages[i].message.chat == chat) found.emplace_back(i, &state_.messages[i].message);
+    // As SQLite orders them: by timestamp, then in the order stored.
+    std::stable_sort(found.begin(), found.end(),
+                     [](const auto& a, const auto& b) { return a.second->timestamp_ms < b.second->timestamp_ms; });
+    std::vector<StoredMessage> out;
+    for (const auto& [i, m] : found) out.push_back(*m);
+    return out;
+  }
+  Result<std::optional<StoredMessage>> message(std::uint64_t sender_account, std::uint32_t sender_device,
+                                               std::uint64_t message_id) override {
+    const auto it = state_.index.find({sender_account, sender_device, message_id});
+    if (it == state_.index.end()) return std::optional<StoredMessage>{};
+    return std::optional<StoredMessage>(state_.messages[it->second].message);
+  }
+  Result<std::vector<ChatSummary>> chats() override {
+    std::map<std::uint64_t, ChatSummary> by_chat;
+    for (const auto& row : state_.messages) {
+      const auto& m = row.message;
+      auto& c = by_chat[m.chat];
+      c.chat = m.chat;
+      ++c.messages;
+      const auto marks = state_.read_marks.find(m.chat);
+      std::uint64_t up_to = 0;
+      if (marks != state_.read_marks.end())
+        if (auto mark = marks->second.find(m.sender_device); mark != marks->second.end()) up_to = mark->second;
+      if (m.direction == Direction::incoming && m.message_id > up_to) ++c.unread;
+      c.last = m;  // the last stored
+    }
+    std::vector<ChatSummary> out;
+    for (auto& [chat, c] : by_chat) out.push_back(std::move(c));
+    std::sort(out.begin(), out.end(), [](const ChatSummary& a, const ChatSummary& b) { return a.last.timestamp_ms > b.last.timestamp_ms; });
+    return out;
+  }
+
+  Result<void> mark_sent(std::uint64_t sender_account, std::uint32_t sender_device, std::uint64_t message_id) override {
+    const auto it = state_.index.find({sender_account, sender_device, message_id});
+    if (it != state_.index.end()) write().messages[it->second].sent = true;
+    return {};
+  }
+  Result<std::vector<OutgoingRef>> outgoing(std::uint64_t chat, std::uint64_t own_account) override {
+    std::vector<OutgoingRef> out;
+    for (const auto& row : state_.messages) {
+      const auto& m = row.message;
+      if (m.chat == chat && m.direction == Direction::outgoing && m.sender_account == own_account)
+        out.push_back({m.sender_device, m.message_id, row.sent});
+    }
+    return out;
+  }
+  Result<bool> add_receipt(std::uint64_t chat, const StoredReceipt& receipt) override {
+    if (state_.receipts.contains({chat, receipt})) return false;
+    write().receipts.insert({chat, receipt});
+    return true;
+  }
+  Result<std::vector<StoredReceipt>> receipts(std::uint64_t chat) override {
+    std::vector<StoredReceipt> out;
+    for (const auto& [c, r] : state_.receipts)
+      if (c == chat) out.push_back(r);
+    return out;
+  }
+  Result<std::size_t> receipts_ahead(std::uint64_t chat, std::uint64_t own_account) override {
+    std::size_t ahead = 0;
+    for (const auto& [c, r] : state_.receipts)
+      if (c == chat && !state_.index.contains({own_account, r.sender_device, r.message_id})) ++ahead;
+    return ahead;
+  }
+  Result<std::map<std::uint32_t, std::uint64_t>> read_marks(std::uint64_t chat) override {
+    const auto it = state_.read_marks.find(chat);
+    if (it == state_.read_marks.end()) return std::map<std::uint32_t, std::uint64_t>{};
+    return it->second;
+  }
+  Result<bool> raise_read_mark(std::uint64_t chat, std::uint32_t sender_device, std::uint64_t up_to) override {
+    const auto marks = state_.read_marks.find(chat);
+    if (marks != state_.read_marks.end())
+      if (auto mark = marks->second.find(sender_device); mark != marks->second.end() && mark->second >= up_to) return false;
+    write().read_marks[chat][sender_device] = up_to;
+    return true;
+  }
+  Result<std::optional<std::int64_t>> setting(const std::string& name) override {
+    const auto it = state_.settings.find(name);
+    if (it == state_.settings.end()) return std::optional<std::int64_t>{};
+    return std::optional<std::int64_t>(it->second);
+  }
+  Result<void> set_setting(const std::string& name, std::int64_t value) override {
+    write().settings[name] = value;
+    return {};
+  }
+
+  Result<std::vector<StoredMessage>> unsent(std::uint64_t own_account, std::uint32_t own_device) override {
+    std::vector<StoredMessage> out;
+    for (const auto& row : state_.messages) {
+      const auto& m = row.message;
+      if (m.direction == Direction::outgoing && !row.sent && m.sender_account == own_account && m.sender_device == own_device)
+        out.push_back(m);
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.message_id < b.message_id; });
+    return out;
+  }
+  Result<void> put_pending_receipt(const PendingReceipt& receipt) override {
+    write().pending_receipts.insert_or_assign(receipt.id, receipt);
+    return {};
+  }
+  Result<void> delete_pending_receipt(std::uint64_t id) override {
+    write().pending_receipts.erase(id);
+    return {};
+  }
+  Result<std::vector<PendingReceipt>> pending_receipts() override {
+    std::vector<PendingReceipt> out;
+    for (const auto& [id, r] : state_.pending_receipts) out.push_back(r);
+    return out;
+  }
+
+ private:
+  using MessageKey = std::tuple<std::uint64_t, std::uint32_t, std::uint64_t>;  // sender account, device, id
+  struct Row {
+    StoredMessage message;
+    bool sent = false;
+  };
+  struct State {
+    std::optional<LocalIdentity> identity;
+    std::map<std::uint32_t, protocol::SignedPreKey> signed_prekeys;
+    std::map<std::uint32_t, protocol::OneTimePreKey> one_time_prekeys;
+    std::uint32_t next_one_time_prekey = 1;
+    std::uint64_t next_message = 1;
+    std::map<std::pair<std::uint64_t, std::uint32_t>, StoredSession> sessions;
+    std::map<std::uint64_t, StoredDeviceList> lists;
+    std::vector<Row> messages;  // in the order stored
+    std::map<MessageKey, std::size_t> index;
+    std::set<std::pair<std::uint64_t, StoredReceipt>> receipts;
+    std::map<std::uint64_t, std::map<std::uint32_t, std::uint64_t>> read_marks;
+    std::map<std::string, std::int64_t> settings;
+    std::map<std::uint64_t, PendingReceipt> pending_receipts;
+  };
+
+  // The state to change: inside a unit of work, a copy of the committed state is kept first.
+  State& write() {
+    if (open_ && !saved_) saved_ = state_;
+    return state_;
+  }
+
+  State state_;
+  std::optional<State> saved_;
+  bool open_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<DeviceStore> make_memory_device_store() { return std::make_unique<MemoryDeviceStore>(); }
+
+}  // namespace parley::client
