@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The server benchmark of issue 5, with its floor measured in the same run.
+"""The server benchmark (spec §7.5), with its floor measured in the same run.
 
   scripts/bench-server.py [--build build/release] [--messages 200000] [--idle 19900]
 

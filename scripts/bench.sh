@@ -32,7 +32,7 @@ for path in "${programs[@]}"; do
   name=$(basename "$path")
   out=$results/$name.json
   echo "== $name -> $out"
-  # Medians of repetitions, because this machine is shared and single runs are noisy (GUIDE §6);
+  # Medians of repetitions, because this machine is shared and single runs are noisy;
   # repetitions of different benchmarks interleaved at random, so that a burst of load from another
   # process does not fall on one side of a comparison only.
   "$path" --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true \

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make demo's main job (issue 7): the whole protocol through the real `parley` command line and a
+# make demo's main job (README): the whole protocol through the real `parley` command line and a
 # real parley-server on 127.0.0.1, each device its own profile directory in a temporary directory.
 # Alice (phone and laptop) and Bob (phone, later a laptop too): one tick while Bob is offline, two
 # ticks on both of Alice's devices once he is online, blue once he read it, his reply on Alice's

@@ -1,4 +1,4 @@
-// Live interop with libsignal-protocol-c (issue #3): Parley and an independent implementation of
+// Live interop with libsignal-protocol-c (spec §5.6): Parley and an independent implementation of
 // the same protocol set up sessions from each other's bundles, with and without a one-time prekey,
 // and hold long conversations over a network that reorders and delays, with a DH ratchet step at
 // every change of speaker. The recorded-transcript tests prove Parley reproduces libsignal's bytes;

@@ -1,4 +1,4 @@
-// Sessions end to end through the libsignal codec: examples and RapidCheck laws (issue: pairwise
+// Sessions end to end through the libsignal codec: examples and RapidCheck laws (spec §5: pairwise
 // sessions). A failed receive must leave the record exactly as it was.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>

@@ -1,5 +1,5 @@
 // X25519 key generation and agreement: our wrapper, libsodium (its backend) and Botan 2's
-// curve25519_donna, the alternative backend, to show why libsodium was chosen (GUIDE §2).
+// curve25519_donna, the alternative backend, to show why libsodium was chosen (spec §3.5).
 #include <benchmark/benchmark.h>
 #include <botan/curve25519.h>
 #include <sodium.h>
@@ -88,7 +88,7 @@ void x25519_agree_botan(benchmark::State& state) {
   std::array<std::uint8_t, 32> shared;
   for (auto _ : state) {
     Botan::curve25519_donna(shared.data(), secret.data(), peer.data());
-    // Botan 2 does not reject an all-zero secret (GUIDE §7); a caller has to, so it is timed.
+    // Botan 2 does not reject an all-zero secret (spec §3.1); a caller has to, so it is timed.
     const bool all_zero = std::all_of(shared.begin(), shared.end(), [](std::uint8_t b) { return b == 0; });
     benchmark::DoNotOptimize(all_zero);
     benchmark::DoNotOptimize(shared);

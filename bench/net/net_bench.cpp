@@ -1,4 +1,4 @@
-// The Parley channel over 127.0.0.1 (issue 4): full XX and IK handshakes per second, and frame
+// The Parley channel over 127.0.0.1 (spec §6.8): full XX and IK handshakes per second, and frame
 // throughput at 1 KiB and 64 KiB, each against plain TCP doing the same round trips and moving
 // the same bytes unencrypted in the same run (the "tcp" rows, labelled backend, so the table shows
 // what the channel adds over the socket). Real time: the server runs on its own thread.

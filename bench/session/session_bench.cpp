@@ -1,4 +1,4 @@
-// parley-bench-session (issue #3): the session workloads of session_workloads.h on Parley and on
+// parley-bench-session (spec §5): the session workloads of session_workloads.h on Parley and on
 // its peers in the same run. Peers: libolm (Matrix's Double Ratchet) and, when the build has it,
 // libsignal-protocol-c through the interop peer of tests/peers/libsignal_c.
 #include <benchmark/benchmark.h>

@@ -1,4 +1,4 @@
-// The session workloads (issue #3), written once and run on every implementation.
+// The session workloads (spec §5), written once and run on every implementation.
 //
 // An implementation is a class `Pair` holding two devices, alice and bob, with their long-term
 // keys and bob's published prekeys (a one-time key included), and offering:
@@ -40,7 +40,7 @@ inline constexpr std::size_t kPayloadSize = 100;
 inline constexpr int kBurstMessages = 10000;
 inline constexpr int kPingPongMessages = 2000;
 inline constexpr int kReverseMessages = 1000;
-inline constexpr std::uint64_t kSeed = 3;  // issue #3
+inline constexpr std::uint64_t kSeed = 3;
 
 // 100 bytes of text-like payload, different for every message index.
 inline core::Bytes payload(std::uint32_t index) {

@@ -1,4 +1,4 @@
-// The cost of client fan-out (issue 6, spec §8.4): one message from an account with N devices to
+// The cost of client fan-out (spec §8.4): one message from an account with N devices to
 // an account with N devices, end to end through the in-memory network (the sender's engine plans,
 // encrypts once per device and sends one frame per account; the real server frame handler queues
 // and delivers; every receiving engine decrypts, stores, acknowledges and sends its delivered

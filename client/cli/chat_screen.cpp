@@ -139,7 +139,7 @@ asio::awaitable<void> read_keyboard(std::shared_ptr<ChatState> state, client::Cl
 
 }  // namespace
 
-asio::awaitable<int> run_chat_screen(Session& session, std::uint64_t chat) {
+asio::awaitable<int> run_chat_screen(CommandRun& session, std::uint64_t chat) {
   auto& c = *session.client;
   const auto& term = session.term;
   const auto& profile = session.profile;

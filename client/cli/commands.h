@@ -1,4 +1,4 @@
-// The `parley` commands (issue 7), each registered on the command line by its file: account
+// The `parley` commands (README), each registered on the command line by its file: account
 // (init, link, devices, whoami, contacts, trust, settings), chat (send, chat, inbox) and the
 // safety number. A command is an Action the main function runs after parsing.
 #pragma once

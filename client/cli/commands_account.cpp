@@ -1,6 +1,6 @@
 // Account and device commands: init (a new account, or a companion linked by QR code), link (the
 // primary scans a companion's code), devices, whoami, contacts, trust and settings.
-#include "session.h"  // first: Asio
+#include "command_run.h"  // first: Asio
 
 #include <fstream>
 #include <iostream>
@@ -118,7 +118,7 @@ asio::awaitable<int> init(Profile& profile, const Terminal& term, InitArgs args)
 }
 
 asio::awaitable<int> link(Profile& profile, const Terminal& term, std::string payload, int timeout_s) {
-  Session s{profile, term, nullptr};
+  CommandRun s{profile, term, nullptr};
   if (!co_await s.connect()) co_return 1;
   if (s.client->identity().device != protocol::devices::kPrimaryDevice) {
     term.error("cannot link", core::make_error(Errc::unsupported, "only the account's primary device links companions"));
@@ -142,7 +142,7 @@ asio::awaitable<int> link(Profile& profile, const Terminal& term, std::string pa
 }
 
 asio::awaitable<int> devices(Profile& profile, const Terminal& term, std::uint32_t remove) {
-  Session s{profile, term, nullptr};
+  CommandRun s{profile, term, nullptr};
   if (!co_await s.connect()) co_return 1;
   const auto me = s.client->identity();
   if (remove != 0) {

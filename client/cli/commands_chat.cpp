@@ -1,5 +1,5 @@
 // Conversation commands: send, chat (interactive, or --once) and inbox.
-#include "session.h"  // first: Asio
+#include "command_run.h"  // first: Asio
 
 #include <iostream>
 
@@ -37,7 +37,7 @@ asio::awaitable<int> send(Profile& profile, const Terminal& term, SendArgs args)
   }
   std::string text;
   for (const auto& w : args.words) text += (text.empty() ? "" : " ") + w;
-  Session s{profile, term, nullptr};
+  CommandRun s{profile, term, nullptr};
   if (!co_await s.connect_and_catch_up()) co_return 1;
   term.progress("sending to " + profile.name_of(*chat));
   auto id = co_await s.client->send_text(*chat, text);
@@ -74,7 +74,7 @@ asio::awaitable<int> chat(Profile& profile, const Terminal& term, std::string co
     co_return 1;
   }
   const auto chat = *chat_id;
-  Session s{profile, term, nullptr};
+  CommandRun s{profile, term, nullptr};
   if (!co_await s.connect_and_catch_up()) co_return 1;
   auto& c = *s.client;
   // The chat is on the screen: what is in it is read.
@@ -91,7 +91,7 @@ asio::awaitable<int> chat(Profile& profile, const Terminal& term, std::string co
 }
 
 asio::awaitable<int> inbox(Profile& profile, const Terminal& term) {
-  Session s{profile, term, nullptr};
+  CommandRun s{profile, term, nullptr};
   if (!co_await s.connect_and_catch_up()) co_return 1;
   co_await s.finish();
   auto chats = s.client->store().chats();

@@ -1,6 +1,6 @@
 // parley safety-number CONTACT: the 60 digits both people see (spec §8.7), computed over each
 // account's key as the verified device lists name it, so that companions do not change it.
-#include "session.h"  // first: Asio
+#include "command_run.h"  // first: Asio
 
 #include <iostream>
 
@@ -37,7 +37,7 @@ asio::awaitable<int> safety_number(Profile& profile, const Terminal& term, Safet
     term.error("no safety number", peer.error());
     co_return 1;
   }
-  Session s{profile, term, nullptr};
+  CommandRun s{profile, term, nullptr};
   if (!co_await s.connect()) co_return 1;
   term.progress("fetching and verifying " + profile.name_of(*peer) + "'s device list");
   auto theirs = co_await s.client->device_list(*peer);

@@ -1,4 +1,4 @@
-// parley: the reference client's command line (issue 7). One profile directory is one device;
+// parley: the reference client's command line (README). One profile directory is one device;
 // several profiles on one machine are several devices (--profile).
 #include "commands.h"
 

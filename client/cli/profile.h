@@ -1,4 +1,4 @@
-// A `parley` profile (issue 7): one device's directory. The device itself (keys, sessions,
+// A `parley` profile (README): one device's directory. The device itself (keys, sessions,
 // messages, receipts, settings) is the client library's SQLite store in it; beside it `cli.json`
 // keeps what only the command line needs: the server's address and the person's contact names.
 #pragma once

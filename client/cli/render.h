@@ -1,4 +1,4 @@
-// How `parley` shows a conversation (issue 7): each message with its time and who wrote it, and
+// How `parley` shows a conversation (README): each message with its time and who wrote it, and
 // ours with their ticks, as a person knows them from WhatsApp: ✓ the server has it, ✓✓ a device
 // of theirs has it, blue ✓✓ read. The words are printed too, so that the ticks read without colour.
 #pragma once

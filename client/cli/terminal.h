@@ -1,4 +1,4 @@
-// What the `parley` commands print (issue 7): results on stdout; progress, notices and errors on
+// What the `parley` commands print (README): results on stdout; progress, notices and errors on
 // stderr, so that a script can take stdout as it is. Colour only on a terminal (or when asked), and
 // never when NO_COLOR is set.
 #pragma once

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The `parley chat` screen as a person uses it (issue 7): Alice's chat runs in a real terminal
+# The `parley chat` screen as a person uses it (README): Alice's chat runs in a real terminal
 # (a detached tmux pane, 100x30), Bob works from his own profile with the command line. The test
 # reads Alice's screen as tmux shows it and checks that a message of Bob's appears on its own,
 # that a line Alice types is sent (one tick), that a message arriving while she types leaves her

@@ -1,4 +1,4 @@
-// The reference client against the real parley-server over 127.0.0.1 (issue 6): two accounts
+// The reference client against the real parley-server over 127.0.0.1 (spec §8.6): two accounts
 // register, write to each other, and go on after a client restarts from its profile directory.
 #include <gtest/gtest.h>
 
@@ -74,7 +74,7 @@ TEST(ClientEndToEnd, TwoAccountsWriteToEachOtherThroughTheRealServer) {
 namespace parley::client {
 namespace {
 
-// Issue 6's scenario against the real server: Alice with a phone and two companions, Bob with a
+// The multi-device scenario against the real server: Alice with a phone and two companions, Bob with a
 // phone and one, each companion linked by its QR code; a message from any device reaches every
 // other device of both accounts, each a real connection with its own profile.
 TEST(ClientEndToEnd, CompanionsLinkedByQrCodeGetEveryMessage) {

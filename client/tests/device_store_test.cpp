@@ -1,4 +1,4 @@
-// A device's store (issue 6): everything it saves comes back exactly after the file is closed and
+// A device's store (spec §8.6): everything it saves comes back exactly after the file is closed and
 // opened again, and a restored session goes on exactly as the one that was saved.
 #include "parley/client/store/sqlite_device_store.h"
 

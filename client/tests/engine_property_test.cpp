@@ -1,4 +1,4 @@
-// The stateful property of issue 6: random sequences of sends, dropped connections, duplicated and
+// The stateful property of the client engine (spec §8.6): random sequences of sends, dropped connections, duplicated and
 // reordered deliveries, links, unlinks and restarts over the in-memory network. Every message a
 // device sends is read by exactly the devices of both accounts that were linked when it was sent
 // (and by no device twice), unless that device reported an identity change for the sender's device

@@ -1,4 +1,4 @@
-// Engines over the in-memory network (issue 6's deterministic simulation): accounts register,
+// Engines over the in-memory network (the deterministic simulation): accounts register,
 // link companions (also by QR code), remove them and write to each other; every message reaches
 // every device linked when it was sent exactly once, in the right chat, across restarts; a new
 // identity is reported once; the prekey stock is topped up; an unreadable message is resent.

@@ -1,4 +1,4 @@
-// Receipts through the engines over the in-memory network (spec §10.2): the ticks of issue 7's
+// Receipts through the engines over the in-memory network (spec §10.2): the ticks of the README's
 // scenario on every device of the sender, whatever the network does to the receipts, and the
 // read-receipts setting.
 #include <gtest/gtest.h>

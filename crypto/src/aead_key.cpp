@@ -42,7 +42,7 @@ struct AeadKey::Impl {
 
   explicit Impl(const core::Key32& k) : key(k) {}
 
-  // Ready for one message: keyed once, associated data set every time (GUIDE §7: a Botan mode
+  // Ready for one message: keyed once, associated data set every time (a Botan 2 mode
   // keeps the previous message's otherwise), started with this nonce.
   Botan::AEAD_Mode& start(Aead aead, bool seal, core::BytesView nonce, core::BytesView ad) {
     auto& mode = seal ? sealer : opener;

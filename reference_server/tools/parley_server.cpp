@@ -22,7 +22,7 @@ namespace asio = transport::net::asio;
 // thousands of times a second. glibc's defaults give an arena's top back to the kernel whenever
 // 128 KiB of it is free, and the next burst faults the pages in again, with a TLB shootdown across
 // both threads each time: a third of the storage thread's time under load. Keeping up to 64 MiB
-// free per arena took parley-load from 15,500 to 26,900 durable msgs/s (issue 5's note).
+// free per arena took parley-load from 15,500 to 26,900 durable msgs/s (measured when the server's load benchmark was written).
 void tune_allocator() {
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
   mallopt(M_TOP_PAD, 16 << 20);

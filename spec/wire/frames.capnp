@@ -49,7 +49,7 @@ struct Frame {
   }
 }
 
-# Registration of an account with its primary device (issue 5 §3).
+# Registration of an account with its primary device (spec §7.2).
 struct Register {
   identityKey @0 :Data;          # 33 bytes
   noiseStaticKey @1 :Data;       # 32 bytes: the key this device's Noise handshakes use
@@ -148,7 +148,7 @@ struct DeviceIncarnation {
 struct DeviceCiphertext {
   deviceId @0 :UInt32;
   incarnation @1 :UInt64;
-  ciphertext @2 :Data;           # at most 96 KiB (kMaxQueuedMessageSize, issue 5)
+  ciphertext @2 :Data;           # at most 96 KiB (max_message_size, spec §7.1)
 }
 
 # One ciphertext per destination device, checked all or nothing against the device list.

@@ -1,4 +1,4 @@
-// The fault test of issue 5: parley-load runs while parley-server is killed with SIGKILL at random
+// The fault test (spec §7.5): parley-load runs while parley-server is killed with SIGKILL at random
 // moments and restarted on the same port and data directory. Every message the server
 // acknowledged must still reach its device, once and in order: the load generator's ledger counts
 // lost, duplicated and reordered messages and exits non-zero on any.

@@ -1,4 +1,4 @@
-// parley-load: a load generator and end-to-end checker for parley-server (issue 5). N accounts
+// parley-load: a load generator and end-to-end checker for parley-server (spec §7.5). N accounts
 // with one device each send M messages to each other over real Noise channels; the run ends when
 // every acknowledged message has reached its device, and the exit status says whether any was
 // lost, duplicated or reordered.

@@ -1,4 +1,4 @@
-// The Asio adapters over 127.0.0.1 (issue 4): XX, then IK on reconnect with the learnt key, then
+// The Asio adapters over 127.0.0.1 (spec §6.8): XX, then IK on reconnect with the learnt key, then
 // XXfallback when that key is stale; frames of 1 byte, 65,535 bytes and 1 MiB both ways; and each
 // hostile or broken connection ends with its typed error while a good connection carries on.
 #include <gtest/gtest.h>

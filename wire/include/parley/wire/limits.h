@@ -30,7 +30,7 @@ inline constexpr int kCapnpNestingLimit = 8;
 inline constexpr std::uint64_t kCapnpTraversalFactor = 2;
 
 // A client-server frame larger than this is `limit_exceeded` before it is parsed or reassembled
-// (spec §6.9). Blob uploads and downloads move 1 MiB of data per frame (issue 4's largest frame);
+// (spec §6.9). Blob uploads and downloads move 1 MiB of data per frame (the largest frame);
 // 64 KiB on top covers the frame's own fields. Bounding the frame bounds what one reassembly may
 // allocate.
 inline constexpr std::size_t kMaxFrameSize = 1024 * 1024 + 64 * 1024;

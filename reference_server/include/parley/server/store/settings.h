@@ -18,7 +18,7 @@ Clock system_clock();
 inline constexpr TimestampMs kDayMs = 24ull * 60 * 60 * 1000;
 
 struct StoreSettings {
-  // WhatsApp's limit of a primary and four companion devices (GUIDE §1); a link past it is
+  // WhatsApp's limit of a primary and four companion devices (spec §8); a link past it is
   // limit_exceeded.
   std::size_t max_devices_per_account = 5;
 

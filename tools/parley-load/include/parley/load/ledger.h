@@ -1,4 +1,4 @@
-// parley-load's account of a run (issue 5): what was sent, what the server acknowledged, and what
+// parley-load's account of a run (spec §7.5): what was sent, what the server acknowledged, and what
 // each destination device received, checked against the server's promises (spec §7.3): every
 // acknowledged message reaches its device, exactly once after removing redeliveries by server id,
 // and in order.

@@ -1,4 +1,4 @@
-// A whole parley-load run (issue 5): register the devices (and the idle connections), send every
+// A whole parley-load run (spec §7.5): register the devices (and the idle connections), send every
 // message, wait for every delivery, then report what the Ledger found.
 #pragma once
 

@@ -1,4 +1,4 @@
-// parley-load's options (issue 5): `parley-load --help` lists them with their defaults.
+// parley-load's options (spec §7.5): `parley-load --help` lists them with their defaults.
 #pragma once
 
 #include <chrono>

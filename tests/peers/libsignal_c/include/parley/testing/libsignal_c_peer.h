@@ -1,6 +1,6 @@
 // A libsignal-protocol-c 2.3.3 device (Debian's libsignal-protocol-c-dev) behind a small C++ class, so
 // interop tests and benchmarks can run Parley against an independent implementation of the same
-// protocol (issue #3). Test-only: no Parley library links libsignal-protocol-c, and no libsignal
+// protocol (spec §5.6). Test-only: no Parley library links libsignal-protocol-c, and no libsignal
 // type appears here.
 //
 // The peer talks to exactly one remote device. Keys (identity, registration id, signed prekey, one

@@ -1,5 +1,5 @@
 // The one place Parley includes Boost.Asio. Boost 1.74's awaitable uses std::exchange without
-// including <utility> (GUIDE §7), so it comes first here and nowhere else needs to know.
+// including <utility>, so it comes first here and nowhere else needs to know.
 #pragma once
 
 #include <utility>

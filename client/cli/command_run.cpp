@@ -1,4 +1,6 @@
-#include "session.h"
+#include "command_run.h"
+
+#include "parley/transport/net/endpoint.h"
 
 #include <iostream>
 
@@ -8,19 +10,18 @@ using core::Errc;
 using namespace std::chrono_literals;
 
 asio::awaitable<core::Result<transport::net::tcp::endpoint>> resolve_server(const std::string& host_port) {
-  const auto colon = host_port.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == host_port.size())
-    co_return core::make_error(Errc::malformed, "a server is HOST:PORT, not '" + host_port + "'");
+  auto parsed = transport::net::parse_endpoint(host_port);
+  if (!parsed.ok()) co_return core::make_error(Errc::malformed, "a server is HOST:PORT, not '" + host_port + "'");
   asio::ip::tcp::resolver resolver(co_await asio::this_coro::executor);
   boost::system::error_code ec;
-  auto found = co_await resolver.async_resolve(host_port.substr(0, colon), host_port.substr(colon + 1),
+  auto found = co_await resolver.async_resolve(parsed->host, std::to_string(parsed->port),
                                                asio::redirect_error(asio::use_awaitable, ec));
   if (ec || found.empty())
     co_return core::make_error(Errc::not_found, "cannot resolve '" + host_port + "': " + ec.message());
   co_return found.begin()->endpoint();
 }
 
-asio::awaitable<bool> Session::connect() {
+asio::awaitable<bool> CommandRun::connect() {
   if (!profile.has_device()) {
     term.error("no device in " + profile.dir.string(),
                core::make_error(Errc::not_found, "run `parley init` first (or give --profile DIR)"));
@@ -58,7 +59,7 @@ asio::awaitable<bool> Session::connect() {
   co_return true;
 }
 
-asio::awaitable<bool> Session::connect_and_catch_up() {
+asio::awaitable<bool> CommandRun::connect_and_catch_up() {
   if (!co_await connect()) co_return false;
   term.progress("fetching what arrived while this device was away");
   auto caught_up = co_await client->wait_caught_up(30s);
@@ -69,7 +70,7 @@ asio::awaitable<bool> Session::connect_and_catch_up() {
   co_return true;
 }
 
-asio::awaitable<void> Session::finish() {
+asio::awaitable<void> CommandRun::finish() {
   if (!client) co_return;
   if (client->connected()) {
     // Receipts and anything else still going out get their answer first.

@@ -1,4 +1,4 @@
-// One `parley` command's run (issue 7): the profile, the terminal, and the device's Client on an
+// One `parley` command's run: the profile, the terminal, and the device's Client on an
 // io_context, connected to the profile's server with progress and errors a person can act on.
 #pragma once
 
@@ -15,7 +15,7 @@ namespace parley::cli {
 
 namespace asio = client::asio;
 
-struct Session {
+struct CommandRun {
   Profile& profile;
   const Terminal& term;
   std::unique_ptr<client::Client> client;
