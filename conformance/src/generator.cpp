@@ -21,6 +21,7 @@ constexpr std::array kGenerators{
     GeneratorEntry{{"crypto-basics", ""}, detail::generate_crypto_basics},
     GeneratorEntry{{"x3dh", ""}, detail::generate_x3dh},
     GeneratorEntry{{"ratchet-transcript", ""}, detail::generate_ratchet_transcript},
+    GeneratorEntry{{"ratchet-transcript", "conversations"}, detail::generate_ratchet_transcript_conversations},
     GeneratorEntry{{"session-negative", ""}, detail::generate_session_negative},
     GeneratorEntry{{"noise-pipes", ""}, detail::generate_noise_pipes},
     GeneratorEntry{{"device-link", ""}, detail::generate_device_link},

@@ -34,6 +34,7 @@ const std::map<std::string, Expected>& expected_files() {
       {"spec/vectors/fingerprint.json", {"fingerprint", 13}},
       {"spec/vectors/noise-pipes.json", {"noise-pipes", 3}},
       {"spec/vectors/ratchet-transcript.json", {"ratchet-transcript", 1}},
+      {"spec/vectors/ratchet-transcript-conversations.json", {"ratchet-transcript", 8}},
       {"spec/vectors/receipts.json", {"receipts", 10}},
       {"spec/vectors/session-negative.json", {"session-negative", 12}},
       {"spec/vectors/x3dh.json", {"x3dh", 2}},

@@ -40,7 +40,7 @@ std::vector<CaseOutcome> verify(const json& vectors) {
   return verify_cases(*file);
 }
 
-TEST(noise_snow_form, EmptyPskListsAreRunAndPass) {
+TEST(conformance_noise_snow_form, EmptyPskListsAreRunAndPass) {
   json vectors = json::array();
   for (const auto& v : cacophony_vectors()) vectors.push_back(in_snow_form(v));
   ASSERT_EQ(vectors.size(), 17u);  // XX and IK with every cipher and hash, and NN
@@ -53,7 +53,7 @@ TEST(noise_snow_form, EmptyPskListsAreRunAndPass) {
 }
 
 // A pass must come from running the handshake: a changed byte in snow's form fails.
-TEST(noise_snow_form, EmptyPskListsAreReallyRun) {
+TEST(conformance_noise_snow_form, EmptyPskListsAreReallyRun) {
   json v = in_snow_form(cacophony_vectors().at(0));
   auto& last = v["messages"].back()["ciphertext"];
   std::string hex = last.get<std::string>();
@@ -71,7 +71,7 @@ TEST(noise_snow_form, EmptyPskListsAreReallyRun) {
   EXPECT_EQ(hash_results[0].outcome->verdict, Verdict::fail) << hash_results[0].outcome->reason;
 }
 
-TEST(noise_snow_form, APskInEitherListIsUnsupported) {
+TEST(conformance_noise_snow_form, APskInEitherListIsUnsupported) {
   const json psk = json::array({std::string(64, '2')});
   const json base = cacophony_vectors().at(0);
   const auto results = verify(json::array({in_snow_form(base, psk, json::array()), in_snow_form(base, json::array(), psk),
@@ -84,7 +84,7 @@ TEST(noise_snow_form, APskInEitherListIsUnsupported) {
   }
 }
 
-TEST(noise_snow_form, APskListThatIsNotHexIsMalformed) {
+TEST(conformance_noise_snow_form, APskListThatIsNotHexIsMalformed) {
   for (const json& bad : {json("00"), json::array({"zz"}), json::array({7})}) {
     const auto results = verify(json::array({in_snow_form(cacophony_vectors().at(0), bad)}));
     ASSERT_EQ(results.size(), 1u);
