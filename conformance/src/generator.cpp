@@ -20,6 +20,7 @@ struct GeneratorEntry {
 constexpr std::array kGenerators{
     GeneratorEntry{{"crypto-basics", ""}, detail::generate_crypto_basics},
     GeneratorEntry{{"x3dh", ""}, detail::generate_x3dh},
+    GeneratorEntry{{"x3dh", "prekey-combinations"}, detail::generate_x3dh_prekey_combinations},
     GeneratorEntry{{"ratchet-transcript", ""}, detail::generate_ratchet_transcript},
     GeneratorEntry{{"ratchet-transcript", "conversations"}, detail::generate_ratchet_transcript_conversations},
     GeneratorEntry{{"session-negative", ""}, detail::generate_session_negative},

@@ -38,6 +38,7 @@ const std::map<std::string, Expected>& expected_files() {
       {"spec/vectors/receipts.json", {"receipts", 10}},
       {"spec/vectors/session-negative.json", {"session-negative", 12}},
       {"spec/vectors/x3dh.json", {"x3dh", 2}},
+      {"spec/vectors/x3dh-prekey-combinations.json", {"x3dh", 17}},
       {"tests/data/external/fingerprint.json", {"fingerprint", 1}},
       {"tests/data/external/hkdf.json", {"hkdf", 2}},
       {"tests/data/external/noise-cacophony.json", {"noise", 17}},

@@ -1,7 +1,7 @@
 // The verifiers of our generated types catch a changed expectation: each committed case passes,
 // and the same case with one output (or, where it matters, one input) changed fails, or is
 // malformed when the change breaks the case itself. So a verifier that checked nothing could not
-// pass these files. Covered: fingerprint, receipts, fanout, device-link and crypto-basics.
+// pass these files. Covered: fingerprint, receipts, fanout, device-link, crypto-basics and x3dh.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -297,6 +297,46 @@ TEST(tampered_vectors, CryptoBasicsFailsWithAnyOutputOrInputChanged) {
       expect(file, tampered, Verdict::fail);
     }
   }
+}
+
+TEST(tampered_vectors, X3dhFailsWithAnotherMessageOrAcceptedBundle) {
+  const auto file = committed("x3dh-prekey-combinations.json");
+  auto session = find_case(file, "one-time-prekey-zero-ids");
+  expect(file, session, Verdict::pass);
+  for (const char* output : {"first_message", "x3dh_root_key", "alice_sending_chain_key", "bob_one_time_prekey_public"}) {
+    SCOPED_TRACE(output);
+    auto c = session;
+    flip_hex(c[output]);
+    expect(file, c, Verdict::fail);
+  }
+  auto other_id = session;
+  other_id["bob_one_time_prekey_id"] = 1;  // the message names another prekey id
+  expect(file, other_id, Verdict::fail);
+  auto half = session;
+  half["bob_one_time_prekey_private"] = nullptr;
+  expect_malformed(file, half);
+  auto with_error = session;
+  with_error["error"] = "malformed";
+  expect_malformed(file, with_error);
+
+  std::size_t refused = 0;
+  for (const auto& c : file["cases"]) {
+    if (c["kind"] != "refused-bundle") continue;
+    SCOPED_TRACE(c["id"].get<std::string>());
+    ++refused;
+    expect(file, c, Verdict::pass);
+    auto other = c;
+    other["error"] = other_error(c["error"]);
+    expect(file, other, Verdict::fail);
+    auto no_error = c;
+    no_error["error"] = nullptr;
+    expect_malformed(file, no_error);
+  }
+  EXPECT_EQ(refused, 11u);
+  // The refused bundle made whole again is accepted, which the case does not allow.
+  auto whole = find_case(file, "one-time-prekey-key-without-id");
+  whole["bob_one_time_prekey_id"] = 4242;
+  expect(file, whole, Verdict::fail);
 }
 
 }  // namespace

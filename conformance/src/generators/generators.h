@@ -18,6 +18,7 @@ std::string vector_file_text(std::string_view type, std::string_view notes, cons
 
 core::Result<std::string> generate_crypto_basics();
 core::Result<std::string> generate_x3dh();
+core::Result<std::string> generate_x3dh_prekey_combinations();
 core::Result<std::string> generate_ratchet_transcript();
 core::Result<std::string> generate_ratchet_transcript_conversations();
 core::Result<std::string> generate_session_negative();
