@@ -25,6 +25,7 @@ constexpr std::array kGenerators{
     GeneratorEntry{{"ratchet-transcript", "conversations"}, detail::generate_ratchet_transcript_conversations},
     GeneratorEntry{{"session-negative", ""}, detail::generate_session_negative},
     GeneratorEntry{{"noise-pipes", ""}, detail::generate_noise_pipes},
+    GeneratorEntry{{"noise-pipes", "suites"}, detail::generate_noise_pipes_suites},
     GeneratorEntry{{"device-link", ""}, detail::generate_device_link},
     GeneratorEntry{{"fanout", ""}, detail::generate_fanout},
     GeneratorEntry{{"fingerprint", ""}, detail::generate_fingerprint},

@@ -33,6 +33,7 @@ const std::map<std::string, Expected>& expected_files() {
       {"spec/vectors/fanout.json", {"fanout", 11}},
       {"spec/vectors/fingerprint.json", {"fingerprint", 13}},
       {"spec/vectors/noise-pipes.json", {"noise-pipes", 3}},
+      {"spec/vectors/noise-pipes-suites.json", {"noise-pipes", 24}},
       {"spec/vectors/ratchet-transcript.json", {"ratchet-transcript", 1}},
       {"spec/vectors/ratchet-transcript-conversations.json", {"ratchet-transcript", 8}},
       {"spec/vectors/receipts.json", {"receipts", 10}},

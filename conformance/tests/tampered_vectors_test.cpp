@@ -1,7 +1,8 @@
 // The verifiers of our generated types catch a changed expectation: each committed case passes,
 // and the same case with one output (or, where it matters, one input) changed fails, or is
 // malformed when the change breaks the case itself. So a verifier that checked nothing could not
-// pass these files. Covered: fingerprint, receipts, fanout, device-link, crypto-basics and x3dh.
+// pass these files. Covered: fingerprint, receipts, fanout, device-link, crypto-basics, x3dh and
+// noise-pipes (kind handshake).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -337,6 +338,63 @@ TEST(tampered_vectors, X3dhFailsWithAnotherMessageOrAcceptedBundle) {
   auto whole = find_case(file, "one-time-prekey-key-without-id");
   whole["bob_one_time_prekey_id"] = 4242;
   expect(file, whole, Verdict::fail);
+}
+
+TEST(tampered_vectors, NoisePipesSuitesFailWithAnotherByteOrSuite) {
+  const auto file = committed("noise-pipes-suites.json");
+  std::size_t cases = 0;
+  for (const auto& c : file["cases"]) {
+    SCOPED_TRACE(c["id"].get<std::string>());
+    ++cases;
+    expect(file, c, Verdict::pass);
+    auto ciphertext = c;
+    flip_hex(ciphertext["messages"][1]["ciphertext"]);
+    expect(file, ciphertext, Verdict::fail);
+    auto transport = c;
+    flip_hex(transport["messages"][transport["messages"].size() - 1]["ciphertext"]);
+    expect(file, transport, Verdict::fail);
+    auto hash = c;
+    flip_hex(hash["handshake_hash"]);
+    expect(file, hash, Verdict::fail);
+    // Another suite over the same keys gives other bytes from the first encrypted field on.
+    auto cipher = c;
+    cipher["cipher"] = c["cipher"] == "AESGCM" ? "ChaChaPoly" : "AESGCM";
+    expect(file, cipher, Verdict::fail);
+    auto prologue = c;
+    flip_hex(prologue["prologue"]);
+    expect(file, prologue, Verdict::fail);
+  }
+  EXPECT_EQ(cases, 24u);  // three paths, two ciphers, four hashes
+
+  const auto fallback = find_case(file, "ik-fallback-chachapoly-blake2b");
+  auto not_fallback = fallback;
+  not_fallback["pattern"] = "IK";
+  expect(file, not_fallback, Verdict::fail);
+  auto name = fallback;
+  name["protocol_name"] = "Noise_XXfallback_25519_ChaChaPoly_BLAKE2s";
+  expect(file, name, Verdict::fail);
+  auto turn = fallback;
+  turn["messages"][1]["sender"] = "client";  // the server answers the unreadable IK message
+  expect(file, turn, Verdict::fail);
+  auto outside = fallback;
+  outside["hash"] = "SHA3";  // a well-formed name outside the profile (spec §6.1)
+  expect(file, outside, Verdict::skip);
+  auto not_a_name = fallback;
+  not_a_name["hash"] = "SHA3_256";  // "_" separates a name's parts
+  expect_malformed(file, not_a_name);
+  auto unknown_kind = fallback;
+  unknown_kind["kind"] = "one-way";
+  expect(file, unknown_kind, Verdict::skip);
+
+  // The channel kind runs the one suite of spec §6.8: naming it changes nothing, naming another
+  // is a skip, never a pass.
+  const auto channel = committed("noise-pipes.json");
+  auto ik = find_case(channel, "ik");
+  ik["cipher"] = "AESGCM";
+  ik["hash"] = "SHA256";
+  expect(channel, ik, Verdict::pass);
+  ik["cipher"] = "ChaChaPoly";
+  expect(channel, ik, Verdict::skip);
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ core::Result<std::string> generate_ratchet_transcript();
 core::Result<std::string> generate_ratchet_transcript_conversations();
 core::Result<std::string> generate_session_negative();
 core::Result<std::string> generate_noise_pipes();
+core::Result<std::string> generate_noise_pipes_suites();
 core::Result<std::string> generate_device_link();
 core::Result<std::string> generate_fanout();
 core::Result<std::string> generate_fingerprint();
