@@ -85,7 +85,8 @@ std::vector<std::string> check_folder(const fs::path& dir) {
     }
     const auto bytes = read_file(path);
     const auto actual = core::to_hex(crypto::sha256(core::as_bytes(bytes)));
-    if (actual != expected) problems.push_back(name + ": SHA-256 is " + actual + ", the list says " + expected);
+    if (actual != expected)
+      problems.push_back(name + ": SHA-256 is " + actual + ", the list says " + expected);
   }
   for (const auto& entry : fs::directory_iterator(dir)) {
     const auto name = entry.path().filename().string();
@@ -114,9 +115,8 @@ TEST(external_vector_checksums, EveryCopyMatchesSourcesMd) {
 class external_vector_checksums_drift : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("parley-checksums-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("parley-checksums-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     write("a.json", "{}\n");
@@ -124,10 +124,15 @@ class external_vector_checksums_drift : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name, std::ios::binary) << text; }
-  static std::string digest(const std::string& text) { return core::to_hex(crypto::sha256(core::as_bytes(text))); }
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name, std::ios::binary) << text;
+  }
+  static std::string digest(const std::string& text) {
+    return core::to_hex(crypto::sha256(core::as_bytes(text)));
+  }
   void write_list(const std::string& lines) {
-    write(kListName, "# Copies\n\n```\n" + lines + "```\n\n```\ncd tests/data/external && sha256sum -c\n```\n");
+    write(kListName,
+          "# Copies\n\n```\n" + lines + "```\n\n```\ncd tests/data/external && sha256sum -c\n```\n");
   }
   std::string problems() { return joined(check_folder(dir_)); }
 

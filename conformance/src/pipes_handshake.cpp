@@ -9,10 +9,14 @@ namespace noise = transport::noise;
 
 std::string pattern_name(noise::PatternId pattern) {
   switch (pattern) {
-    case noise::PatternId::nn: return "NN";
-    case noise::PatternId::xx: return "XX";
-    case noise::PatternId::ik: return "IK";
-    case noise::PatternId::xx_fallback: return "XXfallback";
+    case noise::PatternId::nn:
+      return "NN";
+    case noise::PatternId::xx:
+      return "XX";
+    case noise::PatternId::ik:
+      return "IK";
+    case noise::PatternId::xx_fallback:
+      return "XXfallback";
   }
   return "?";
 }
@@ -85,7 +89,8 @@ core::Result<PipesHandshakeTranscript> run_pipes_handshake(const PipesHandshakeI
 
   // The server learns the client's choice from the record kind (spec §6.8): both start with it.
   const auto first = in.pinned_server_key ? noise::PatternId::ik : noise::PatternId::xx;
-  PARLEY_TRY(auto client_hs, initialize(in, first, noise::Role::initiator, client_static, in.pinned_server_key));
+  PARLEY_TRY(auto client_hs,
+             initialize(in, first, noise::Role::initiator, client_static, in.pinned_server_key));
   PARLEY_TRY(auto server_hs, initialize(in, first, noise::Role::responder, server_static, std::nullopt));
   End client{std::move(client_hs), crypto::ScriptedEntropy(in.client_ephemeral_private), std::nullopt};
   End server{std::move(server_hs), crypto::ScriptedEntropy(in.server_ephemeral_private), std::nullopt};
@@ -108,7 +113,8 @@ core::Result<PipesHandshakeTranscript> run_pipes_handshake(const PipesHandshakeI
         PARLEY_TRY(client.handshake, client.handshake.fallback({}));
       } else {
         if (!read) return core::make_error(read.code(), at + ": " + read.error().detail);
-        if (*read != m.payload) return core::make_error(core::Errc::internal, at + ": the reader got another payload");
+        if (*read != m.payload)
+          return core::make_error(core::Errc::internal, at + ": the reader got another payload");
       }
       if (client.handshake.is_finished() && server.handshake.is_finished()) {
         PARLEY_TRY(client.transport, client.handshake.split());
@@ -117,7 +123,8 @@ core::Result<PipesHandshakeTranscript> run_pipes_handshake(const PipesHandshakeI
     } else {
       PARLEY_TRY(produced.ciphertext, writer.transport->send.encrypt_with_ad({}, m.payload));
       PARLEY_TRY(const auto read, reader.transport->receive.decrypt_with_ad({}, produced.ciphertext));
-      if (read != m.payload) return core::make_error(core::Errc::internal, at + ": the reader got another payload");
+      if (read != m.payload)
+        return core::make_error(core::Errc::internal, at + ": the reader got another payload");
     }
     out.messages.push_back(std::move(produced));
   }

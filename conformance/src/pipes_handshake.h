@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "parley/core/bytes.h"
 #include "parley/conformance/vector_file.h"
+#include "parley/core/bytes.h"
 #include "parley/core/error.h"
 #include "parley/crypto/x25519.h"
 #include "parley/transport/noise/protocol.h"

@@ -5,9 +5,8 @@
 // written down. Shared by the x3dh generator and verifier.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "parley/conformance/vector_file.h"

@@ -58,7 +58,8 @@ core::Result<SessionParties> SessionParties::derive(const LabelledSeed& seed, co
   return derive(seed, id, ids);
 }
 
-core::Result<SessionParties> SessionParties::derive(const LabelledSeed& seed, const std::string& id, const Ids& ids) {
+core::Result<SessionParties> SessionParties::derive(const LabelledSeed& seed, const std::string& id,
+                                                    const Ids& ids) {
   SessionParties p;
   PARLEY_TRY(p.alice_identity, derive_key(seed, id, "alice-identity"));
   PARLEY_TRY(p.alice_base, derive_key(seed, id, "alice-base"));

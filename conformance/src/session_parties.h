@@ -3,9 +3,8 @@
 // them; verifiers read them back. One place for the field names (spec/test-vectors.md §3.11).
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 

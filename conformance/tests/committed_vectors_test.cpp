@@ -102,12 +102,21 @@ TEST(committed_vectors, EveryCaseOfEveryFilePasses) {
         continue;
       }
       switch (r.outcome->verdict) {
-        case Verdict::pass: ++passed; break;
-        case Verdict::fail: ++failed; ADD_FAILURE() << r.id << ": " << r.outcome->reason; break;
-        case Verdict::skip: ++skipped; ADD_FAILURE() << r.id << " skipped: " << r.outcome->reason; break;
+        case Verdict::pass:
+          ++passed;
+          break;
+        case Verdict::fail:
+          ++failed;
+          ADD_FAILURE() << r.id << ": " << r.outcome->reason;
+          break;
+        case Verdict::skip:
+          ++skipped;
+          ADD_FAILURE() << r.id << " skipped: " << r.outcome->reason;
+          break;
       }
     }
-    EXPECT_EQ(file->cases().size(), expected.cases) << "the file holds another number of cases than its entry";
+    EXPECT_EQ(file->cases().size(), expected.cases)
+        << "the file holds another number of cases than its entry";
     EXPECT_EQ(passed, expected.cases);
     EXPECT_EQ(failed, 0u);
     EXPECT_EQ(skipped, 0u);

@@ -79,9 +79,9 @@ TEST(conformance_generator, EveryGeneratorHasItsCommittedFileAndViceVersa) {
     EXPECT_TRUE(committed.count(name)) << "generator " << name << " has no spec/vectors/" << name
                                        << ".json: run `make vectors` and commit it";
   for (const auto& name : committed)
-    EXPECT_TRUE(generated.count(name)) << "spec/vectors/" << name
-                                       << ".json has no generator: `parley-conformance generate " << name
-                                       << "` must reproduce it";
+    EXPECT_TRUE(generated.count(name))
+        << "spec/vectors/" << name << ".json has no generator: `parley-conformance generate " << name
+        << "` must reproduce it";
 }
 
 }  // namespace

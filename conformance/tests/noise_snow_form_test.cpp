@@ -74,8 +74,9 @@ TEST(conformance_noise_snow_form, EmptyPskListsAreReallyRun) {
 TEST(conformance_noise_snow_form, APskInEitherListIsUnsupported) {
   const json psk = json::array({std::string(64, '2')});
   const json base = cacophony_vectors().at(0);
-  const auto results = verify(json::array({in_snow_form(base, psk, json::array()), in_snow_form(base, json::array(), psk),
-                                           in_snow_form(base, psk, psk)}));
+  const auto results =
+      verify(json::array({in_snow_form(base, psk, json::array()), in_snow_form(base, json::array(), psk),
+                          in_snow_form(base, psk, psk)}));
   ASSERT_EQ(results.size(), 3u);
   for (const auto& r : results) {
     ASSERT_TRUE(r.outcome.ok()) << r.id << ": " << core::to_string(r.outcome.error());

@@ -200,8 +200,8 @@ TEST(tampered_vectors, DeviceLinkFailsWithAnyOtherByte) {
   const auto file = committed("device-link.json");
   const auto link = find_case(file, "link");
   expect(file, link, Verdict::pass);
-  for (const char* output : {"account_signature_message", "approval", "device_signature_message", "signed_identity",
-                             "device_list", "signed_device_list"}) {
+  for (const char* output : {"account_signature_message", "approval", "device_signature_message",
+                             "signed_identity", "device_list", "signed_device_list"}) {
     SCOPED_TRACE(output);
     auto c = link;
     flip_hex(c[output]);
@@ -211,7 +211,8 @@ TEST(tampered_vectors, DeviceLinkFailsWithAnyOtherByte) {
   qr["qr_text"] = qr["qr_text"].get<std::string>() + "0";
   expect(file, qr, Verdict::fail);
   // Inputs that the outputs depend on: the randomness, the time of the approval, the device id.
-  for (const char* input : {"companion_entropy", "primary_entropy", "primary_identity_private", "server_ref"}) {
+  for (const char* input :
+       {"companion_entropy", "primary_entropy", "primary_identity_private", "server_ref"}) {
     SCOPED_TRACE(input);
     auto c = link;
     flip_hex(c[input]);
@@ -255,7 +256,9 @@ TEST(tampered_vectors, CryptoBasicsFailsWithAnyOutputOrInputChanged) {
   const auto file = committed("crypto-basics.json");
   using Mutation = std::function<void(json&)>;
   auto flip = [](const char* field) { return Mutation([field](json& c) { flip_hex(c[field]); }); };
-  auto set = [](const char* field, json value) { return Mutation([field, value](json& c) { c[field] = value; }); };
+  auto set = [](const char* field, json value) {
+    return Mutation([field, value](json& c) { c[field] = value; });
+  };
   auto error = Mutation([](json& c) { c["error"] = other_error(c["error"]); });
   // A rejected signature claimed valid (a valid case names no error).
   auto accepted = Mutation([](json& c) {
@@ -288,7 +291,8 @@ TEST(tampered_vectors, CryptoBasicsFailsWithAnyOutputOrInputChanged) {
     expect(file, c, Verdict::pass);
     const auto kind = by_kind.find(c["kind"].get<std::string>());
     ASSERT_NE(kind, by_kind.end()) << "no mutations for kind " << c["kind"];
-    const bool negative = (c.contains("error") && !c["error"].is_null()) || (c.contains("valid") && c["valid"] == false);
+    const bool negative =
+        (c.contains("error") && !c["error"].is_null()) || (c.contains("valid") && c["valid"] == false);
     const auto& mutations = negative ? kind->second.negative : kind->second.positive;
     EXPECT_FALSE(mutations.empty()) << "a case of kind " << kind->first << " that nothing tampers with";
     for (std::size_t i = 0; i < mutations.size(); ++i) {
@@ -304,7 +308,8 @@ TEST(tampered_vectors, X3dhFailsWithAnotherMessageOrAcceptedBundle) {
   const auto file = committed("x3dh-prekey-combinations.json");
   auto session = find_case(file, "one-time-prekey-zero-ids");
   expect(file, session, Verdict::pass);
-  for (const char* output : {"first_message", "x3dh_root_key", "alice_sending_chain_key", "bob_one_time_prekey_public"}) {
+  for (const char* output :
+       {"first_message", "x3dh_root_key", "alice_sending_chain_key", "bob_one_time_prekey_public"}) {
     SCOPED_TRACE(output);
     auto c = session;
     flip_hex(c[output]);

@@ -17,7 +17,8 @@ namespace {
 
 std::string known_names() {
   std::string out;
-  for (const auto& file : parley::conformance::generated_files()) out += (out.empty() ? "" : ", ") + file.name();
+  for (const auto& file : parley::conformance::generated_files())
+    out += (out.empty() ? "" : ", ") + file.name();
   return out;
 }
 
@@ -30,8 +31,8 @@ int list_generated() {
 int run_generate(const std::string& name, const std::string& output) {
   auto text = parley::conformance::generate(name);
   if (!text) {
-    std::cerr << "parley-conformance: " << parley::core::to_string(text.error()) << " (known: " << known_names()
-              << ")\n";
+    std::cerr << "parley-conformance: " << parley::core::to_string(text.error())
+              << " (known: " << known_names() << ")\n";
     return 2;
   }
   if (output.empty() || output == "-") {
@@ -82,7 +83,8 @@ int main(int argc, char** argv) {
   if (generate->parsed()) {
     if (list) return list_generated();
     if (name.empty()) {
-      std::cerr << "parley-conformance generate: NAME or --list is required (known: " << known_names() << ")\n";
+      std::cerr << "parley-conformance generate: NAME or --list is required (known: " << known_names()
+                << ")\n";
       return 2;
     }
     return run_generate(name, output);

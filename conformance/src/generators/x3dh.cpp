@@ -101,14 +101,20 @@ struct Combination {
 // written (proto2), 127/128 and 16383/16384 cross a byte boundary, 2^32-1 is the longest. Without a
 // one-time prekey the message has no preKeyId field at all.
 const Combination kCombinations[] = {
-    {"one-time-prekey-small-ids", "a one-time prekey; every id 1 (prekey ids of the two kinds are separate)",
+    {"one-time-prekey-small-ids",
+     "a one-time prekey; every id 1 (prekey ids of the two kinds are separate)",
      {1, 1, 1, 1}},
-    {"one-time-prekey-zero-ids", "a one-time prekey; prekey ids 0, written all the same", {16380, 16380, 0, 0}},
+    {"one-time-prekey-zero-ids",
+     "a one-time prekey; prekey ids 0, written all the same",
+     {16380, 16380, 0, 0}},
     {"one-time-prekey-max-ids", "a one-time prekey; every id 2^32-1", {kMaxU32, kMaxU32, kMaxU32, kMaxU32}},
-    {"one-time-prekey-varint-boundaries", "a one-time prekey; ids either side of a varint byte boundary",
+    {"one-time-prekey-varint-boundaries",
+     "a one-time prekey; ids either side of a varint byte boundary",
      {16383, 16384, 127, 128}},
     {"no-one-time-prekey-zero-id", "no one-time prekey; signed prekey id 0", {1, 2, 0, std::nullopt}},
-    {"no-one-time-prekey-max-ids", "no one-time prekey; every id 2^32-1", {kMaxU32, kMaxU32, kMaxU32, std::nullopt}},
+    {"no-one-time-prekey-max-ids",
+     "no one-time prekey; every id 2^32-1",
+     {kMaxU32, kMaxU32, kMaxU32, std::nullopt}},
 };
 
 // 0x05 || u for the u-coordinates that refused bundles use.
@@ -126,23 +132,24 @@ struct Refusal {
   core::Errc error;
   bool one_time_prekey;
   // Turns the honest bundle into the refused one; the seed and case id label any new value.
-  std::function<core::Result<void>(ReceivedBundle&, const SessionParties&, const LabelledSeed&, const std::string&)>
+  std::function<core::Result<void>(ReceivedBundle&, const SessionParties&, const LabelledSeed&,
+                                   const std::string&)>
       mutate;
 };
 
-core::Result<crypto::Signature> sign(const core::SecretBytes& key, core::BytesView message, const LabelledSeed& seed,
-                                     const std::string& label) {
+core::Result<crypto::Signature> sign(const core::SecretBytes& key, core::BytesView message,
+                                     const LabelledSeed& seed, const std::string& label) {
   return crypto::xeddsa_sign(key, message, seed.derive(label, crypto::kSignatureRandomSize));
 }
 
 std::vector<Refusal> refusals() {
   using core::Errc;
-  const auto u_zero = serialized_u(0, 0, 0);               // order 2: every agreement with it is zero
-  const auto u_one = serialized_u(1, 0, 0);                // order 4
-  const auto u_minus_one = serialized_u(0xec, 0xff, 0x7f); // p - 1: no Edwards image (spec §3.2)
+  const auto u_zero = serialized_u(0, 0, 0);                // order 2: every agreement with it is zero
+  const auto u_one = serialized_u(1, 0, 0);                 // order 4
+  const auto u_minus_one = serialized_u(0xec, 0xff, 0x7f);  // p - 1: no Edwards image (spec §3.2)
   return {
-      {"one-time-prekey-id-without-key", "the bundle names a one-time prekey id but carries no key (spec §4.3)",
-       Errc::malformed, true,
+      {"one-time-prekey-id-without-key",
+       "the bundle names a one-time prekey id but carries no key (spec §4.3)", Errc::malformed, true,
        [](ReceivedBundle& b, auto&, auto&, auto&) -> core::Result<void> {
          b.one_time_prekey.reset();
          return {};
@@ -153,43 +160,51 @@ std::vector<Refusal> refusals() {
          b.one_time_prekey_id.reset();
          return {};
        }},
-      {"signed-prekey-signature-flipped-bit", "bit 0 of the signed prekey signature's R flipped", Errc::bad_signature,
-       true,
+      {"signed-prekey-signature-flipped-bit", "bit 0 of the signed prekey signature's R flipped",
+       Errc::bad_signature, true,
        [](ReceivedBundle& b, auto&, auto&, auto&) -> core::Result<void> {
          b.signed_prekey_signature[0] ^= 0x01;
          return {};
        }},
-      {"signed-prekey-signed-by-another-key", "the signed prekey signed by a key other than the bundle's identity",
-       Errc::bad_signature, true,
-       [](ReceivedBundle& b, const SessionParties&, const LabelledSeed& seed, const std::string& id) -> core::Result<void> {
-         PARLEY_TRY(const auto other, crypto::x25519_key_pair_from_private(seed.x25519_private_key(id + "/other-identity")));
-         PARLEY_TRY(b.signed_prekey_signature, sign(other.private_key, b.signed_prekey, seed, id + "/other-random"));
+      {"signed-prekey-signed-by-another-key",
+       "the signed prekey signed by a key other than the bundle's identity", Errc::bad_signature, true,
+       [](ReceivedBundle& b, const SessionParties&, const LabelledSeed& seed,
+          const std::string& id) -> core::Result<void> {
+         PARLEY_TRY(const auto other,
+                    crypto::x25519_key_pair_from_private(seed.x25519_private_key(id + "/other-identity")));
+         PARLEY_TRY(b.signed_prekey_signature,
+                    sign(other.private_key, b.signed_prekey, seed, id + "/other-random"));
          return {};
        }},
       {"signed-prekey-signature-over-raw-key",
        "the signature covers the signed prekey's 32 raw bytes, not its 33-byte serialization (spec §4.2)",
        Errc::bad_signature, false,
-       [](ReceivedBundle& b, const SessionParties& p, const LabelledSeed& seed, const std::string& id) -> core::Result<void> {
+       [](ReceivedBundle& b, const SessionParties& p, const LabelledSeed& seed,
+          const std::string& id) -> core::Result<void> {
          const core::BytesView raw = core::BytesView(b.signed_prekey).subspan(1);
-         PARLEY_TRY(b.signed_prekey_signature, sign(p.bob.identity_key->private_key, raw, seed, id + "/raw-random"));
+         PARLEY_TRY(b.signed_prekey_signature,
+                    sign(p.bob.identity_key->private_key, raw, seed, id + "/raw-random"));
          return {};
        }},
       {"signed-prekey-small-order",
-       "a signed prekey of small order (u = 0), correctly signed: the agreement DH1 is zero (spec §5.1)", Errc::bad_key,
-       false,
-       [u_zero](ReceivedBundle& b, const SessionParties& p, const LabelledSeed& seed, const std::string& id) -> core::Result<void> {
+       "a signed prekey of small order (u = 0), correctly signed: the agreement DH1 is zero (spec §5.1)",
+       Errc::bad_key, false,
+       [u_zero](ReceivedBundle& b, const SessionParties& p, const LabelledSeed& seed,
+                const std::string& id) -> core::Result<void> {
          b.signed_prekey = u_zero;
-         PARLEY_TRY(b.signed_prekey_signature, sign(p.bob.identity_key->private_key, u_zero, seed, id + "/small-random"));
+         PARLEY_TRY(b.signed_prekey_signature,
+                    sign(p.bob.identity_key->private_key, u_zero, seed, id + "/small-random"));
          return {};
        }},
-      {"one-time-prekey-small-order", "a one-time prekey of small order (u = 0): the agreement DH4 is zero (spec §5.1)",
-       Errc::bad_key, true,
+      {"one-time-prekey-small-order",
+       "a one-time prekey of small order (u = 0): the agreement DH4 is zero (spec §5.1)", Errc::bad_key, true,
        [u_zero](ReceivedBundle& b, auto&, auto&, auto&) -> core::Result<void> {
          b.one_time_prekey = u_zero;
          return {};
        }},
       {"identity-key-small-order",
-       "an identity key of small order (u = 1): no signature verifies under it (spec §3.2)", Errc::bad_signature, false,
+       "an identity key of small order (u = 1): no signature verifies under it (spec §3.2)",
+       Errc::bad_signature, false,
        [u_one](ReceivedBundle& b, auto&, auto&, auto&) -> core::Result<void> {
          b.identity_key = u_one;
          return {};
@@ -205,7 +220,8 @@ std::vector<Refusal> refusals() {
          b.identity_key[0] = 0x06;
          return {};
        }},
-      {"signed-prekey-32-bytes", "the signed prekey without its type byte: 32 bytes (spec §3.1)", Errc::bad_key, false,
+      {"signed-prekey-32-bytes", "the signed prekey without its type byte: 32 bytes (spec §3.1)",
+       Errc::bad_key, false,
        [](ReceivedBundle& b, auto&, auto&, auto&) -> core::Result<void> {
          b.signed_prekey.erase(b.signed_prekey.begin());
          return {};
@@ -218,8 +234,10 @@ core::Errc refused_with(const SessionParties& parties, const ReceivedBundle& rec
   auto bundle = received.parse();
   if (!bundle) return bundle.code();
   protocol::SessionRecord record;
-  crypto::ScriptedEntropy keys(core::concat(parties.alice_base.private_key.view(), parties.alice_ratchet.private_key.view()));
-  auto started = protocol::start_session(record, parties.alice_identity, parties.alice_registration, *bundle, keys);
+  crypto::ScriptedEntropy keys(
+      core::concat(parties.alice_base.private_key.view(), parties.alice_ratchet.private_key.view()));
+  auto started =
+      protocol::start_session(record, parties.alice_identity, parties.alice_registration, *bundle, keys);
   return started ? core::Errc::internal : started.code();
 }
 
@@ -259,11 +277,15 @@ core::Result<std::string> generate_x3dh_prekey_combinations() {
   }
   return vector_file_text(
       "x3dh",
-      "Generated by `parley-conformance generate x3dh-prekey-combinations` (spec/test-vectors.md §3.11). Inputs "
+      "Generated by `parley-conformance generate x3dh-prekey-combinations` (spec/test-vectors.md §3.11). "
+      "Inputs "
       "are HKDF-SHA256(ikm = seed, info = \"<case id>/<label>\") with seed = SHA-256(\"parley "
-      "x3dh-prekey-combinations v1\"); private keys are written clamped; public keys are 33 bytes (0x05 || u). "
-      "Kind session: as x3dh.json, with prekey and registration ids at the edges of the wire layout (spec §5.6), "
-      "with and without a one-time prekey. Kind refused-bundle: Alice's keys and the bundle as she receives it, "
+      "x3dh-prekey-combinations v1\"); private keys are written clamped; public keys are 33 bytes (0x05 || "
+      "u). "
+      "Kind session: as x3dh.json, with prekey and registration ids at the edges of the wire layout (spec "
+      "§5.6), "
+      "with and without a one-time prekey. Kind refused-bundle: Alice's keys and the bundle as she receives "
+      "it, "
       "which she must refuse with `error` (spec §3.1, §4.3, §5.1), keeping no session.",
       seed, std::move(cases));
 }

@@ -26,7 +26,7 @@ std::string pattern_of(transport::channel::RecordKind kind) {
 }
 
 core::Result<Outcome> compare_publics(const Case& c, const crypto::X25519PublicKey& client,
-                                     const crypto::X25519PublicKey& server) {
+                                      const crypto::X25519PublicKey& server) {
   PARLEY_TRY(const auto client_public, c.bytes("client_static_public"));
   PARLEY_TRY(const auto server_public, c.bytes("server_static_public"));
   if (auto o = compare("client_static_public", client_public, client); failed(o)) return o;
@@ -52,7 +52,8 @@ core::Result<Outcome> verify_handshake(const Case& c) {
   auto transcript = run_pipes_handshake(inputs, messages);
   if (!transcript) return unexpected_error("running the handshake", transcript.error());
 
-  PARLEY_TRY(auto publics, compare_publics(c, transcript->client_static_public, transcript->server_static_public));
+  PARLEY_TRY(auto publics,
+             compare_publics(c, transcript->client_static_public, transcript->server_static_public));
   if (failed(publics)) return publics;
   for (std::size_t i = 0; i < messages.size(); ++i)
     if (auto o = compare("messages[" + std::to_string(i) + "].ciphertext", messages[i].ciphertext,
@@ -61,7 +62,8 @@ core::Result<Outcome> verify_handshake(const Case& c) {
       return o;
   PARLEY_TRY(const auto pattern, c.string("pattern"));
   if (pattern != pattern_name(transcript->protocol.pattern))
-    return Outcome::fail("pattern: expected " + pattern + ", got " + pattern_name(transcript->protocol.pattern));
+    return Outcome::fail("pattern: expected " + pattern + ", got " +
+                         pattern_name(transcript->protocol.pattern));
   PARLEY_TRY(const auto name, c.string("protocol_name"));
   if (name != transcript->protocol.name())
     return Outcome::fail("protocol_name: expected " + name + ", got " + transcript->protocol.name());
@@ -91,7 +93,8 @@ core::Result<Outcome> verify_channel(const Case& c) {
   auto transcript = run_pipes(inputs, sends);
   if (!transcript) return unexpected_error("running the channel", transcript.error());
 
-  PARLEY_TRY(auto publics, compare_publics(c, transcript->client_static_public, transcript->server_static_public));
+  PARLEY_TRY(auto publics,
+             compare_publics(c, transcript->client_static_public, transcript->server_static_public));
   if (failed(publics)) return publics;
   PARLEY_TRY(const auto pattern, c.string("pattern"));
   if (pattern != pattern_of(transcript->pattern))

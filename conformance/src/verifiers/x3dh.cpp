@@ -2,10 +2,11 @@
 // sides, the session set-up and the first message, recomputed from the private keys; Bob must
 // decrypt that message and spend the prekey. Kind `refused-bundle`: Alice must refuse the bundle
 // with exactly the case's error and be left without a session.
+#include "parley/protocol/x3dh.h"
+
 #include "../received_bundle.h"
 #include "../session_parties.h"
 #include "checks.h"
-#include "parley/protocol/x3dh.h"
 #include "parley/transport/libsignal_codec.h"
 #include "verifiers.h"
 
@@ -19,7 +20,8 @@ Outcome compare_public(std::string_view field, const core::Bytes& expected, cons
 
 core::Result<Outcome> verify_session(const Case& c) {
   PARLEY_TRY(const auto expected_error, c.optional_errc("error"));
-  if (expected_error) return c.field_error("error", "a session case succeeds; refused bundles are kind refused-bundle");
+  if (expected_error)
+    return c.field_error("error", "a session case succeeds; refused bundles are kind refused-bundle");
   PARLEY_TRY(auto parties, SessionParties::read(c));
   const auto bundle = parties.bundle();
   PARLEY_TRY(const auto random, c.bytes("bob_signed_prekey_signature_random"));
@@ -118,11 +120,14 @@ core::Result<Outcome> verify_refused_bundle(const Case& c) {
   if (!bundle) return judge_expected_error(c, bundle.error());
   protocol::SessionRecord record;
   crypto::ScriptedEntropy keys(core::concat(base.private_key.view(), ratchet.private_key.view()));
-  auto started = protocol::start_session(record, identity, protocol::RegistrationId{static_cast<std::uint32_t>(registration)},
-                                         *bundle, keys);
-  if (started) return Outcome::fail("Alice accepted the bundle; the case expects " + std::string(core::errc_name(*expected)));
+  auto started = protocol::start_session(
+      record, identity, protocol::RegistrationId{static_cast<std::uint32_t>(registration)}, *bundle, keys);
+  if (started)
+    return Outcome::fail("Alice accepted the bundle; the case expects " +
+                         std::string(core::errc_name(*expected)));
   // A failed operation has no effect (protocol §2.3).
-  if (record.current || !record.archived.empty()) return Outcome::fail("a refused bundle left a session behind");
+  if (record.current || !record.archived.empty())
+    return Outcome::fail("a refused bundle left a session behind");
   return judge_expected_error(c, started.error());
 }
 
