@@ -1,7 +1,8 @@
-# cmake -DTOOL=... -DTYPE=... -DOUTPUT=... -DCOMMITTED=... -P check_regenerates.cmake
-# Regenerates one vector file into the build tree and fails unless it equals the committed file
-# byte for byte (published vector files are never edited by hand; spec/test-vectors.md).
-foreach(var TOOL TYPE OUTPUT COMMITTED)
+# cmake -DTOOL=... -DNAME=... -DOUTPUT=... -DCOMMITTED=... -P check_regenerates.cmake
+# Regenerates one vector file (NAME: its file name without .json) into the build tree and fails
+# unless it equals the committed file byte for byte (published vector files are never edited by
+# hand; spec/test-vectors.md §1.1).
+foreach(var TOOL NAME OUTPUT COMMITTED)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "check_regenerates.cmake: -D${var}=... is required")
   endif()
@@ -9,9 +10,9 @@ endforeach()
 
 get_filename_component(output_dir "${OUTPUT}" DIRECTORY)
 file(MAKE_DIRECTORY "${output_dir}")
-execute_process(COMMAND "${TOOL}" generate "${TYPE}" -o "${OUTPUT}" RESULT_VARIABLE status)
+execute_process(COMMAND "${TOOL}" generate "${NAME}" -o "${OUTPUT}" RESULT_VARIABLE status)
 if(NOT status EQUAL 0)
-  message(FATAL_ERROR "${TOOL} generate ${TYPE} exited with ${status}")
+  message(FATAL_ERROR "${TOOL} generate ${NAME} exited with ${status}")
 endif()
 
 execute_process(COMMAND "${CMAKE_COMMAND}" -E compare_files "${OUTPUT}" "${COMMITTED}" RESULT_VARIABLE differs)

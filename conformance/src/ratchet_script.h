@@ -1,10 +1,12 @@
-// The scripted exchange of the ratchet-transcript vectors: drops, reordering, late messages on old
-// chains and a DH step in each direction (spec/test-vectors.md §3.12). The generator runs it; the
-// verifier reads the same steps back from the file.
+// The scripted exchanges of the ratchet-transcript vectors (spec/test-vectors.md §3.12): drops,
+// reordering, late messages on old chains, DH steps in each direction. The generator runs a script
+// and records every step; the verifier reads the recorded steps back from the file, so a script is
+// only ever needed to write a file.
 #pragma once
 
-#include <array>
 #include <cstddef>
+#include <string>
+#include <vector>
 
 #include "conversation.h"
 
@@ -12,25 +14,35 @@ namespace parley::conformance::detail {
 
 struct ScriptStep {
   enum class Op { send, deliver } op;
-  Party party;             // the sender of a send, the receiver of a deliver
-  const char* text;        // send: the plaintext
-  std::size_t message;     // deliver: index of the message in send order
+  Party party;          // the sender of a send, the receiver of a deliver
+  std::string text;     // send: the plaintext
+  std::size_t message;  // deliver: index of the message in send order
 };
 
-// Message 7 ("a4") is sent and never delivered: a drop.
-inline constexpr std::array<ScriptStep, 19> kRatchetScript{{
-    {ScriptStep::Op::send, Party::alice, "a0", 0},   {ScriptStep::Op::send, Party::alice, "a1", 0},
-    {ScriptStep::Op::send, Party::alice, "a2", 0},   {ScriptStep::Op::deliver, Party::bob, nullptr, 0},
-    {ScriptStep::Op::deliver, Party::bob, nullptr, 2},  // skips a1
-    {ScriptStep::Op::send, Party::bob, "b0", 0},     {ScriptStep::Op::send, Party::bob, "b1", 0},
-    {ScriptStep::Op::send, Party::bob, "b2", 0},     {ScriptStep::Op::deliver, Party::alice, nullptr, 5},  // DH step
-    {ScriptStep::Op::deliver, Party::alice, nullptr, 3},  // b0 from the skipped keys
-    {ScriptStep::Op::deliver, Party::bob, nullptr, 1},    // a1 late, a prekey message of the same run
-    {ScriptStep::Op::send, Party::alice, "a3", 0},   {ScriptStep::Op::send, Party::alice, "a4", 0},
-    {ScriptStep::Op::send, Party::alice, "a5", 0},   {ScriptStep::Op::deliver, Party::bob, nullptr, 8},  // DH step
-    {ScriptStep::Op::send, Party::bob, "b3", 0},     {ScriptStep::Op::deliver, Party::alice, nullptr, 9},  // DH step
-    {ScriptStep::Op::deliver, Party::bob, nullptr, 6},    // a3 late on Alice's previous chain
-    {ScriptStep::Op::deliver, Party::alice, nullptr, 4},  // b1 late, from the skipped keys
-}};
+struct RatchetScript {
+  std::string id;
+  std::string description;  // empty: the case carries none (ratchet-transcript.json has none)
+  bool one_time_prekey = true;
+  std::vector<ScriptStep> steps;
+};
+
+// Builds a script by sending and delivering: messages are numbered in send order, and a delivery
+// goes to the party that did not send the message.
+class ScriptBuilder {
+ public:
+  std::size_t send(Party from, std::string text);
+  void deliver(std::size_t message);
+  std::vector<ScriptStep> take() { return std::move(steps_); }
+
+ private:
+  std::vector<ScriptStep> steps_;
+  std::vector<Party> senders_;
+};
+
+// The one case of ratchet-transcript.json. Its steps never change (the file is published).
+RatchetScript drops_reordering_dh_steps();
+
+// The cases of ratchet-transcript-conversations.json, in file order.
+std::vector<RatchetScript> conversation_scripts();
 
 }  // namespace parley::conformance::detail

@@ -53,22 +53,31 @@ core::Result<protocol::SessionRecord> SessionParties::alice_start() const {
 
 core::Result<SessionParties> SessionParties::derive(const LabelledSeed& seed, const std::string& id,
                                                     bool one_time_prekey) {
+  Ids ids;
+  if (!one_time_prekey) ids.one_time_prekey.reset();
+  return derive(seed, id, ids);
+}
+
+core::Result<SessionParties> SessionParties::derive(const LabelledSeed& seed, const std::string& id,
+                                                    const Ids& ids) {
   SessionParties p;
   PARLEY_TRY(p.alice_identity, derive_key(seed, id, "alice-identity"));
   PARLEY_TRY(p.alice_base, derive_key(seed, id, "alice-base"));
   PARLEY_TRY(p.alice_ratchet, derive_key(seed, id, "alice-ratchet"));
-  p.alice_registration = protocol::RegistrationId{1001};
+  p.alice_registration = protocol::RegistrationId{ids.alice_registration};
   PARLEY_TRY(auto bob_identity, derive_key(seed, id, "bob-identity"));
   PARLEY_TRY(auto spk, derive_key(seed, id, "bob-signed-prekey"));
   const auto random = seed.derive(id + "/bob-signed-prekey-random", crypto::kSignatureRandomSize);
   PARLEY_TRY(auto signature,
              crypto::xeddsa_sign(bob_identity.private_key, crypto::serialize_public_key(spk.public_key), random));
   p.bob.identity_key = std::move(bob_identity);
-  p.bob.registration = protocol::RegistrationId{2002};
-  p.bob.signed_prekeys.emplace(77, protocol::SignedPreKey{{77}, std::move(spk), signature});
-  if (one_time_prekey) {
+  p.bob.registration = protocol::RegistrationId{ids.bob_registration};
+  p.bob.signed_prekeys.emplace(ids.signed_prekey,
+                               protocol::SignedPreKey{{ids.signed_prekey}, std::move(spk), signature});
+  if (ids.one_time_prekey) {
     PARLEY_TRY(auto otk, derive_key(seed, id, "bob-one-time-prekey"));
-    p.bob.one_time_prekeys.emplace(4242, protocol::OneTimePreKey{{4242}, std::move(otk)});
+    p.bob.one_time_prekeys.emplace(*ids.one_time_prekey,
+                                   protocol::OneTimePreKey{{*ids.one_time_prekey}, std::move(otk)});
   }
   return p;
 }
@@ -88,6 +97,10 @@ core::Result<SessionParties> SessionParties::read(const Case& c) {
   protocol::SignedPreKey signed_prekey{{spk_id}, std::move(spk), {}};
   std::copy(signature.begin(), signature.end(), signed_prekey.signature.begin());
   p.bob.signed_prekeys.emplace(spk_id, std::move(signed_prekey));
+  // Bob holds both or neither; an id without its key (or the reverse) is a broken case here. The
+  // x3dh kind refused-bundle is where a bundle with only one of them is tested (spec §4.3).
+  if (c.has("bob_one_time_prekey_id") != c.has("bob_one_time_prekey_private"))
+    return c.field_error("bob_one_time_prekey_id", "present exactly when bob_one_time_prekey_private is");
   if (c.has("bob_one_time_prekey_private")) {
     PARLEY_TRY(const auto otk_id, read_u32(c, "bob_one_time_prekey_id"));
     PARLEY_TRY(auto otk, read_key(c, "bob_one_time_prekey_private"));

@@ -3,8 +3,9 @@
 // them; verifiers read them back. One place for the field names (spec/test-vectors.md §3.11).
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
-
+#include <optional>
 #include <string>
 
 #include "parley/conformance/labelled_seed.h"
@@ -30,8 +31,18 @@ struct SessionParties {
   // Alice's session record after start_session from bundle(), her base and ratchet keys replayed.
   core::Result<protocol::SessionRecord> alice_start() const;
 
+  // The ids and registration ids of a derived pair (the defaults are those of every file written
+  // before x3dh-prekey-combinations.json, which varies them to reach the wire layout's edges).
+  struct Ids {
+    std::uint32_t alice_registration = 1001;
+    std::uint32_t bob_registration = 2002;
+    std::uint32_t signed_prekey = 77;
+    std::optional<std::uint32_t> one_time_prekey = 4242;  // nullopt: Bob has none
+  };
+
   // Keys under "<id>/alice-identity" etc.; Bob's signature random under "<id>/bob-signed-prekey-random".
   static core::Result<SessionParties> derive(const LabelledSeed& seed, const std::string& id, bool one_time_prekey);
+  static core::Result<SessionParties> derive(const LabelledSeed& seed, const std::string& id, const Ids& ids);
   static core::Result<SessionParties> read(const Case& c);
   void write(nlohmann::ordered_json& out) const;
 };

@@ -1,8 +1,11 @@
-// crypto-basics generation: deterministic, labelled (a value depends only on its label), and
-// everything it writes verifies.
+// Generation: deterministic, labelled (a value depends only on its label), everything it writes
+// verifies, and the generators and the committed files under spec/vectors/ match one to one.
 #include "parley/conformance/generator.h"
 
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
 
 #include "parley/conformance/labelled_seed.h"
 #include "parley/conformance/registry.h"
@@ -45,10 +48,40 @@ TEST(conformance_generator, CryptoBasicsIsDeterministicAndVerifies) {
   EXPECT_GE(negative, 10u);  // the negative cases are really rejected, not skipped
 }
 
-TEST(conformance_generator, UnknownTypeIsUnsupported) {
-  auto text = generate("signal-transcript");
-  ASSERT_FALSE(text.ok());
-  EXPECT_EQ(text.code(), core::Errc::unsupported);
+TEST(conformance_generator, UnknownNameIsUnsupported) {
+  for (const char* name : {"signal-transcript", "x3dh-", "ratchet-transcript-no-such-topic", ""}) {
+    auto text = generate(name);
+    ASSERT_FALSE(text.ok()) << name;
+    EXPECT_EQ(text.code(), core::Errc::unsupported) << name;
+  }
+}
+
+TEST(conformance_generator, NamesAreTheTypeOrTypeDashTopic) {
+  EXPECT_EQ((GeneratedFile{"x3dh", ""}.name()), "x3dh");
+  EXPECT_EQ((GeneratedFile{"x3dh", "prekey-combinations"}.name()), "x3dh-prekey-combinations");
+  std::set<std::string> names;
+  for (const auto& file : generated_files()) {
+    EXPECT_FALSE(file.type.empty());
+    EXPECT_TRUE(names.insert(file.name()).second) << "two generators write " << file.name();
+  }
+}
+
+// A generator without a committed file, or a committed file without a generator, would escape
+// the regenerate-and-diff tests (which run per committed file).
+TEST(conformance_generator, EveryGeneratorHasItsCommittedFileAndViceVersa) {
+  const std::filesystem::path dir = std::filesystem::path(PARLEY_SOURCE_DIR) / "spec/vectors";
+  std::set<std::string> committed;
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    if (entry.path().extension() == ".json") committed.insert(entry.path().stem().string());
+  std::set<std::string> generated;
+  for (const auto& file : generated_files()) generated.insert(file.name());
+  for (const auto& name : generated)
+    EXPECT_TRUE(committed.count(name)) << "generator " << name << " has no spec/vectors/" << name
+                                       << ".json: run `make vectors` and commit it";
+  for (const auto& name : committed)
+    EXPECT_TRUE(generated.count(name))
+        << "spec/vectors/" << name << ".json has no generator: `parley-conformance generate " << name
+        << "` must reproduce it";
 }
 
 }  // namespace

@@ -2,10 +2,7 @@
 // cases are malformed naming the field, and unknown types and kinds are skipped.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "parley/conformance/registry.h"
 #include "parley/conformance/vector_file.h"
@@ -191,7 +188,8 @@ TEST(conformance_verifiers, NoiseOutsideParleyIsSkippedNeverPassed) {
                                  with({{"protocol_name", "Noise_XX_448_AESGCM_SHA256"}}),
                                  with({{"protocol_name", "Noise_XXpsk3_25519_AESGCM_SHA256"}}),
                                  with({{"protocol_name", "Noise_N_25519_AESGCM_SHA256"}}),
-                                 with({{"protocol_name", "Noise_XX_25519_AESGCM_SHA256"}, {"init_psks", json::array()}}),
+                                 with({{"protocol_name", "Noise_XX_25519_AESGCM_SHA256"},
+                                       {"init_psks", json::array({std::string(64, '0')})}}),
                                  with({{"protocol_name", "Noise_XXfallback_25519_AESGCM_SHA256"}}),
                                  with({{"name", "x"}, {"pattern", "XX"}, {"dh", "25519"}, {"cipher", "AESGCM"},
                                        {"hash", "SHA256"}, {"fallback", true}}),
@@ -216,31 +214,6 @@ TEST(conformance_verifiers, NoiseCFallbackVectorPasses) {
   tampered["messages"][5]["ciphertext"] = "116f26702eb62b6822c50df2ca05cd9e467d254232cfd8b497bb5e3f976aa1861bbd7e685b";
   results = verify(json{{"vectors", json::array({tampered})}});
   expect_verdict(results[0], Verdict::fail, "message 5");
-}
-
-// Every committed vector file: supported types pass (negative cases included), and only types
-// without a verifier are skipped.
-TEST(conformance_verifiers, RepositoryFilesPassOrSkipOnlyUnsupportedTypes) {
-  const std::filesystem::path root(PARLEY_SOURCE_DIR);
-  std::size_t passed = 0;
-  for (const char* dir : {"tests/data/external", "tests/data/rfc", "spec/vectors"}) {
-    for (const auto& entry : std::filesystem::directory_iterator(root / dir)) {
-      if (entry.path().extension() != ".json") continue;
-      std::ifstream in(entry.path());
-      std::stringstream text;
-      text << in.rdbuf();
-      auto file = VectorFile::parse(text.str());
-      ASSERT_TRUE(file.ok()) << entry.path() << ": " << core::to_string(file.error());
-      const bool supported = find_verifier(file->type()) != nullptr;
-      for (const auto& r : verify_cases(*file)) {
-        ASSERT_TRUE(r.outcome.ok()) << entry.path() << ": " << core::to_string(r.outcome.error());
-        const Verdict expected = supported ? Verdict::pass : Verdict::skip;
-        EXPECT_EQ(r.outcome->verdict, expected) << entry.path() << " " << r.id << ": " << r.outcome->reason;
-        if (r.outcome->verdict == Verdict::pass) ++passed;
-      }
-    }
-  }
-  EXPECT_GE(passed, 80u);  // a lower bound: losing a file or a type would show here
 }
 
 }  // namespace

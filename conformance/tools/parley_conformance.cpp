@@ -2,7 +2,8 @@
 // (spec/test-vectors.md, "Running the verifier").
 //
 //   parley-conformance verify FILE...       one PASS/FAIL/SKIP line per case, then the summary
-//   parley-conformance generate TYPE [-o F] a fresh vector file on stdout or in F
+//   parley-conformance generate NAME [-o F] a fresh vector file (spec/vectors/NAME.json) on stdout or in F
+//   parley-conformance generate --list      the NAME of every file we publish, one per line
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
@@ -14,17 +15,24 @@
 
 namespace {
 
-std::string join(const std::vector<std::string_view>& names) {
+std::string known_names() {
   std::string out;
-  for (auto n : names) out += (out.empty() ? "" : ", ") + std::string(n);
+  for (const auto& file : parley::conformance::generated_files())
+    out += (out.empty() ? "" : ", ") + file.name();
   return out;
 }
 
-int run_generate(const std::string& type, const std::string& output) {
-  auto text = parley::conformance::generate(type);
+int list_generated() {
+  for (const auto& file : parley::conformance::generated_files()) std::cout << file.name() << "\n";
+  std::cout.flush();
+  return std::cout ? 0 : 2;
+}
+
+int run_generate(const std::string& name, const std::string& output) {
+  auto text = parley::conformance::generate(name);
   if (!text) {
     std::cerr << "parley-conformance: " << parley::core::to_string(text.error())
-              << " (known: " << join(parley::conformance::generator_types()) << ")\n";
+              << " (known: " << known_names() << ")\n";
     return 2;
   }
   if (output.empty() || output == "-") {
@@ -54,11 +62,15 @@ int main(int argc, char** argv) {
   verify->add_option("files", files, "Vector files (ours, RFC, external, Noise)")->required();
   verify->add_flag("-v,--verbose", verbose, "Also show how negative cases were rejected");
 
-  std::string type;
+  std::string name;
   std::string output;
-  auto* generate = app.add_subcommand("generate", "Write a fresh vector file of TYPE");
-  generate->add_option("type", type, "Vector type (crypto-basics)")->required();
+  bool list = false;
+  auto* generate = app.add_subcommand("generate", "Write a fresh copy of the published vector file NAME");
+  auto* name_option = generate->add_option(
+      "name", name, "File name without .json: a type (x3dh) or <type>-<topic> (x3dh-prekey-combinations)");
+  auto* list_flag = generate->add_flag("--list", list, "Print the name of every published file instead");
   generate->add_option("-o,--output", output, "Output file (default: stdout)");
+  name_option->excludes(list_flag);
 
   try {
     app.parse(argc, argv);
@@ -68,7 +80,15 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
 
-  if (generate->parsed()) return run_generate(type, output);
+  if (generate->parsed()) {
+    if (list) return list_generated();
+    if (name.empty()) {
+      std::cerr << "parley-conformance generate: NAME or --list is required (known: " << known_names()
+                << ")\n";
+      return 2;
+    }
+    return run_generate(name, output);
+  }
 
   parley::conformance::VerifyRun run(std::cout, std::cerr, verbose);
   for (const auto& file : files) run.verify_path(file);

@@ -1,4 +1,5 @@
-// The generator of each vector type this project publishes, one source file per type.
+// The generator of each vector file this project publishes, one source file per type (a type's
+// further files, `<type>-<topic>.json`, are generated beside its first).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -17,9 +18,12 @@ std::string vector_file_text(std::string_view type, std::string_view notes, cons
 
 core::Result<std::string> generate_crypto_basics();
 core::Result<std::string> generate_x3dh();
+core::Result<std::string> generate_x3dh_prekey_combinations();
 core::Result<std::string> generate_ratchet_transcript();
+core::Result<std::string> generate_ratchet_transcript_conversations();
 core::Result<std::string> generate_session_negative();
 core::Result<std::string> generate_noise_pipes();
+core::Result<std::string> generate_noise_pipes_suites();
 core::Result<std::string> generate_device_link();
 core::Result<std::string> generate_fanout();
 core::Result<std::string> generate_fingerprint();

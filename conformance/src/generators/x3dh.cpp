@@ -1,9 +1,13 @@
-// Generates spec/vectors/x3dh.json (spec/test-vectors.md §3.11): every private key and the bundle
-// in; the X3DH secret, the associated data, Alice's first sending chain and first message out.
+// Generates the x3dh files (spec/test-vectors.md §3.11). x3dh.json: every private key and the
+// bundle in; the X3DH secret, the associated data, Alice's first sending chain and first message
+// out. x3dh-prekey-combinations.json: the same for the prekey ids at the wire layout's edges, with
+// and without a one-time prekey, and the bundles Alice must refuse, each with its error.
 #include "parley/protocol/x3dh.h"
 
+#include <functional>
 #include <nlohmann/json.hpp>
 
+#include "../received_bundle.h"
 #include "../session_parties.h"
 #include "generators.h"
 #include "parley/core/hex.h"
@@ -15,14 +19,22 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 constexpr std::string_view kSeedName = "parley x3dh v1";
+constexpr std::string_view kCombinationsSeedName = "parley x3dh-prekey-combinations v1";
 
 std::string hex_public(const crypto::X25519PublicKey& k) {
   return core::to_hex(crypto::serialize_public_key(k));
 }
 
-core::Result<Json> make_case(const LabelledSeed& seed, const std::string& id, bool one_time) {
-  PARLEY_TRY(auto parties, SessionParties::derive(seed, id, one_time));
+// A case of kind session. x3dh.json's cases carry neither `kind` nor `description` (the kind is
+// the default); later files name both.
+core::Result<Json> make_case(const LabelledSeed& seed, const std::string& id, const SessionParties::Ids& ids,
+                             const std::string& description = {}) {
+  PARLEY_TRY(auto parties, SessionParties::derive(seed, id, ids));
   Json c{{"id", id}};
+  if (!description.empty()) {
+    c["kind"] = "session";
+    c["description"] = description;
+  }
   parties.write(c);
   c["bob_signed_prekey_signature_random"] = core::to_hex(seed.derive(id + "/bob-signed-prekey-random", 64));
   const auto bob_ratchet = seed.derive(id + "/bob-ratchet", crypto::kX25519KeySize);
@@ -58,9 +70,11 @@ core::Result<Json> make_case(const LabelledSeed& seed, const std::string& id, bo
 core::Result<std::string> generate_x3dh() {
   const LabelledSeed seed(kSeedName);
   Json cases = Json::array();
-  for (auto [id, one_time] :
-       {std::pair{"x3dh-with-one-time-prekey", true}, std::pair{"x3dh-without-one-time-prekey", false}}) {
-    PARLEY_TRY(auto c, make_case(seed, id, one_time));
+  SessionParties::Ids without;
+  without.one_time_prekey.reset();
+  for (auto [id, ids] : {std::pair{"x3dh-with-one-time-prekey", SessionParties::Ids{}},
+                         std::pair{"x3dh-without-one-time-prekey", without}}) {
+    PARLEY_TRY(auto c, make_case(seed, id, ids));
     cases.push_back(std::move(c));
   }
   return vector_file_text("x3dh",
@@ -71,6 +85,209 @@ core::Result<std::string> generate_x3dh() {
                           "uses libsignal's wire layout (spec §5.6); "
                           "Bob draws bob_ratchet_private for the DH step that message triggers.",
                           seed, std::move(cases));
+}
+
+namespace {
+
+constexpr std::uint32_t kMaxU32 = 0xffffffff;
+
+struct Combination {
+  const char* id;
+  const char* description;
+  SessionParties::Ids ids;
+};
+
+// Prekey ids and registration ids are protobuf varints in the first message (spec §5.6): 0 is still
+// written (proto2), 127/128 and 16383/16384 cross a byte boundary, 2^32-1 is the longest. Without a
+// one-time prekey the message has no preKeyId field at all.
+const Combination kCombinations[] = {
+    {"one-time-prekey-small-ids",
+     "a one-time prekey; every id 1 (prekey ids of the two kinds are separate)",
+     {1, 1, 1, 1}},
+    {"one-time-prekey-zero-ids",
+     "a one-time prekey; prekey ids 0, written all the same",
+     {16380, 16380, 0, 0}},
+    {"one-time-prekey-max-ids", "a one-time prekey; every id 2^32-1", {kMaxU32, kMaxU32, kMaxU32, kMaxU32}},
+    {"one-time-prekey-varint-boundaries",
+     "a one-time prekey; ids either side of a varint byte boundary",
+     {16383, 16384, 127, 128}},
+    {"no-one-time-prekey-zero-id", "no one-time prekey; signed prekey id 0", {1, 2, 0, std::nullopt}},
+    {"no-one-time-prekey-max-ids",
+     "no one-time prekey; every id 2^32-1",
+     {kMaxU32, kMaxU32, kMaxU32, std::nullopt}},
+};
+
+// 0x05 || u for the u-coordinates that refused bundles use.
+core::Bytes serialized_u(std::uint8_t first, std::uint8_t middle, std::uint8_t last) {
+  core::Bytes out(1 + crypto::kX25519KeySize, middle);
+  out[0] = 0x05;
+  out[1] = first;
+  out.back() = last;
+  return out;
+}
+
+struct Refusal {
+  const char* id;
+  const char* description;
+  core::Errc error;
+  bool one_time_prekey;
+  // Turns the honest bundle into the refused one; the seed and case id label any new value.
+  std::function<core::Result<void>(ReceivedBundle&, const SessionParties&, const LabelledSeed&,
+                                   const std::string&)>
+      mutate;
+};
+
+core::Result<crypto::Signature> sign(const core::SecretBytes& key, core::BytesView message,
+                                     const LabelledSeed& seed, const std::string& label) {
+  return crypto::xeddsa_sign(key, message, seed.derive(label, crypto::kSignatureRandomSize));
+}
+
+std::vector<Refusal> refusals() {
+  using core::Errc;
+  const auto u_zero = serialized_u(0, 0, 0);                // order 2: every agreement with it is zero
+  const auto u_one = serialized_u(1, 0, 0);                 // order 4
+  const auto u_minus_one = serialized_u(0xec, 0xff, 0x7f);  // p - 1: no Edwards image (spec §3.2)
+  return {
+      {"one-time-prekey-id-without-key",
+       "the bundle names a one-time prekey id but carries no key (spec §4.3)", Errc::malformed, true,
+       [](ReceivedBundle& b, auto&, auto&, auto&) -> core::Result<void> {
+         b.one_time_prekey.reset();
+         return {};
+       }},
+      {"one-time-prekey-key-without-id", "the bundle carries a one-time prekey without its id (spec §4.3)",
+       Errc::malformed, true,
+       [](ReceivedBundle& b, auto&, auto&, auto&) -> core::Result<void> {
+         b.one_time_prekey_id.reset();
+         return {};
+       }},
+      {"signed-prekey-signature-flipped-bit", "bit 0 of the signed prekey signature's R flipped",
+       Errc::bad_signature, true,
+       [](ReceivedBundle& b, auto&, auto&, auto&) -> core::Result<void> {
+         b.signed_prekey_signature[0] ^= 0x01;
+         return {};
+       }},
+      {"signed-prekey-signed-by-another-key",
+       "the signed prekey signed by a key other than the bundle's identity", Errc::bad_signature, true,
+       [](ReceivedBundle& b, const SessionParties&, const LabelledSeed& seed,
+          const std::string& id) -> core::Result<void> {
+         PARLEY_TRY(const auto other,
+                    crypto::x25519_key_pair_from_private(seed.x25519_private_key(id + "/other-identity")));
+         PARLEY_TRY(b.signed_prekey_signature,
+                    sign(other.private_key, b.signed_prekey, seed, id + "/other-random"));
+         return {};
+       }},
+      {"signed-prekey-signature-over-raw-key",
+       "the signature covers the signed prekey's 32 raw bytes, not its 33-byte serialization (spec §4.2)",
+       Errc::bad_signature, false,
+       [](ReceivedBundle& b, const SessionParties& p, const LabelledSeed& seed,
+          const std::string& id) -> core::Result<void> {
+         const core::BytesView raw = core::BytesView(b.signed_prekey).subspan(1);
+         PARLEY_TRY(b.signed_prekey_signature,
+                    sign(p.bob.identity_key->private_key, raw, seed, id + "/raw-random"));
+         return {};
+       }},
+      {"signed-prekey-small-order",
+       "a signed prekey of small order (u = 0), correctly signed: the agreement DH1 is zero (spec §5.1)",
+       Errc::bad_key, false,
+       [u_zero](ReceivedBundle& b, const SessionParties& p, const LabelledSeed& seed,
+                const std::string& id) -> core::Result<void> {
+         b.signed_prekey = u_zero;
+         PARLEY_TRY(b.signed_prekey_signature,
+                    sign(p.bob.identity_key->private_key, u_zero, seed, id + "/small-random"));
+         return {};
+       }},
+      {"one-time-prekey-small-order",
+       "a one-time prekey of small order (u = 0): the agreement DH4 is zero (spec §5.1)", Errc::bad_key, true,
+       [u_zero](ReceivedBundle& b, auto&, auto&, auto&) -> core::Result<void> {
+         b.one_time_prekey = u_zero;
+         return {};
+       }},
+      {"identity-key-small-order",
+       "an identity key of small order (u = 1): no signature verifies under it (spec §3.2)",
+       Errc::bad_signature, false,
+       [u_one](ReceivedBundle& b, auto&, auto&, auto&) -> core::Result<void> {
+         b.identity_key = u_one;
+         return {};
+       }},
+      {"identity-key-u-minus-one", "an identity key u = p - 1, which has no Edwards image (spec §3.2)",
+       Errc::bad_signature, false,
+       [u_minus_one](ReceivedBundle& b, auto&, auto&, auto&) -> core::Result<void> {
+         b.identity_key = u_minus_one;
+         return {};
+       }},
+      {"identity-key-wrong-type", "the identity key's type byte is 0x06 (spec §3.1)", Errc::bad_key, true,
+       [](ReceivedBundle& b, auto&, auto&, auto&) -> core::Result<void> {
+         b.identity_key[0] = 0x06;
+         return {};
+       }},
+      {"signed-prekey-32-bytes", "the signed prekey without its type byte: 32 bytes (spec §3.1)",
+       Errc::bad_key, false,
+       [](ReceivedBundle& b, auto&, auto&, auto&) -> core::Result<void> {
+         b.signed_prekey.erase(b.signed_prekey.begin());
+         return {};
+       }},
+  };
+}
+
+// What Alice's start of a session from `bundle` comes to, as the verifier will run it.
+core::Errc refused_with(const SessionParties& parties, const ReceivedBundle& received) {
+  auto bundle = received.parse();
+  if (!bundle) return bundle.code();
+  protocol::SessionRecord record;
+  crypto::ScriptedEntropy keys(
+      core::concat(parties.alice_base.private_key.view(), parties.alice_ratchet.private_key.view()));
+  auto started =
+      protocol::start_session(record, parties.alice_identity, parties.alice_registration, *bundle, keys);
+  return started ? core::Errc::internal : started.code();
+}
+
+core::Result<Json> make_refusal(const LabelledSeed& seed, const Refusal& r) {
+  SessionParties::Ids ids;
+  if (!r.one_time_prekey) ids.one_time_prekey.reset();
+  PARLEY_TRY(const auto parties, SessionParties::derive(seed, r.id, ids));
+  auto received = ReceivedBundle::from(parties.bundle());
+  PARLEY_CHECK(r.mutate(received, parties, seed, r.id));
+  // The file states what the implementation must do; a case it does not do is a generator bug.
+  if (const auto got = refused_with(parties, received); got != r.error)
+    return core::make_error(core::Errc::internal, std::string(r.id) + ": refused with " +
+                                                      std::string(core::errc_name(got)) + ", not " +
+                                                      std::string(core::errc_name(r.error)));
+  Json c{{"id", r.id}, {"kind", "refused-bundle"}, {"description", r.description}};
+  c["alice_identity_private"] = core::to_hex(parties.alice_identity.private_key.view());
+  c["alice_base_private"] = core::to_hex(parties.alice_base.private_key.view());
+  c["alice_ratchet_private"] = core::to_hex(parties.alice_ratchet.private_key.view());
+  c["alice_registration_id"] = parties.alice_registration.value;
+  received.write(c);
+  c["error"] = core::errc_name(r.error);
+  return c;
+}
+
+}  // namespace
+
+core::Result<std::string> generate_x3dh_prekey_combinations() {
+  const LabelledSeed seed(kCombinationsSeedName);
+  Json cases = Json::array();
+  for (const auto& combination : kCombinations) {
+    PARLEY_TRY(auto c, make_case(seed, combination.id, combination.ids, combination.description));
+    cases.push_back(std::move(c));
+  }
+  for (const auto& refusal : refusals()) {
+    PARLEY_TRY(auto c, make_refusal(seed, refusal));
+    cases.push_back(std::move(c));
+  }
+  return vector_file_text(
+      "x3dh",
+      "Generated by `parley-conformance generate x3dh-prekey-combinations` (spec/test-vectors.md §3.11). "
+      "Inputs "
+      "are HKDF-SHA256(ikm = seed, info = \"<case id>/<label>\") with seed = SHA-256(\"parley "
+      "x3dh-prekey-combinations v1\"); private keys are written clamped; public keys are 33 bytes (0x05 || "
+      "u). "
+      "Kind session: as x3dh.json, with prekey and registration ids at the edges of the wire layout (spec "
+      "§5.6), "
+      "with and without a one-time prekey. Kind refused-bundle: Alice's keys and the bundle as she receives "
+      "it, "
+      "which she must refuse with `error` (spec §3.1, §4.3, §5.1), keeping no session.",
+      seed, std::move(cases));
 }
 
 }  // namespace parley::conformance::detail

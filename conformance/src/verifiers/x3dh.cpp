@@ -1,8 +1,12 @@
-// Type `x3dh` (spec/test-vectors.md §3.11): X3DH on both sides, the session set-up and the first
-// message, recomputed from the private keys; Bob must decrypt that message and spend the prekey.
+// Type `x3dh` (spec/test-vectors.md §3.11). Kind `session` (a case without `kind`): X3DH on both
+// sides, the session set-up and the first message, recomputed from the private keys; Bob must
+// decrypt that message and spend the prekey. Kind `refused-bundle`: Alice must refuse the bundle
+// with exactly the case's error and be left without a session.
+#include "parley/protocol/x3dh.h"
+
+#include "../received_bundle.h"
 #include "../session_parties.h"
 #include "checks.h"
-#include "parley/protocol/x3dh.h"
 #include "parley/wire/libsignal_codec.h"
 #include "verifiers.h"
 
@@ -14,9 +18,10 @@ Outcome compare_public(std::string_view field, const core::Bytes& expected, cons
   return compare(field, expected, crypto::serialize_public_key(key));
 }
 
-}  // namespace
-
-core::Result<Outcome> verify_x3dh(const Case& c) {
+core::Result<Outcome> verify_session(const Case& c) {
+  PARLEY_TRY(const auto expected_error, c.optional_errc("error"));
+  if (expected_error)
+    return c.field_error("error", "a session case succeeds; refused bundles are kind refused-bundle");
   PARLEY_TRY(auto parties, SessionParties::read(c));
   const auto bundle = parties.bundle();
   PARLEY_TRY(const auto random, c.bytes("bob_signed_prekey_signature_random"));
@@ -90,6 +95,49 @@ core::Result<Outcome> verify_x3dh(const Case& c) {
   if (had_one_time && parties.bob_one_time_prekey() != nullptr) return Outcome::fail("one-time prekey not consumed");
   if (bob_entropy.remaining() != 0) return Outcome::fail("bob_ratchet_private was not drawn");
   return Outcome::pass();
+}
+
+core::Result<crypto::X25519KeyPair> read_private(const Case& c, const char* field) {
+  PARLEY_TRY(const auto priv, c.bytes(field));
+  auto pair = crypto::x25519_key_pair_from_private(priv);
+  if (!pair) return c.field_error(field, core::to_string(pair.error()));
+  return pair;
+}
+
+// Alice's inputs and the bundle as she receives it: parsing its keys (protocol §3.1), verifying it
+// (§4.3) and X3DH (§5.1) happen in that order, and the first failure is the one the case names.
+core::Result<Outcome> verify_refused_bundle(const Case& c) {
+  PARLEY_TRY(const auto expected, c.optional_errc("error"));
+  if (!expected) return c.field_error("error", "a refused bundle names the error it must be refused with");
+  PARLEY_TRY(const auto identity, read_private(c, "alice_identity_private"));
+  PARLEY_TRY(const auto base, read_private(c, "alice_base_private"));
+  PARLEY_TRY(const auto ratchet, read_private(c, "alice_ratchet_private"));
+  PARLEY_TRY(const auto registration, c.uint("alice_registration_id"));
+  if (registration > 0xffffffffu) return c.field_error("alice_registration_id", "must fit 32 bits");
+  PARLEY_TRY(const auto received, ReceivedBundle::read(c));
+
+  auto bundle = received.parse();
+  if (!bundle) return judge_expected_error(c, bundle.error());
+  protocol::SessionRecord record;
+  crypto::ScriptedEntropy keys(core::concat(base.private_key.view(), ratchet.private_key.view()));
+  auto started = protocol::start_session(
+      record, identity, protocol::RegistrationId{static_cast<std::uint32_t>(registration)}, *bundle, keys);
+  if (started)
+    return Outcome::fail("Alice accepted the bundle; the case expects " +
+                         std::string(core::errc_name(*expected)));
+  // A failed operation has no effect (protocol §2.3).
+  if (record.current || !record.archived.empty())
+    return Outcome::fail("a refused bundle left a session behind");
+  return judge_expected_error(c, started.error());
+}
+
+}  // namespace
+
+core::Result<Outcome> verify_x3dh(const Case& c) {
+  PARLEY_TRY(const auto kind, c.optional_string("kind"));
+  if (!kind || *kind == "session") return verify_session(c);
+  if (*kind == "refused-bundle") return verify_refused_bundle(c);
+  return unsupported_kind(*kind);
 }
 
 }  // namespace parley::conformance::detail
