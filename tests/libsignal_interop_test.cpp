@@ -12,6 +12,7 @@
 
 #include "parley/protocol/limits.h"
 #include "parley/testing/libsignal_c_peer.h"
+#include "parley/wire/libsignal_codec.h"
 #include "session_fixture.h"
 
 namespace parley::testing {
@@ -25,6 +26,11 @@ constexpr std::size_t kMessagesPerSide = 1000;
 constexpr std::uint8_t kVersionByte = 0x33;  // session version 3, sender's current version 3
 
 core::Bytes text_bytes(const std::string& s) { return core::to_bytes(core::as_bytes(s)); }
+
+// Parley's side speaks libsignal's wire layout (spec §5.6), which libsignal-protocol-c reads.
+const wire::LibsignalCodec kLibsignal;
+core::Result<core::Bytes> receive(Device& d, const OutgoingMessage& m, crypto::Entropy& e) { return receive_with(kLibsignal, d, m, e); }
+OutgoingMessage send(Device& d, std::string_view text) { return send_with(kLibsignal, d, text).value(); }
 
 // One device of a conversation, whichever implementation runs it.
 class Endpoint {

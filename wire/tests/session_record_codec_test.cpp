@@ -12,7 +12,8 @@
 #include <functional>
 #include <optional>
 
-#include "capnp_fixture.h"
+#include "parley/wire/capnp_codec.h"
+#include "session_fixture.h"
 #include "parley/protocol/limits.h"
 #include "parley/wire/limits.h"
 #include "parley/wire/schema/session.capnp.h"
@@ -21,6 +22,7 @@ namespace parley::testing {
 namespace {
 
 using core::Errc;
+using CapnpPair = SessionPair<wire::CapnpCodec>;
 using wire::session_record_deserialize;
 using wire::session_record_serialize;
 
@@ -60,8 +62,8 @@ struct Established : CapnpPair {
 // Bob with `skipped` skipped keys: Alice sends skipped + 1 messages and only the last arrives.
 void skip(Established& p, std::size_t skipped) {
   std::optional<protocol::OutgoingMessage> last;
-  for (std::size_t i = 0; i <= skipped; ++i) last = send_with(capnp_codec, p.alice, "m").value();
-  ASSERT_TRUE(receive_with(capnp_codec, p.bob, *last, p.entropy).ok());
+  for (std::size_t i = 0; i <= skipped; ++i) last = send_with(p.codec, p.alice, "m").value();
+  ASSERT_TRUE(receive_with(p.codec, p.bob, *last, p.entropy).ok());
 }
 
 protocol::X25519PublicKey key_of(std::uint32_t seed) {
@@ -115,7 +117,7 @@ TEST(SessionStoreCodec, EvictionOrderSurvivesARestore) {
   ASSERT_EQ(restored, p.bob.record);
   // More keys skipped on both copies evict the same oldest ones.
   std::optional<protocol::OutgoingMessage> last;
-  for (int i = 0; i < 11; ++i) last = send_with(capnp_codec, p.alice, "m").value();
+  for (int i = 0; i < 11; ++i) last = send_with(p.codec, p.alice, "m").value();
   auto message = wire::CapnpCodec{}.decode_signal_message(last->wire).value();
   auto original_entropy = p.entropy;
   auto a = protocol::plan_receive(p.bob.record, message, p.entropy);
@@ -163,8 +165,8 @@ TEST(SessionStoreCodec, InterleavedChainsKeepTheirOrder) {
   // new chain, whose burst is partly delivered too: Bob holds skipped keys of two chains.
   for (int round = 0; round < 3; ++round) {
     std::vector<protocol::OutgoingMessage> burst;
-    for (int i = 0; i < 5; ++i) burst.push_back(send_with(capnp_codec, p.alice, "m").value());
-    ASSERT_TRUE(receive_with(capnp_codec, p.bob, burst[4], p.entropy).ok());
+    for (int i = 0; i < 5; ++i) burst.push_back(send_with(p.codec, p.alice, "m").value());
+    ASSERT_TRUE(receive_with(p.codec, p.bob, burst[4], p.entropy).ok());
     ASSERT_TRUE(p.to_alice("ack").ok());
   }
   ASSERT_EQ(p.bob.record.current->skipped.size(), 12u);
@@ -321,7 +323,7 @@ core::Bytes step(World& w, const Op& op) {
   auto observe_error = [](Errc code) { return core::Bytes{0xee, static_cast<std::uint8_t>(code)}; };
   if (op.kind < 12) {
     const bool from_alice = op.kind < 6;
-    auto m = send_with(capnp_codec, from_alice ? p.alice : p.bob, "message " + std::to_string(op.pick));
+    auto m = send_with(p.codec, from_alice ? p.alice : p.bob, "message " + std::to_string(op.pick));
     if (!m) return observe_error(m.code());
     core::Bytes seen{static_cast<std::uint8_t>(m->type)};
     core::append(seen, m->wire);
@@ -334,7 +336,7 @@ core::Bytes step(World& w, const Op& op) {
     auto [to_bob, m] = std::move(*at);
     w.network.erase(at);
     if (op.kind >= 17) return {};
-    auto r = receive_with(capnp_codec, to_bob ? p.bob : p.alice, m, p.entropy);
+    auto r = receive_with(p.codec, to_bob ? p.bob : p.alice, m, p.entropy);
     return r ? std::move(r).value() : observe_error(r.code());
   }
   auto started = protocol::start_session(p.alice.record, *p.alice.keys.identity_key,

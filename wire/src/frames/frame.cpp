@@ -2,6 +2,7 @@
 #include "parley/wire/frames/frame.h"
 
 #include <string>
+#include <type_traits>
 
 #include "body_codec.h"
 #include "../flat_message.h"
@@ -17,9 +18,16 @@ static_assert(kFrameProtocolVersion == schema::FRAME_PROTOCOL_VERSION, "frame.h 
 namespace {
 
 // The variant's order is the union's: checked for the first, the last and a few in between.
+template <typename T, typename... Bodies>
+constexpr std::size_t index_in(const std::variant<Bodies...>*) {
+  constexpr bool matches[] = {std::is_same_v<T, Bodies>...};
+  for (std::size_t i = 0; i < sizeof...(Bodies); ++i)
+    if (matches[i]) return i;
+  return sizeof...(Bodies);
+}
 template <typename T>
 constexpr std::size_t index_of() {
-  return FrameBody(T{}).index();
+  return index_in<T>(static_cast<const FrameBody*>(nullptr));
 }
 static_assert(static_cast<std::size_t>(Which::REGISTER) == 0);
 static_assert(index_of<Send>() == static_cast<std::size_t>(Which::SEND));
