@@ -52,6 +52,17 @@ TEST(LinkOffer, RoundTripsThroughItsCanonicalText) {
   EXPECT_EQ(encode_link_offer(parsed), text);
 }
 
+// The server's reference in a QR code is 1 to kMaxServerRefSize bytes.
+TEST(LinkOffer, ServerRefAtNAndNPlusOne) {
+  Scenario s;
+  auto at = CompanionLinker::start(s.companion, s.companion_noise.public_key, 77, core::Bytes(kMaxServerRefSize, 9), kNow, s.entropy);
+  ASSERT_TRUE(at.ok()) << core::to_string(at.error());
+  EXPECT_EQ(parse_link_offer(at->qr_text()).value().server_ref, core::Bytes(kMaxServerRefSize, 9));
+  auto over = at->offer();
+  over.server_ref = core::Bytes(kMaxServerRefSize + 1, 9);
+  EXPECT_EQ(parse_link_offer(encode_link_offer(over)).code(), Errc::malformed);
+}
+
 TEST(LinkOffer, RefusesEverythingButTheExactLayout) {
   Scenario s;
   const auto text = s.start().qr_text();
@@ -179,6 +190,20 @@ TEST(DeviceList, TheVerifierRefusesUnsignedForgedStaleAndRolledBackLists) {
   EXPECT_EQ(code(signed_list, other_account), Errc::malformed);
   // A list signed by a key that is not its own primary entry is never produced.
   EXPECT_EQ(sign_device_list(s.list, key(9), s.entropy).code(), Errc::untrusted_identity);
+}
+
+// A list holds 1 to kMaxDevicesPerAccount devices: five verify, six are refused.
+TEST(DeviceList, DeviceCountAtNAndNPlusOne) {
+  Scenario s;
+  auto full = s.list;
+  for (std::uint32_t d = 2; d <= kMaxDevicesPerAccount; ++d) full.devices.push_back({d, d, key(d + 10).public_key});
+  const auto signed_list = sign_device_list(full, s.primary, s.entropy);
+  ASSERT_TRUE(signed_list.ok()) << core::to_string(signed_list.error());
+  EXPECT_EQ(verify_device_list(*signed_list, {kAccount, s.primary.public_key, std::nullopt, kNow}).value().devices.size(),
+            kMaxDevicesPerAccount);
+  auto over = full;
+  over.devices.push_back({kMaxDevicesPerAccount + 1, 9, key(30).public_key});
+  EXPECT_EQ(sign_device_list(over, s.primary, s.entropy).code(), Errc::malformed);
 }
 
 TEST(DeviceList, LayoutRulesAreChecked) {

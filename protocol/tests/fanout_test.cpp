@@ -114,6 +114,19 @@ TEST(Fanout, AMismatchThatContradictsThePlanIsRefused) {
   EXPECT_EQ(replan(p, self, {kBob, std::vector<std::uint32_t>(65, 7), {}, {}}).code(), Errc::limit_exceeded);
 }
 
+// kMaxMismatchIds ids at most: 64 consistent ids are re-planned, 65 are refused.
+TEST(Fanout, ReplanIdsAtNAndNPlusOne) {
+  const auto p = plan(five_by_five(true)).value();
+  const DeviceAddress self{kAlice, 1};
+  std::vector<std::uint32_t> missing;
+  for (std::uint32_t id = 100; id < 100 + kMaxMismatchIds; ++id) missing.push_back(id);  // none of them was sent to
+  const auto at = replan(p, self, {kBob, missing, {}, {}});
+  ASSERT_TRUE(at.ok()) << core::to_string(at.error());
+  EXPECT_EQ(at->encrypt_fresh.size(), kMaxMismatchIds);
+  missing.push_back(100 + kMaxMismatchIds);
+  EXPECT_EQ(replan(p, self, {kBob, missing, {}, {}}).code(), Errc::limit_exceeded);
+}
+
 // Any lists and sessions: every listed device but the sender is either encrypted to once or
 // reported as an identity change, and any consistent mismatch partitions the account's devices.
 RC_GTEST_PROP(Fanout, EveryDeviceIsCoveredOnceAndMismatchesPartition, ()) {

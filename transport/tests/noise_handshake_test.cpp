@@ -7,6 +7,7 @@
 #include "parley/core/hex.h"
 #include "parley/transport/noise/handshake_state.h"
 #include "parley/transport/noise/limits.h"
+#include "parley/transport/noise/protocol.h"
 
 namespace parley::transport::noise {
 namespace {
@@ -65,6 +66,17 @@ void check_transport(const HandshakeState& a, const HandshakeState& b) {
     EXPECT_EQ(tb.receive.decrypt_with_ad({}, ta.send.encrypt_with_ad({}, text).value()).value(), text);
     EXPECT_EQ(ta.receive.decrypt_with_ad({}, tb.send.encrypt_with_ad({}, text).value()).value(), text);
   }
+}
+
+// A protocol name of kMaxProtocolNameLength characters is read (and its unknown hash refused as
+// `unsupported`); one more character is not a Noise name at all.
+TEST(NoiseProtocol, NameLengthAtNAndNPlusOne) {
+  const std::string prefix = "Noise_XX_25519_AESGCM_";
+  const std::string at = prefix + std::string(kMaxProtocolNameLength - prefix.size(), 'H');
+  ASSERT_EQ(at.size(), kMaxProtocolNameLength);
+  EXPECT_EQ(parse_protocol_name(at).code(), core::Errc::unsupported);
+  EXPECT_EQ(parse_protocol_name(at + "H").code(), core::Errc::malformed);
+  EXPECT_TRUE(parse_protocol_name("Noise_XX_25519_AESGCM_SHA256").ok());
 }
 
 TEST(NoiseHandshake, XXRoundTrip) {

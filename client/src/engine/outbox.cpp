@@ -205,7 +205,7 @@ Output Outbox::on_send_refused(const SendRequest& request, const wire::ErrorFram
     return made.first.account == request.account &&
            std::find(replanned->keep.begin(), replanned->keep.end(), made.first) == replanned->keep.end();
   });
-  lists_.forget(request.account);  // fetched and verified again before the retry
+  if (replanned->refresh_device_list) lists_.forget(request.account);  // fetched and verified again before the retry
   return advance();
 }
 
