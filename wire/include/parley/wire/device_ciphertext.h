@@ -1,6 +1,6 @@
 // The device ciphertext (spec §8.6): what a send carries for one destination device, the pairwise
 // session message's type byte followed by the message. Its own layer of the nested encodings
-// (spec §6.10): a Content, padded, is encrypted into a session message, which this wraps.
+// (spec §2.5): a Content, padded, is encrypted into a session message, which this wraps.
 #pragma once
 
 #include <cstdint>
