@@ -262,7 +262,10 @@ void add_account_commands(CLI::App& app, Action& action) {
     action = [trust_contact, trust_device](Profile& p, const Terminal& t) {
       auto who = p.resolve(*trust_contact);
       auto c = who.ok() ? open_offline(p) : core::Result<std::unique_ptr<client::Client>>(who.error());
-      auto accepted = c.ok() ? (*c)->engine().accept_identity(*who, *trust_device) : core::Result<void>(c.error());
+      // What the held messages cause (their delivered receipts) waits in the outbox for the next
+      // connection.
+      auto accepted = c.ok() ? (*c)->engine().accept_identity(*who, *trust_device)
+                             : core::Result<client::EngineOutput>(c.error());
       if (!accepted.ok()) {
         t.error("cannot accept the key", accepted.error());
         return 1;

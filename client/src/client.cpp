@@ -259,10 +259,12 @@ asio::awaitable<void> Client::close() {
 }
 
 asio::awaitable<core::Result<void>> Client::wait_caught_up(std::chrono::milliseconds timeout) {
-  // This connection's queueEmpty, not an earlier one's.
+  // This connection's queueEmpty, not an earlier one's, and every message it brought read (a
+  // message waits for its sender's device list first).
   co_return co_await wait(
       [&] {
-        return std::any_of(events_.begin() + static_cast<std::ptrdiff_t>(connected_at_), events_.end(),
+        return !engine_->reading() &&
+               std::any_of(events_.begin() + static_cast<std::ptrdiff_t>(connected_at_), events_.end(),
                            [](const Event& e) { return std::holds_alternative<CaughtUpEvent>(e); });
       },
       timeout);

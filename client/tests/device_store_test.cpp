@@ -1,31 +1,72 @@
-// A device's store (spec §8.6): everything it saves comes back exactly after the file is closed and
-// opened again, and a restored session goes on exactly as the one that was saved.
-#include "parley/client/store/sqlite_device_store.h"
-
+// A device's store (spec §8.6), as one typed suite over both implementations (SQLite and memory):
+// everything it saves comes back exactly (after the file is closed and opened again, for SQLite),
+// a restored session goes on exactly as the one that was saved, a unit of work is all or nothing,
+// and each store rule holds. SQLite alone: a file of another schema is refused, a version 2 file is
+// upgraded.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "parley/client/store/memory_device_store.h"
+#include "parley/client/store/sqlite_device_store.h"
+#include "parley/protocol/retry/retry.h"
 #include "parley/sqlite/database.h"
 #include "parley/wire/capnp_codec.h"
 
 namespace parley::client {
 namespace {
 
+using protocol::receipts::Status;
+
 crypto::X25519KeyPair key(std::uint64_t seed) {
   crypto::StreamEntropy e(seed);
   return crypto::generate_x25519_key_pair(e).value();
 }
 
-class DeviceStoreTest : public ::testing::Test {
- protected:
-  std::filesystem::path file = std::filesystem::temp_directory_path() /
-                               ("parley-device-" + std::to_string(::getpid()) + "-" +
-                                ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".sqlite3");
-  void TearDown() override {
+std::filesystem::path temp_file() {
+  return std::filesystem::temp_directory_path() /
+         ("parley-device-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name() +
+          ".sqlite3");
+}
+
+// The device's own file, opened again as a restarted device opens it.
+struct Sqlite {
+  std::filesystem::path file = temp_file();
+  std::unique_ptr<DeviceStore> store;
+  ~Sqlite() {
+    store.reset();
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
   }
-  std::unique_ptr<DeviceStore> reopen() { return open_sqlite_device_store(file).value(); }
+  DeviceStore& reopen() {
+    store.reset();
+    store = open_sqlite_device_store(file).value();
+    return *store;
+  }
 };
+
+// Memory: a restart keeps what was committed (the simulation's rule), so "again" is the same store.
+struct Memory {
+  std::unique_ptr<DeviceStore> store = make_memory_device_store();
+  DeviceStore& reopen() { return *store; }
+};
+
+template <typename Kind>
+class DeviceStoreTest : public ::testing::Test {
+ protected:
+  Kind kind;
+  DeviceStore& store() { return kind.store ? *kind.store : kind.reopen(); }
+  DeviceStore& reopen() { return kind.reopen(); }
+};
+
+class KindNames {
+ public:
+  template <typename T>
+  static std::string GetName(int) {
+    return std::is_same_v<T, Sqlite> ? "Sqlite" : "Memory";
+  }
+};
+
+using Kinds = ::testing::Types<Sqlite, Memory>;
+TYPED_TEST_SUITE(DeviceStoreTest, Kinds, KindNames);
 
 // Alice's session with Bob's device, after she encrypted a message in it.
 StoredSession a_session(wire::CapnpCodec& codec) {
@@ -42,35 +83,35 @@ StoredSession a_session(wire::CapnpCodec& codec) {
   return s;
 }
 
-TEST_F(DeviceStoreTest, EverythingRestoresExactlyAfterAReopen) {
+TYPED_TEST(DeviceStoreTest, EverythingRestoresExactlyAfterAReopen) {
   wire::CapnpCodec codec;
   crypto::StreamEntropy entropy(5);
   const LocalIdentity id{10, 2, 7, 1234, key(20), key(21), key(22).public_key, key(23).public_key, 4};
-  const auto signed_prekey = protocol::generate_signed_prekey(id.identity, protocol::SignedPreKeyId{1}, entropy).value();
+  const StoredSignedPreKey signed_prekey{protocol::generate_signed_prekey(id.identity, protocol::SignedPreKeyId{1}, entropy).value(), 77};
   const std::vector<protocol::OneTimePreKey> one_time = {{protocol::PreKeyId{1}, key(30)}, {protocol::PreKeyId{2}, key(31)}};
   const auto session = a_session(codec);
   const StoredDeviceList list{20, 3, key(2).public_key, core::Bytes{6, 2, 1}};
   const StoredMessage message{20, Direction::incoming, 20, 1, 99, 1'900'000'000'000, "hello"};
   {
-    auto store = open_sqlite_device_store(file).value();
-    EXPECT_FALSE(store->identity().value().has_value());
-    ASSERT_TRUE(store->save_identity(id).ok());
-    ASSERT_TRUE(store->put_signed_prekey(signed_prekey).ok());
-    ASSERT_TRUE(store->put_one_time_prekeys(one_time).ok());
-    ASSERT_TRUE(store->save_session(session).ok());
-    ASSERT_TRUE(store->save_device_list(list).ok());
-    EXPECT_TRUE(store->add_message(message).value());
-    EXPECT_FALSE(store->add_message(message).value());  // the same message twice is stored once
+    auto& store = this->store();
+    EXPECT_FALSE(store.identity().value().has_value());
+    ASSERT_TRUE(store.save_identity(id).ok());
+    ASSERT_TRUE(store.put_signed_prekey(signed_prekey).ok());
+    ASSERT_TRUE(store.put_one_time_prekeys(one_time).ok());
+    ASSERT_TRUE(store.save_session(session).ok());
+    ASSERT_TRUE(store.save_device_list(list).ok());
+    EXPECT_TRUE(store.add_message(message).value());
+    EXPECT_FALSE(store.add_message(message).value());  // the same message twice is stored once
   }
-  auto store = reopen();
-  EXPECT_EQ(store->identity().value(), id);
-  EXPECT_EQ(store->signed_prekeys().value().at(1), signed_prekey);
-  EXPECT_EQ(store->one_time_prekeys().value().size(), 2u);
-  EXPECT_EQ(store->one_time_prekeys().value().at(2), one_time[1]);
-  EXPECT_EQ(store->next_one_time_prekey_id().value(), 3u);
-  EXPECT_EQ(store->device_list(20).value(), list);
-  EXPECT_EQ(store->messages(20).value(), std::vector<StoredMessage>{message});
-  auto restored = store->session(20, 1).value();
+  auto& store = this->reopen();
+  EXPECT_EQ(store.identity().value(), id);
+  EXPECT_EQ(store.signed_prekeys().value(), std::vector<StoredSignedPreKey>{signed_prekey});
+  EXPECT_EQ(store.one_time_prekeys().value().size(), 2u);
+  EXPECT_EQ(store.one_time_prekeys().value().at(2), one_time[1]);
+  EXPECT_EQ(store.next_one_time_prekey_id().value(), 3u);
+  EXPECT_EQ(store.device_list(20).value(), list);
+  EXPECT_EQ(store.messages(20).value(), std::vector<StoredMessage>{message});
+  auto restored = store.session(20, 1).value();
   ASSERT_TRUE(restored.has_value());
   EXPECT_EQ(*restored, session);
   // The restored session goes on exactly as the original would have.
@@ -80,54 +121,145 @@ TEST_F(DeviceStoreTest, EverythingRestoresExactlyAfterAReopen) {
   EXPECT_EQ(a.wire, b.wire);
 }
 
-TEST_F(DeviceStoreTest, AConsumedPrekeyIsGoneForGoodAndItsIdNeverReturns) {
-  {
-    auto store = open_sqlite_device_store(file).value();
-    ASSERT_TRUE(store->put_one_time_prekeys({{protocol::PreKeyId{7}, key(1)}}).ok());
-    ASSERT_TRUE(store->delete_one_time_prekey(protocol::PreKeyId{7}).ok());
-  }
-  auto store = reopen();
-  EXPECT_TRUE(store->one_time_prekeys().value().empty());
-  EXPECT_EQ(store->next_one_time_prekey_id().value(), 8u);
-  ASSERT_TRUE(store->put_one_time_prekeys({{protocol::PreKeyId{2}, key(2)}}).ok());
-  EXPECT_EQ(store->next_one_time_prekey_id().value(), 8u);  // never goes back
-}
-
-TEST_F(DeviceStoreTest, SessionsAreReplacedAndDeleted) {
+TYPED_TEST(DeviceStoreTest, AUnitOfWorkIsAllOrNothing) {
   wire::CapnpCodec codec;
-  auto store = open_sqlite_device_store(file).value();
-  auto s = a_session(codec);
-  ASSERT_TRUE(store->save_session(s).ok());
-  s.incarnation = 6;
-  ASSERT_TRUE(store->save_session(s).ok());
-  EXPECT_EQ(store->session_summaries().value().size(), 1u);
-  EXPECT_EQ(store->session(20, 1).value()->incarnation, 6u);
-  ASSERT_TRUE(store->delete_session(20, 1).ok());
-  EXPECT_FALSE(store->session(20, 1).value().has_value());
-}
-
-TEST_F(DeviceStoreTest, AFileOfAnotherSchemaIsRefused) {
+  auto& store = this->store();
+  const StoredMessage before{20, Direction::incoming, 20, 1, 1, 5, "before"};
+  ASSERT_TRUE(store.add_message(before).ok());
   {
-    auto db = sqlite::Database::open(file, {}, {"PRAGMA user_version = 42;", 42}).value();
+    UnitOfWork work(store);
+    ASSERT_TRUE(work.begun().ok());
+    ASSERT_TRUE(store.save_session(a_session(codec)).ok());
+    ASSERT_TRUE(store.add_message({20, Direction::incoming, 20, 1, 2, 6, "lost"}).ok());
+    ASSERT_TRUE(store.take_message_id().ok());
+    // Read inside the unit of work: what it wrote.
+    EXPECT_EQ(store.messages(20).value().size(), 2u);
+  }  // not committed: rolled back
+  auto& again = this->reopen();
+  EXPECT_EQ(again.messages(20).value(), std::vector<StoredMessage>{before});
+  EXPECT_FALSE(again.session(20, 1).value().has_value());
+  EXPECT_EQ(again.take_message_id().value(), 1u);  // the id taken inside was given back
+  {
+    UnitOfWork work(again);
+    ASSERT_TRUE(again.add_message({20, Direction::incoming, 20, 1, 3, 7, "kept"}).ok());
+    ASSERT_TRUE(work.commit().ok());
   }
-  EXPECT_EQ(open_sqlite_device_store(file).code(), core::Errc::storage_failure);
+  EXPECT_EQ(this->reopen().messages(20).value().size(), 2u);
 }
 
-TEST_F(DeviceStoreTest, ReceiptsAheadAreTheMarksForMessagesNotHeld) {
-  auto store = reopen();
-  using protocol::receipts::Status;
-  const StoredMessage mine{7, Direction::outgoing, 1, 2, 100, 5, "held"};
-  ASSERT_TRUE(store->add_message(mine).ok());
-  EXPECT_EQ(store->receipts_ahead(7, 1).value(), 0u);
-  EXPECT_TRUE(store->add_receipt(7, {7, Status::delivered, 2, 100}).value());  // a held message
-  EXPECT_TRUE(store->add_receipt(7, {7, Status::read, 2, 100}).value());
-  EXPECT_EQ(store->receipts_ahead(7, 1).value(), 0u);
-  EXPECT_TRUE(store->add_receipt(7, {7, Status::delivered, 2, 101}).value());  // not here yet
-  EXPECT_TRUE(store->add_receipt(7, {7, Status::delivered, 3, 100}).value());  // another device's
-  EXPECT_FALSE(store->add_receipt(7, {7, Status::delivered, 3, 100}).value());  // a repeat
-  EXPECT_EQ(store->receipts_ahead(7, 1).value(), 2u);
-  EXPECT_EQ(store->receipts_ahead(8, 1).value(), 0u);  // per chat
-  EXPECT_EQ(store->receipts_ahead(7, 2).value(), 4u);  // held means ours
+TYPED_TEST(DeviceStoreTest, AConsumedPrekeyIsGoneForGoodAndItsIdNeverReturns) {
+  {
+    auto& store = this->store();
+    ASSERT_TRUE(store.put_one_time_prekeys({{protocol::PreKeyId{7}, key(1)}}).ok());
+    ASSERT_TRUE(store.delete_one_time_prekey(protocol::PreKeyId{7}).ok());
+  }
+  auto& store = this->reopen();
+  EXPECT_TRUE(store.one_time_prekeys().value().empty());
+  EXPECT_EQ(store.next_one_time_prekey_id().value(), 8u);
+  ASSERT_TRUE(store.put_one_time_prekeys({{protocol::PreKeyId{2}, key(2)}}).ok());
+  EXPECT_EQ(store.next_one_time_prekey_id().value(), 8u);  // never goes back
+}
+
+TYPED_TEST(DeviceStoreTest, SignedPrekeysComeOldestFirstAndGo) {
+  crypto::StreamEntropy entropy(6);
+  auto& store = this->store();
+  const auto identity = key(40);
+  const StoredSignedPreKey newer{protocol::generate_signed_prekey(identity, protocol::SignedPreKeyId{2}, entropy).value(), 200};
+  const StoredSignedPreKey older{protocol::generate_signed_prekey(identity, protocol::SignedPreKeyId{1}, entropy).value(), 100};
+  ASSERT_TRUE(store.put_signed_prekey(newer).ok());
+  ASSERT_TRUE(store.put_signed_prekey(older).ok());
+  EXPECT_EQ(store.signed_prekeys().value(), (std::vector<StoredSignedPreKey>{older, newer}));
+  ASSERT_TRUE(store.delete_signed_prekey(protocol::SignedPreKeyId{1}).ok());
+  EXPECT_EQ(this->reopen().signed_prekeys().value(), std::vector<StoredSignedPreKey>{newer});
+}
+
+TYPED_TEST(DeviceStoreTest, SessionsAreReplacedSummarizedAndDeleted) {
+  wire::CapnpCodec codec;
+  auto& store = this->store();
+  auto s = a_session(codec);
+  ASSERT_TRUE(store.save_session(s).ok());
+  s.incarnation = 6;
+  ASSERT_TRUE(store.save_session(s).ok());
+  EXPECT_EQ(store.session_summaries().value(), (std::vector<SessionSummary>{{20, 1, 6, s.identity_key}}));
+  ASSERT_TRUE(store.set_session_incarnation(20, 1, 9).ok());
+  EXPECT_EQ(store.session(20, 1).value()->incarnation, 9u);
+  EXPECT_EQ(store.session(20, 1).value()->record, s.record);  // the record itself untouched
+  ASSERT_TRUE(store.delete_session(20, 1).ok());
+  EXPECT_FALSE(store.session(20, 1).value().has_value());
+  EXPECT_TRUE(store.session_summaries().value().empty());
+}
+
+TYPED_TEST(DeviceStoreTest, ReceiptMarksAheadAreCountedPerChatAndSettled) {
+  auto& store = this->store();
+  EXPECT_EQ(store.receipts_ahead(7).value(), 0u);
+  EXPECT_TRUE(store.note_receipt_ahead(7, 2, 101).value());
+  EXPECT_FALSE(store.note_receipt_ahead(7, 2, 101).value());  // a repeat counts once
+  EXPECT_TRUE(store.note_receipt_ahead(7, 3, 100).value());
+  EXPECT_EQ(store.receipts_ahead(7).value(), 2u);
+  EXPECT_EQ(store.receipts_ahead(8).value(), 0u);  // per chat
+  ASSERT_TRUE(store.settle_receipt_ahead(7, 2, 101).ok());
+  ASSERT_TRUE(store.settle_receipt_ahead(7, 2, 101).ok());  // settled once
+  ASSERT_TRUE(store.settle_receipt_ahead(7, 9, 9).ok());    // never noted: nothing
+  EXPECT_EQ(this->reopen().receipts_ahead(7).value(), 1u);
+}
+
+TYPED_TEST(DeviceStoreTest, HeldMessagesWaitPerDeviceUntilReleased) {
+  auto& store = this->store();
+  const HeldMessage first{11, 20, 2, 1000, core::Bytes{3, 1}}, second{12, 20, 2, 1001, core::Bytes{3, 2}}, other{13, 20, 3, 1002, {}};
+  ASSERT_TRUE(store.hold_message(second).ok());
+  ASSERT_TRUE(store.hold_message(first).ok());
+  ASSERT_TRUE(store.hold_message(first).ok());  // idempotent by server id
+  ASSERT_TRUE(store.hold_message(other).ok());
+  EXPECT_EQ(store.held_messages(20, 2).value(), (std::vector<HeldMessage>{first, second}));  // delivery order
+  EXPECT_EQ(store.held_count(20, 2).value(), 2u);
+  EXPECT_EQ(store.held_senders().value(), (std::vector<std::pair<std::uint64_t, std::uint32_t>>{{20, 2}, {20, 3}}));
+  ASSERT_TRUE(store.release_held(11).ok());
+  EXPECT_EQ(this->reopen().held_messages(20, 2).value(), std::vector<HeldMessage>{second});
+}
+
+TYPED_TEST(DeviceStoreTest, SendsAreRecordedPerDeviceAndTheOldestGo) {
+  auto& store = this->store();
+  ASSERT_TRUE(store.record_send(5, 900, 20, {1, 2}).ok());
+  EXPECT_EQ(store.sent_to(5, 20, 2).value(), std::optional<std::uint64_t>(900));
+  EXPECT_FALSE(store.sent_to(5, 20, 3).value().has_value());  // not a recipient of that send
+  EXPECT_FALSE(store.sent_to(5, 21, 1).value().has_value());
+  EXPECT_FALSE(store.sent_to(6, 20, 1).value().has_value());
+  // kMaxTrackedMessages sends more: the first is forgotten.
+  for (std::uint64_t id = 10; id < 10 + protocol::retry::kMaxTrackedMessages; ++id)
+    ASSERT_TRUE(store.record_send(id, id, 20, {1}).ok());
+  auto& again = this->reopen();
+  EXPECT_FALSE(again.sent_to(5, 20, 1).value().has_value());
+  EXPECT_EQ(again.sent_to(10, 20, 1).value(), std::optional<std::uint64_t>(10));
+  EXPECT_EQ(again.recorded_sends().value().size(), protocol::retry::kMaxTrackedMessages);
+}
+
+TEST(SqliteDeviceStore, AFileOfAnotherSchemaIsRefused) {
+  Sqlite kind;
+  {
+    auto db = sqlite::Database::open(kind.file, {}, {"PRAGMA user_version = 42;", 42}).value();
+  }
+  EXPECT_EQ(open_sqlite_device_store(kind.file).code(), core::Errc::storage_failure);
+}
+
+// A profile made before version 3 keeps its keys, sessions and messages, and gets the new tables.
+TEST(SqliteDeviceStore, AVersionTwoFileIsUpgraded) {
+  Sqlite kind;
+  {
+    auto db = sqlite::Database::open(kind.file, {}, {R"sql(
+      CREATE TABLE identity(only INTEGER PRIMARY KEY, account INTEGER, device INTEGER, incarnation INTEGER,
+        registration_id INTEGER, identity_private BLOB, noise_private BLOB, server_key BLOB, account_key BLOB,
+        next_key_index INTEGER);
+      CREATE TABLE signed_prekeys(id INTEGER PRIMARY KEY, private_key BLOB NOT NULL, signature BLOB NOT NULL) STRICT;
+      INSERT INTO signed_prekeys VALUES (1, zeroblob(32), zeroblob(64));
+      PRAGMA user_version = 2;)sql", 2}).value();
+  }
+  auto& store = kind.reopen();
+  const auto kept = store.signed_prekeys();
+  ASSERT_TRUE(kept.ok()) << core::to_string(kept.error());
+  ASSERT_EQ(kept->size(), 1u);
+  EXPECT_EQ(kept->front().created_ms, 0u);  // an old key: due for rotation at once
+  EXPECT_TRUE(store.record_send(1, 2, 3, {4}).ok());
+  EXPECT_TRUE(store.hold_message({1, 2, 3, 4, {}}).ok());
 }
 
 }  // namespace

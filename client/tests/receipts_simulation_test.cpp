@@ -153,7 +153,7 @@ TEST(ReceiptsSimulation, AMarkNamingNoMessageOfTheDeviceIsIgnored) {
   EXPECT_EQ(status_on(net, "alice-phone", m), Status::delivered);
   // The laptop does not know what its phone wrote: it keeps the mark, as it would for a copy on
   // its way (bounded, kMaxReceiptsAhead).
-  EXPECT_EQ(net.device("alice-laptop").store->receipts_ahead(f.b, f.a).value(), 1u);
+  EXPECT_EQ(net.device("alice-laptop").store->receipts_ahead(f.b).value(), 1u);
 }
 
 }  // namespace

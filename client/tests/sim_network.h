@@ -160,6 +160,16 @@ class SimNetwork {
     deliver(d, std::move(sent->second));
     settle();
   }
+  // The person accepted a device's new identity key on this device; the held messages are read.
+  bool accept_identity(const std::string& name, std::uint64_t account, std::uint32_t device) {
+    auto& d = devices_.at(name);
+    auto accepted = d.engine->accept_identity(account, device);
+    EXPECT_TRUE(accepted.ok()) << core::to_string(accepted.error());
+    if (!accepted.ok()) return false;
+    deliver(d, std::move(*accepted));
+    settle();
+    return true;
+  }
   // The person read the chat on this device.
   void mark_read(const std::string& name, std::uint64_t chat) {
     auto& d = devices_.at(name);

@@ -117,8 +117,13 @@ Result<void> Database::configure(const Options& options, Schema schema) {
     PARLEY_TRY(bool row, version.step());
     const std::uint64_t found = row ? version.u64(0) : 0;
     if (found == static_cast<std::uint64_t>(schema.version)) return {};
-    if (found != 0) return storage_failure("unknown schema version " + std::to_string(found));
-    return exec(schema.sql);
+    if (found == 0) return exec(schema.sql);
+    const auto from = static_cast<std::int64_t>(found) - schema.oldest;
+    if (from < 0 || static_cast<std::size_t>(from) >= schema.upgrades.size() ||
+        schema.oldest + static_cast<int>(schema.upgrades.size()) != schema.version)
+      return storage_failure("unknown schema version " + std::to_string(found));
+    for (auto i = static_cast<std::size_t>(from); i < schema.upgrades.size(); ++i) PARLEY_CHECK(exec(schema.upgrades[i]));
+    return {};
   }();
   if (!created.ok()) {
     rollback();

@@ -30,8 +30,10 @@ struct SendRequest {
 };
 struct RetrySendRequest {};
 struct LinkRequest {};
-struct PlainRequest {};  // uploads and publications: only errors matter
-using Request = std::variant<ListRequest, BundleRequest, SendRequest, RetrySendRequest, LinkRequest, PlainRequest>;
+struct UploadRequest {};  // one-time prekeys (and a signed prekey): refused keys are deleted here too
+struct PlainRequest {};   // publications and the like: only errors matter
+using Request =
+    std::variant<ListRequest, BundleRequest, SendRequest, RetrySendRequest, LinkRequest, UploadRequest, PlainRequest>;
 
 class Requests {
  public:

@@ -26,12 +26,16 @@ core::Result<DeviceListCache::Verdict> DeviceListCache::on_reply(std::uint64_t a
   wanted_.erase(account);
   if (reply.account != account)
     return Verdict{core::make_error(Errc::malformed, "the server answered a device list fetch with another account's list"), {}};
-  // The account key: the one trusted before, else (first contact) the list's own primary entry.
+  // The account key: our own account's is the one linking gave us (a primary's is its own identity
+  // key), never whatever a list names; a peer's is the one trusted before, else (first contact) the
+  // list's own primary entry, trusted on first use (spec §8.6).
   PARLEY_TRY(const auto stored, ctx_.store.device_list(account));
   devices::DeviceListCheck check{account, {}, std::nullopt, ctx_.clock()};
-  if (stored) {
+  if (stored) check.known_version = stored->version;
+  if (account == ctx_.identity.account) {
+    check.primary_identity = ctx_.identity.account_key;
+  } else if (stored) {
     check.primary_identity = stored->account_key;
-    check.known_version = stored->version;
   } else {
     auto body = devices::decode_signed_device_list(reply.signed_list);
     if (!body.ok()) return Verdict{body.error(), {}};

@@ -39,7 +39,7 @@ struct Engine::Parts {
         retry(ctx, lists, sessions, prekeys),
         outbox(ctx, lists, sessions, ticks, retry),
         receipts(ctx, outbox, ticks),
-        inbox(ctx, prekeys, retry, receipts, ticks),
+        inbox(ctx, lists, prekeys, retry, receipts, ticks),
         linking(ctx, lists) {}
 
   EngineContext ctx;
@@ -64,6 +64,7 @@ bool Engine::read_receipts() const { return parts_->ticks.read_receipts(); }
 bool Engine::list_pending(std::uint64_t account) const { return parts_->lists.pending(account); }
 bool Engine::idle() const { return parts_->ctx.requests.empty() && parts_->outbox.idle(); }
 void Engine::device_list_changed(std::uint64_t account) { parts_->lists.forget(account); }
+bool Engine::reading() const { return parts_->inbox.waiting(); }
 
 void Engine::disconnected() {
   logged_in_ = false;
@@ -108,6 +109,7 @@ core::Result<void> Engine::load_state() {
   if (id) p.ctx.identity = *id;
   PARLEY_CHECK(p.prekeys.load());
   PARLEY_CHECK(p.ticks.load());
+  PARLEY_CHECK(p.retry.load());
   if (registered()) {
     PARLEY_CHECK(p.outbox.load());
   } else {
@@ -121,6 +123,7 @@ void Engine::reload() {
   p.ctx.requests.clear();
   p.lists.forget_all();
   p.outbox.clear();
+  p.inbox.clear();
   p.ticks.clear();
   // What cannot be read back now is read at the restart the driver owes (load() again).
   (void)load_state();
@@ -152,7 +155,12 @@ core::Result<T> Engine::in_unit_of_work(Body&& body) {
 }
 
 EngineOutput Engine::on_frame(const wire::Frame& frame) {
-  auto out = in_unit_of_work<EngineOutput>([&] { return dispatch(frame); });
+  auto out = in_unit_of_work<EngineOutput>([&]() -> core::Result<EngineOutput> {
+    PARLEY_TRY(auto handled, dispatch(frame));
+    PARLEY_TRY(auto kept, maintain());
+    handled.append(std::move(kept));
+    return handled;
+  });
   if (out.ok()) return std::move(*out);
   return engine::failed(0, out.error());
 }
@@ -181,12 +189,17 @@ core::Result<EngineOutput> Engine::dispatch(const wire::Frame& frame) {
           const auto* asked = answered ? std::get_if<ListRequest>(&*answered) : nullptr;
           if (asked == nullptr) return EngineOutput{};
           PARLEY_TRY(auto verdict, p.lists.on_reply(asked->account, body));
+          auto out = std::move(verdict.out);
           if (verdict.refused) {
             PARLEY_TRY(auto failures, p.outbox.fail_for(asked->account, *verdict.refused));
-            verdict.out.append(std::move(failures));
-            return std::move(verdict.out);
+            out.append(std::move(failures));
+          } else {
+            PARLEY_TRY(auto sends, p.outbox.advance());
+            out.append(std::move(sends));
           }
-          return p.outbox.advance();
+          PARLEY_TRY(auto received, p.inbox.on_list(asked->account, !verdict.refused));
+          out.append(std::move(received));
+          return out;
         } else if constexpr (std::is_same_v<T, wire::PreKeyBundles>) {
           const auto* asked = answered ? std::get_if<BundleRequest>(&*answered) : nullptr;
           if (asked == nullptr || asked->account != body.account) return EngineOutput{};
@@ -195,11 +208,22 @@ core::Result<EngineOutput> Engine::dispatch(const wire::Frame& frame) {
           const auto* send = answered ? std::get_if<SendRequest>(&*answered) : nullptr;
           if (send == nullptr) return EngineOutput{};
           return p.outbox.on_send_ack(*send, body);
+        } else if constexpr (std::is_same_v<T, wire::Ok>) {
+          if (answered && std::holds_alternative<UploadRequest>(*answered))
+            PARLEY_CHECK(p.prekeys.on_upload_answered(frame.request_id, true));
+          return EngineOutput{};
         } else if constexpr (std::is_same_v<T, wire::ErrorFrame>) {
           if (answered) {
+            if (std::holds_alternative<UploadRequest>(*answered)) {
+              PARLEY_CHECK(p.prekeys.on_upload_answered(frame.request_id, false));
+              return engine::failed(0, wire::to_error(body));
+            }
             if (const auto* list = std::get_if<ListRequest>(&*answered)) {
               p.lists.on_refused(list->account);
-              return p.outbox.fail_for(list->account, wire::to_error(body));
+              PARLEY_TRY(auto out, p.outbox.fail_for(list->account, wire::to_error(body)));
+              PARLEY_TRY(auto received, p.inbox.on_list(list->account, false));
+              out.append(std::move(received));
+              return out;
             }
             if (const auto* bundles = std::get_if<BundleRequest>(&*answered)) {
               p.outbox.on_bundles_refused(bundles->account);
@@ -220,10 +244,26 @@ core::Result<EngineOutput> Engine::dispatch(const wire::Frame& frame) {
       frame.body);
 }
 
+// What the engine's clock asks for, checked with every input once logged in: the signed prekey's
+// rotation (spec §4.2) and, for a primary, its device list published again before it expires (§8.3).
+core::Result<EngineOutput> Engine::maintain() {
+  if (!logged_in_) return EngineOutput{};
+  auto& p = *parts_;
+  PARLEY_TRY(auto out, p.prekeys.rotate_if_due());
+  PARLEY_TRY(auto republished, p.linking.republish_if_due());
+  out.append(std::move(republished));
+  return out;
+}
+
 // Logged in (also right after registering), and for a companion's first login by key, linked.
 core::Result<EngineOutput> Engine::on_logged_in(const wire::LoggedIn& frame) {
   auto& p = *parts_;
   EngineOutput out;
+  // The server assigns ids once (registration, or a companion's link); a registered device that is
+  // told it is another device is not (spec §9: the server is not trusted with that).
+  if (registered() && (frame.account != identity().account || frame.device != identity().device))
+    return engine::failed(0, core::make_error(Errc::untrusted_identity, "the server said this device is another one"));
+  if (logged_in_) return out;  // this connection's login, said again
   if (p.linking.waiting() && !registered()) {
     auto approved = p.linking.on_approval(frame);
     if (!approved.ok()) {
@@ -250,6 +290,9 @@ core::Result<EngineOutput> Engine::on_logged_in(const wire::LoggedIn& frame) {
   }
   PARLEY_TRY(auto sends, p.outbox.advance());
   out.append(std::move(sends));
+  // Messages held for a decision the person took while this device was offline.
+  PARLEY_TRY(auto held, p.inbox.replay_held());
+  out.append(std::move(held));
   return out;
 }
 
@@ -284,8 +327,11 @@ core::Result<std::pair<std::uint64_t, EngineOutput>> Engine::send_text(std::uint
       });
 }
 
-core::Result<void> Engine::accept_identity(std::uint64_t account, std::uint32_t device) {
-  return in_unit_of_work<void>([&] { return store_.delete_session(account, device); });
+core::Result<EngineOutput> Engine::accept_identity(std::uint64_t account, std::uint32_t device) {
+  return in_unit_of_work<EngineOutput>([&]() -> core::Result<EngineOutput> {
+    PARLEY_CHECK(store_.delete_session(account, device));
+    return parts_->inbox.replay_held();
+  });
 }
 
 core::Result<EngineOutput> Engine::mark_read(std::uint64_t chat) {

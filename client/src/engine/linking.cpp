@@ -82,6 +82,19 @@ Output Linking::publish_first_list() {
   return publish({ctx_.identity.account, 1, ctx_.clock(), {{1, 0, ctx_.identity.identity.public_key}}});
 }
 
+Output Linking::republish_if_due() {
+  if (ctx_.identity.device != devices::kPrimaryDevice || ctx_.identity.account == 0) return EngineOutput{};
+  PARLEY_TRY(const auto stored, ctx_.store.device_list(ctx_.identity.account));
+  if (!stored) return EngineOutput{};
+  auto list = devices::decode_signed_device_list(stored->signed_list);
+  if (!list.ok()) return failed(0, list.error());
+  const auto now = ctx_.clock();
+  if (now < list->timestamp_ms || now - list->timestamp_ms < kDeviceListRepublishMs) return EngineOutput{};
+  list->version += 1;
+  list->timestamp_ms = now;
+  return publish(*list);
+}
+
 // The companion countersigned: the primary checks it and publishes the list with it.
 Output Linking::on_confirmation(const wire::LinkConfirmation& confirmation) {
   if (!primary_) return EngineOutput{};

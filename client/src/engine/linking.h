@@ -36,6 +36,10 @@ class Linking {
   Output remove(std::uint32_t device);
   // A new primary's first device list (itself alone), unless it has one.
   Output publish_first_list();
+  // By the engine's clock, the primary publishes its list again (version + 1, the same devices)
+  // once it is kDeviceListRepublishMs old, so that verifiers, who refuse lists older than
+  // kDeviceListMaxAgeMs (spec §8.3), never see one expire.
+  Output republish_if_due();
 
  private:
   protocol::devices::PrimaryLinker& primary();

@@ -169,10 +169,18 @@ Output Outbox::on_bundles(const wire::PreKeyBundles& reply) {
 }
 
 Output Outbox::on_send_ack(const SendRequest& request, const wire::SendAck& ack) {
-  retry_.on_sent(ack.server_id, request.message_id);
   auto it = entries_.find(request.message_id);
   if (it == entries_.end()) return EngineOutput{};
   auto& entry = it->second;
+  // Which devices this send carried a copy for, durably: a retry is answered only for them (spec
+  // §8.5). Receipts are not resent: a later one says as much.
+  if (!entry.receipt && entry.plan && ack.server_id != 0) {
+    std::vector<std::uint32_t> devices;
+    for (const auto& e : entry.plan->encryptions)
+      if (e.to.account == request.account) devices.push_back(e.to.device);
+    PARLEY_CHECK(ctx_.store.record_send(ack.server_id, request.message_id, request.account, devices));
+    retry_.on_sent(ack.server_id);
+  }
   entry.in_flight.erase(request.account);
   entry.acked.insert(request.account);
   std::set<std::uint64_t> destinations;

@@ -22,14 +22,11 @@ Output Retry::ask(std::uint64_t sender_account, std::uint32_t sender_device, std
   return out;
 }
 
-void Retry::on_sent(std::uint64_t server_id, std::uint64_t message_id) {
-  if (server_id == 0 || !sent_by_server_id_.emplace(server_id, message_id).second) return;
-  sent_order_.push_back(server_id);
-  responder_.on_sent(server_id);
-  if (sent_order_.size() > protocol::retry::kMaxTrackedMessages) {
-    sent_by_server_id_.erase(sent_order_.front());
-    sent_order_.pop_front();
-  }
+core::Result<void> Retry::load() {
+  responder_ = {};
+  PARLEY_TRY(const auto sends, ctx_.store.recorded_sends());
+  for (const auto server_id : sends) responder_.on_sent(server_id);
+  return {};
 }
 
 Output Retry::on_request(const wire::RetryRequest& asked) {
@@ -41,12 +38,14 @@ Output Retry::on_request(const wire::RetryRequest& asked) {
   }
   const protocol::retry::RetryRequest retry{{ctx_.identity.account, ctx_.identity.device, asked.server_id}, asked.attempt,
                                             asked.attempt >= 2};
+  // Only a device the send named carried a copy for may have it again: anyone else (another contact,
+  // or a session the server made up) asking for a server id learns nothing.
+  PARLEY_TRY(const auto sent, ctx_.store.sent_to(asked.server_id, asked.account, asked.device));
+  if (!sent) return EngineOutput{};
+  const auto message_id = *sent;
   auto resend = responder_.on_request(ctx_.identity.account, ctx_.identity.device, asked.account, asked.device, retry,
                                       bundle.has_value());
   if (!resend.ok()) return EngineOutput{};  // a request this device cannot or will not answer
-  const auto sent = sent_by_server_id_.find(asked.server_id);
-  if (sent == sent_by_server_id_.end()) return EngineOutput{};
-  const auto message_id = sent->second;
   PARLEY_TRY(const auto stored, ctx_.store.message(ctx_.identity.account, ctx_.identity.device, message_id));
   if (!stored) return EngineOutput{};
   const protocol::fanout::DeviceAddress to{asked.account, asked.device};

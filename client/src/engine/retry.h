@@ -5,8 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
-#include <map>
 
 #include "context.h"
 #include "device_lists.h"
@@ -21,6 +19,9 @@ class Retry {
   Retry(EngineContext& ctx, DeviceListCache& lists, Sessions& sessions, PreKeyStock& prekeys)
       : ctx_(ctx), lists_(lists), sessions_(sessions), prekeys_(prekeys) {}
 
+  // The sends recorded in the store, remembered again (after a restart, too).
+  core::Result<void> load();
+
   // A message from (account, device) under `server_id` did not decrypt: ask for it again, or,
   // after kMaxRetryRequests, tell the person it could not be read.
   Output ask(std::uint64_t sender_account, std::uint32_t sender_device, std::uint64_t server_id);
@@ -28,10 +29,10 @@ class Retry {
   void on_decrypted(std::uint64_t sender_account, std::uint32_t sender_device, std::uint64_t server_id) {
     requester_.on_decrypted({sender_account, sender_device, server_id});
   }
-  // The server took one of our sends under `server_id`: remembered (boundedly) so that a device
-  // asking for a retry can name the message by it.
-  void on_sent(std::uint64_t server_id, std::uint64_t message_id);
-  // Another device asks for one of our messages again.
+  // The server took one of our sends under `server_id` (its copies are recorded in the store).
+  void on_sent(std::uint64_t server_id) { responder_.on_sent(server_id); }
+  // Another device asks for one of our messages again: answered only if that very device got a copy
+  // of the send it names (spec §8.5), never for anyone else who asks.
   Output on_request(const wire::RetryRequest& request);
 
  private:
@@ -41,8 +42,6 @@ class Retry {
   PreKeyStock& prekeys_;
   protocol::retry::Requester requester_;
   protocol::retry::Responder responder_;
-  std::map<std::uint64_t, std::uint64_t> sent_by_server_id_;  // server id -> message id
-  std::deque<std::uint64_t> sent_order_;
 };
 
 }  // namespace parley::client::engine

@@ -62,6 +62,8 @@ void Ticks::note_outgoing(std::uint64_t chat, std::uint32_t sender_device, std::
 
 Output Ticks::on_outgoing_stored(const StoredMessage& m, bool sent) {
   if (sent) PARLEY_CHECK(ctx_.store.mark_sent(m.sender_account, m.sender_device, m.message_id));
+  // Marks that came before this copy are about a message held now.
+  if (m.sender_device != ctx_.identity.device) PARLEY_CHECK(ctx_.store.settle_receipt_ahead(m.chat, m.sender_device, m.message_id));
   note_outgoing(m.chat, m.sender_device, m.message_id, sent);
   EngineOutput out;
   PARLEY_TRY(const auto s, status(m.chat, m.sender_device, m.message_id));
@@ -77,9 +79,11 @@ Output Ticks::on_peer_receipt(std::uint64_t peer, const wire::ReceiptBody& recei
     if (!known) {
       // This device holds every message it wrote: a mark naming another is not about ours.
       if (mark.sender_device == ctx_.identity.device) continue;
-      // Another device's copy may still be on its way: the mark is kept for it, boundedly.
-      PARLEY_TRY(const auto ahead, ctx_.store.receipts_ahead(chat, ctx_.identity.account));
+      // Another device's copy may still be on its way: the mark is kept for it, boundedly (a lookup
+      // of the chat's count, not a scan of its receipts).
+      PARLEY_TRY(const auto ahead, ctx_.store.receipts_ahead(chat));
       if (ahead >= kMaxReceiptsAhead) continue;
+      PARLEY_CHECK(ctx_.store.note_receipt_ahead(chat, mark.sender_device, mark.message_id));
     }
     PARLEY_TRY(const bool added, ctx_.store.add_receipt(chat, {peer, receipt.type, mark.sender_device, mark.message_id}));
     if (!added) continue;  // a duplicate: nothing can move

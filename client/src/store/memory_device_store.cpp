@@ -9,6 +9,8 @@
 #include <set>
 #include <tuple>
 
+#include "parley/protocol/retry/retry.h"
+
 namespace parley::client {
 
 using core::Result;
@@ -38,9 +40,18 @@ class MemoryDeviceStore final : public DeviceStore {
     write().identity = identity;
     return {};
   }
-  Result<std::map<std::uint32_t, protocol::SignedPreKey>> signed_prekeys() override { return state_.signed_prekeys; }
-  Result<void> put_signed_prekey(const protocol::SignedPreKey& key) override {
-    write().signed_prekeys.insert_or_assign(key.id.value, key);
+  Result<std::vector<StoredSignedPreKey>> signed_prekeys() override {
+    std::vector<StoredSignedPreKey> out;
+    for (const auto& [id, k] : state_.signed_prekeys) out.push_back(k);
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.created_ms < b.created_ms; });
+    return out;
+  }
+  Result<void> put_signed_prekey(const StoredSignedPreKey& key) override {
+    write().signed_prekeys.insert_or_assign(key.key.id.value, key);
+    return {};
+  }
+  Result<void> delete_signed_prekey(protocol::SignedPreKeyId id) override {
+    write().signed_prekeys.erase(id.value);
     return {};
   }
   Result<std::map<std::uint32_t, protocol::OneTimePreKey>> one_time_prekeys() override { return state_.one_time_prekeys; }
@@ -168,11 +179,46 @@ class MemoryDeviceStore final : public DeviceStore {
       if (c == chat) out.push_back(r);
     return out;
   }
-  Result<std::size_t> receipts_ahead(std::uint64_t chat, std::uint64_t own_account) override {
-    std::size_t ahead = 0;
-    for (const auto& [c, r] : state_.receipts)
-      if (c == chat && !state_.index.contains({own_account, r.sender_device, r.message_id})) ++ahead;
-    return ahead;
+  Result<bool> note_receipt_ahead(std::uint64_t chat, std::uint32_t sender_device, std::uint64_t message_id) override {
+    if (state_.ahead.contains({chat, sender_device, message_id})) return false;
+    auto& s = write();
+    s.ahead.insert({chat, sender_device, message_id});
+    ++s.ahead_count[chat];
+    return true;
+  }
+  Result<void> settle_receipt_ahead(std::uint64_t chat, std::uint32_t sender_device, std::uint64_t message_id) override {
+    if (!state_.ahead.contains({chat, sender_device, message_id})) return {};
+    auto& s = write();
+    s.ahead.erase({chat, sender_device, message_id});
+    --s.ahead_count[chat];
+    return {};
+  }
+  Result<std::size_t> receipts_ahead(std::uint64_t chat) override {
+    const auto it = state_.ahead_count.find(chat);
+    return it == state_.ahead_count.end() ? std::size_t{0} : it->second;
+  }
+  Result<void> hold_message(const HeldMessage& m) override {
+    if (!state_.held.contains(m.server_id)) write().held.emplace(m.server_id, m);
+    return {};
+  }
+  Result<std::vector<HeldMessage>> held_messages(std::uint64_t account, std::uint32_t device) override {
+    std::vector<HeldMessage> out;
+    for (const auto& [id, m] : state_.held)
+      if (m.sender_account == account && m.sender_device == device) out.push_back(m);
+    return out;
+  }
+  Result<std::size_t> held_count(std::uint64_t account, std::uint32_t device) override {
+    PARLEY_TRY(const auto held, held_messages(account, device));
+    return held.size();
+  }
+  Result<std::vector<std::pair<std::uint64_t, std::uint32_t>>> held_senders() override {
+    std::set<std::pair<std::uint64_t, std::uint32_t>> senders;
+    for (const auto& [id, m] : state_.held) senders.insert({m.sender_account, m.sender_device});
+    return std::vector<std::pair<std::uint64_t, std::uint32_t>>(senders.begin(), senders.end());
+  }
+  Result<void> release_held(std::uint64_t server_id) override {
+    if (state_.held.contains(server_id)) write().held.erase(server_id);
+    return {};
   }
   Result<std::map<std::uint32_t, std::uint64_t>> read_marks(std::uint64_t chat) override {
     const auto it = state_.read_marks.find(chat);
@@ -219,6 +265,25 @@ class MemoryDeviceStore final : public DeviceStore {
     for (const auto& [id, r] : state_.pending_receipts) out.push_back(r);
     return out;
   }
+  Result<void> record_send(std::uint64_t server_id, std::uint64_t message_id, std::uint64_t account,
+                           const std::vector<std::uint32_t>& devices) override {
+    auto& s = write();
+    for (const auto device : devices) s.sent[server_id][{account, device}] = message_id;
+    while (s.sent.size() > protocol::retry::kMaxTrackedMessages) s.sent.erase(s.sent.begin());  // the oldest go
+    return {};
+  }
+  Result<std::optional<std::uint64_t>> sent_to(std::uint64_t server_id, std::uint64_t account, std::uint32_t device) override {
+    const auto send = state_.sent.find(server_id);
+    if (send == state_.sent.end()) return std::optional<std::uint64_t>{};
+    const auto copy = send->second.find({account, device});
+    if (copy == send->second.end()) return std::optional<std::uint64_t>{};
+    return std::optional<std::uint64_t>(copy->second);
+  }
+  Result<std::vector<std::uint64_t>> recorded_sends() override {
+    std::vector<std::uint64_t> out;
+    for (const auto& [id, copies] : state_.sent) out.push_back(id);
+    return out;
+  }
 
  private:
   using MessageKey = std::tuple<std::uint64_t, std::uint32_t, std::uint64_t>;  // sender account, device, id
@@ -228,7 +293,7 @@ class MemoryDeviceStore final : public DeviceStore {
   };
   struct State {
     std::optional<LocalIdentity> identity;
-    std::map<std::uint32_t, protocol::SignedPreKey> signed_prekeys;
+    std::map<std::uint32_t, StoredSignedPreKey> signed_prekeys;
     std::map<std::uint32_t, protocol::OneTimePreKey> one_time_prekeys;
     std::uint32_t next_one_time_prekey = 1;
     std::uint64_t next_message = 1;
@@ -240,6 +305,10 @@ class MemoryDeviceStore final : public DeviceStore {
     std::map<std::uint64_t, std::map<std::uint32_t, std::uint64_t>> read_marks;
     std::map<std::string, std::int64_t> settings;
     std::map<std::uint64_t, PendingReceipt> pending_receipts;
+    std::set<std::tuple<std::uint64_t, std::uint32_t, std::uint64_t>> ahead;  // chat, sender device, message id
+    std::map<std::uint64_t, std::size_t> ahead_count;
+    std::map<std::uint64_t, HeldMessage> held;  // by server id
+    std::map<std::uint64_t, std::map<std::pair<std::uint64_t, std::uint32_t>, std::uint64_t>> sent;  // server id -> copies
   };
 
   // The state to change: inside a unit of work, a copy of the committed state is kept first.

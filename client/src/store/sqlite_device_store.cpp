@@ -14,7 +14,7 @@ using core::Result;
 
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // One row of `identity`; the rest mirror the header's concepts.
 constexpr const char* kSchema = R"sql(
@@ -26,7 +26,7 @@ CREATE TABLE identity(
   server_key BLOB NOT NULL, account_key BLOB NOT NULL,
   next_key_index INTEGER NOT NULL) STRICT;
 CREATE TABLE signed_prekeys(
-  id INTEGER PRIMARY KEY, private_key BLOB NOT NULL, signature BLOB NOT NULL) STRICT;
+  id INTEGER PRIMARY KEY, private_key BLOB NOT NULL, signature BLOB NOT NULL, created_ms INTEGER NOT NULL DEFAULT 0) STRICT;
 CREATE TABLE one_time_prekeys(id INTEGER PRIMARY KEY, private_key BLOB NOT NULL) STRICT;
 CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT, WITHOUT ROWID;
 INSERT INTO counters VALUES ('one_time_prekey', 1), ('message', 1);
@@ -52,7 +52,36 @@ CREATE TABLE read_marks(
   PRIMARY KEY (chat, sender_device)) STRICT, WITHOUT ROWID;
 CREATE TABLE settings(name BLOB PRIMARY KEY, value INTEGER NOT NULL) STRICT, WITHOUT ROWID;
 CREATE TABLE pending_receipts(id INTEGER PRIMARY KEY, peer INTEGER NOT NULL, content BLOB NOT NULL) STRICT;
-PRAGMA user_version = 2;
+CREATE TABLE sent_copies(
+  server_id INTEGER NOT NULL, account INTEGER NOT NULL, device INTEGER NOT NULL, message_id INTEGER NOT NULL,
+  PRIMARY KEY (server_id, account, device)) STRICT, WITHOUT ROWID;
+CREATE TABLE receipts_ahead(
+  chat INTEGER NOT NULL, sender_device INTEGER NOT NULL, message_id INTEGER NOT NULL,
+  PRIMARY KEY (chat, sender_device, message_id)) STRICT, WITHOUT ROWID;
+CREATE TABLE receipts_ahead_count(chat INTEGER PRIMARY KEY, n INTEGER NOT NULL) STRICT;
+CREATE TABLE held_messages(
+  server_id INTEGER PRIMARY KEY, sender_account INTEGER NOT NULL, sender_device INTEGER NOT NULL,
+  timestamp_ms INTEGER NOT NULL, ciphertext BLOB NOT NULL) STRICT;
+CREATE INDEX held_by_sender ON held_messages(sender_account, sender_device, server_id);
+PRAGMA user_version = 3;
+)sql";
+
+// From version 2 (before the retry recipients, the signed prekey's age, the receipt marks ahead
+// counted, and held messages): the same tables added; marks ahead are counted from now on.
+constexpr const char* kUpgradeFrom2 = R"sql(
+ALTER TABLE signed_prekeys ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE sent_copies(
+  server_id INTEGER NOT NULL, account INTEGER NOT NULL, device INTEGER NOT NULL, message_id INTEGER NOT NULL,
+  PRIMARY KEY (server_id, account, device)) STRICT, WITHOUT ROWID;
+CREATE TABLE receipts_ahead(
+  chat INTEGER NOT NULL, sender_device INTEGER NOT NULL, message_id INTEGER NOT NULL,
+  PRIMARY KEY (chat, sender_device, message_id)) STRICT, WITHOUT ROWID;
+CREATE TABLE receipts_ahead_count(chat INTEGER PRIMARY KEY, n INTEGER NOT NULL) STRICT;
+CREATE TABLE held_messages(
+  server_id INTEGER PRIMARY KEY, sender_account INTEGER NOT NULL, sender_device INTEGER NOT NULL,
+  timestamp_ms INTEGER NOT NULL, ciphertext BLOB NOT NULL) STRICT;
+CREATE INDEX held_by_sender ON held_messages(sender_account, sender_device, server_id);
+PRAGMA user_version = 3;
 )sql";
 
 }  // namespace
@@ -78,7 +107,7 @@ Result<crypto::X25519KeyPair> key_pair(core::Bytes private_key) {
 }  // namespace
 
 Result<std::unique_ptr<DeviceStore>> open_sqlite_device_store(const std::filesystem::path& file) {
-  PARLEY_TRY(auto db, sqlite::Database::open(file, {}, {kSchema, kSchemaVersion}));
+  PARLEY_TRY(auto db, sqlite::Database::open(file, {}, {kSchema, kSchemaVersion, {kUpgradeFrom2}, 2}));
   ::chmod(file.c_str(), 0600);  // the file holds the device's private keys
   return std::unique_ptr<DeviceStore>(new SqliteDeviceStore(std::move(db)));
 }
@@ -112,27 +141,34 @@ Result<void> SqliteDeviceStore::save_identity(const LocalIdentity& id) {
   });
 }
 
-Result<std::map<std::uint32_t, protocol::SignedPreKey>> SqliteDeviceStore::signed_prekeys() {
-  PARLEY_TRY(auto s, db_->statement("SELECT id, private_key, signature FROM signed_prekeys ORDER BY id"));
-  std::map<std::uint32_t, protocol::SignedPreKey> out;
+Result<std::vector<StoredSignedPreKey>> SqliteDeviceStore::signed_prekeys() {
+  PARLEY_TRY(auto s, db_->statement("SELECT id, private_key, signature, created_ms FROM signed_prekeys ORDER BY created_ms, id"));
+  std::vector<StoredSignedPreKey> out;
   for (;;) {
     PARLEY_TRY(bool row, s.step());
     if (!row) return out;
-    protocol::SignedPreKey key;
-    key.id = protocol::SignedPreKeyId{s.u32(0)};
-    PARLEY_TRY(key.key, key_pair(s.bytes(1)));
+    StoredSignedPreKey stored;
+    stored.key.id = protocol::SignedPreKeyId{s.u32(0)};
+    PARLEY_TRY(stored.key.key, key_pair(s.bytes(1)));
     const auto signature = s.bytes(2);
-    if (signature.size() != key.signature.size()) return corrupt("a stored signature of the wrong size");
-    std::copy(signature.begin(), signature.end(), key.signature.begin());
-    out.emplace(key.id.value, std::move(key));
+    if (signature.size() != stored.key.signature.size()) return corrupt("a stored signature of the wrong size");
+    std::copy(signature.begin(), signature.end(), stored.key.signature.begin());
+    stored.created_ms = s.u64(3);
+    out.push_back(std::move(stored));
   }
 }
 
-Result<void> SqliteDeviceStore::put_signed_prekey(const protocol::SignedPreKey& key) {
+Result<void> SqliteDeviceStore::put_signed_prekey(const StoredSignedPreKey& stored) {
   return db_->transaction([&]() -> Result<void> {
-    PARLEY_TRY(auto s, db_->statement("INSERT OR REPLACE INTO signed_prekeys VALUES (?, ?, ?)"));
-    return s.bind(std::uint64_t{key.id.value}).bind(key.key.private_key.view()).bind(key.signature).run();
+    PARLEY_TRY(auto s, db_->statement("INSERT OR REPLACE INTO signed_prekeys VALUES (?, ?, ?, ?)"));
+    return s.bind(std::uint64_t{stored.key.id.value}).bind(stored.key.key.private_key.view()).bind(stored.key.signature)
+        .bind(stored.created_ms).run();
   });
+}
+
+Result<void> SqliteDeviceStore::delete_signed_prekey(protocol::SignedPreKeyId id) {
+  PARLEY_TRY(auto s, db_->statement("DELETE FROM signed_prekeys WHERE id = ?"));
+  return s.bind(std::uint64_t{id.value}).run();
 }
 
 Result<std::map<std::uint32_t, protocol::OneTimePreKey>> SqliteDeviceStore::one_time_prekeys() {

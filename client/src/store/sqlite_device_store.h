@@ -20,8 +20,9 @@ class SqliteDeviceStore final : public DeviceStore {
   // IdentityStore (sqlite_device_store.cpp)
   core::Result<std::optional<LocalIdentity>> identity() override;
   core::Result<void> save_identity(const LocalIdentity& identity) override;
-  core::Result<std::map<std::uint32_t, protocol::SignedPreKey>> signed_prekeys() override;
-  core::Result<void> put_signed_prekey(const protocol::SignedPreKey& key) override;
+  core::Result<std::vector<StoredSignedPreKey>> signed_prekeys() override;
+  core::Result<void> put_signed_prekey(const StoredSignedPreKey& key) override;
+  core::Result<void> delete_signed_prekey(protocol::SignedPreKeyId id) override;
   core::Result<std::map<std::uint32_t, protocol::OneTimePreKey>> one_time_prekeys() override;
   core::Result<void> put_one_time_prekeys(const std::vector<protocol::OneTimePreKey>& keys) override;
   core::Result<void> delete_one_time_prekey(protocol::PreKeyId id) override;
@@ -48,7 +49,14 @@ class SqliteDeviceStore final : public DeviceStore {
   core::Result<std::vector<OutgoingRef>> outgoing(std::uint64_t chat, std::uint64_t own_account) override;
   core::Result<bool> add_receipt(std::uint64_t chat, const StoredReceipt& receipt) override;
   core::Result<std::vector<StoredReceipt>> receipts(std::uint64_t chat) override;
-  core::Result<std::size_t> receipts_ahead(std::uint64_t chat, std::uint64_t own_account) override;
+  core::Result<bool> note_receipt_ahead(std::uint64_t chat, std::uint32_t sender_device, std::uint64_t message_id) override;
+  core::Result<void> settle_receipt_ahead(std::uint64_t chat, std::uint32_t sender_device, std::uint64_t message_id) override;
+  core::Result<std::size_t> receipts_ahead(std::uint64_t chat) override;
+  core::Result<void> hold_message(const HeldMessage& message) override;
+  core::Result<std::vector<HeldMessage>> held_messages(std::uint64_t account, std::uint32_t device) override;
+  core::Result<std::size_t> held_count(std::uint64_t account, std::uint32_t device) override;
+  core::Result<std::vector<std::pair<std::uint64_t, std::uint32_t>>> held_senders() override;
+  core::Result<void> release_held(std::uint64_t server_id) override;
   core::Result<std::map<std::uint32_t, std::uint64_t>> read_marks(std::uint64_t chat) override;
   core::Result<bool> raise_read_mark(std::uint64_t chat, std::uint32_t sender_device, std::uint64_t up_to) override;
   core::Result<std::optional<std::int64_t>> setting(const std::string& name) override;
@@ -57,6 +65,10 @@ class SqliteDeviceStore final : public DeviceStore {
   core::Result<void> put_pending_receipt(const PendingReceipt& receipt) override;
   core::Result<void> delete_pending_receipt(std::uint64_t id) override;
   core::Result<std::vector<PendingReceipt>> pending_receipts() override;
+  core::Result<void> record_send(std::uint64_t server_id, std::uint64_t message_id, std::uint64_t account,
+                                 const std::vector<std::uint32_t>& devices) override;
+  core::Result<std::optional<std::uint64_t>> sent_to(std::uint64_t server_id, std::uint64_t account, std::uint32_t device) override;
+  core::Result<std::vector<std::uint64_t>> recorded_sends() override;
 
  private:
   std::unique_ptr<sqlite::Database> db_;

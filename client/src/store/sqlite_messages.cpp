@@ -3,6 +3,7 @@
 // restart are the ticks before it.
 #include <algorithm>
 
+#include "parley/protocol/retry/retry.h"
 #include "sqlite_device_store.h"
 
 namespace parley::client {
@@ -118,13 +119,64 @@ Result<std::vector<StoredReceipt>> SqliteDeviceStore::receipts(std::uint64_t cha
   });
 }
 
-Result<std::size_t> SqliteDeviceStore::receipts_ahead(std::uint64_t chat, std::uint64_t own_account) {
-  PARLEY_TRY(auto s, db_->statement(
-                         "SELECT COUNT(*) FROM receipts r WHERE r.chat = ? AND NOT EXISTS (SELECT 1 FROM messages m "
-                         "WHERE m.sender_account = ? AND m.sender_device = r.sender_device AND m.message_id = r.message_id)"));
-  s.bind(chat).bind(own_account);
+Result<bool> SqliteDeviceStore::note_receipt_ahead(std::uint64_t chat, std::uint32_t sender_device, std::uint64_t message_id) {
+  return db_->transaction([&]() -> Result<bool> {
+    PARLEY_TRY(auto s, db_->statement("INSERT OR IGNORE INTO receipts_ahead VALUES (?, ?, ?)"));
+    PARLEY_TRY(const auto added, s.bind(chat).bind(std::uint64_t{sender_device}).bind(message_id).run_counting());
+    if (added == 0) return false;
+    PARLEY_TRY(auto count, db_->statement("INSERT INTO receipts_ahead_count VALUES (?, 1) ON CONFLICT (chat) DO UPDATE SET n = n + 1"));
+    PARLEY_CHECK(count.bind(chat).run());
+    return true;
+  });
+}
+
+Result<void> SqliteDeviceStore::settle_receipt_ahead(std::uint64_t chat, std::uint32_t sender_device, std::uint64_t message_id) {
+  return db_->transaction([&]() -> Result<void> {
+    PARLEY_TRY(auto s, db_->statement("DELETE FROM receipts_ahead WHERE chat = ? AND sender_device = ? AND message_id = ?"));
+    PARLEY_TRY(const auto removed, s.bind(chat).bind(std::uint64_t{sender_device}).bind(message_id).run_counting());
+    if (removed == 0) return {};
+    PARLEY_TRY(auto count, db_->statement("UPDATE receipts_ahead_count SET n = n - 1 WHERE chat = ?"));
+    return count.bind(chat).run();
+  });
+}
+
+Result<std::size_t> SqliteDeviceStore::receipts_ahead(std::uint64_t chat) {
+  PARLEY_TRY(auto s, db_->statement("SELECT n FROM receipts_ahead_count WHERE chat = ?"));
+  s.bind(chat);
   PARLEY_TRY(auto rows, s.rows<std::size_t>([](const Statement& row) { return static_cast<std::size_t>(row.u64(0)); }));
   return rows.empty() ? std::size_t{0} : rows.front();
+}
+
+Result<void> SqliteDeviceStore::hold_message(const HeldMessage& m) {
+  PARLEY_TRY(auto s, db_->statement("INSERT OR IGNORE INTO held_messages VALUES (?, ?, ?, ?, ?)"));
+  return s.bind(m.server_id).bind(m.sender_account).bind(std::uint64_t{m.sender_device}).bind(m.timestamp_ms).bind(m.ciphertext).run();
+}
+
+Result<std::vector<HeldMessage>> SqliteDeviceStore::held_messages(std::uint64_t account, std::uint32_t device) {
+  PARLEY_TRY(auto s, db_->statement("SELECT server_id, sender_account, sender_device, timestamp_ms, ciphertext FROM held_messages "
+                                    "WHERE sender_account = ? AND sender_device = ? ORDER BY server_id"));
+  s.bind(account).bind(std::uint64_t{device});
+  return s.rows<HeldMessage>([](const Statement& row) {
+    return HeldMessage{row.u64(0), row.u64(1), row.u32(2), row.u64(3), row.bytes(4)};
+  });
+}
+
+Result<std::size_t> SqliteDeviceStore::held_count(std::uint64_t account, std::uint32_t device) {
+  PARLEY_TRY(auto s, db_->statement("SELECT COUNT(*) FROM held_messages WHERE sender_account = ? AND sender_device = ?"));
+  s.bind(account).bind(std::uint64_t{device});
+  PARLEY_TRY(auto rows, s.rows<std::size_t>([](const Statement& row) { return static_cast<std::size_t>(row.u64(0)); }));
+  return rows.empty() ? std::size_t{0} : rows.front();
+}
+
+Result<std::vector<std::pair<std::uint64_t, std::uint32_t>>> SqliteDeviceStore::held_senders() {
+  PARLEY_TRY(auto s, db_->statement("SELECT DISTINCT sender_account, sender_device FROM held_messages ORDER BY 1, 2"));
+  using Sender = std::pair<std::uint64_t, std::uint32_t>;
+  return s.rows<Sender>([](const Statement& row) { return Sender{row.u64(0), row.u32(1)}; });
+}
+
+Result<void> SqliteDeviceStore::release_held(std::uint64_t server_id) {
+  PARLEY_TRY(auto s, db_->statement("DELETE FROM held_messages WHERE server_id = ?"));
+  return s.bind(server_id).run();
 }
 
 Result<std::map<std::uint32_t, std::uint64_t>> SqliteDeviceStore::read_marks(std::uint64_t chat) {
@@ -176,6 +228,34 @@ Result<void> SqliteDeviceStore::delete_pending_receipt(std::uint64_t id) {
 Result<std::vector<PendingReceipt>> SqliteDeviceStore::pending_receipts() {
   PARLEY_TRY(auto s, db_->statement("SELECT id, peer, content FROM pending_receipts ORDER BY id"));
   return s.rows<PendingReceipt>([](const Statement& row) { return PendingReceipt{row.u64(0), row.u64(1), row.bytes(2)}; });
+}
+
+Result<void> SqliteDeviceStore::record_send(std::uint64_t server_id, std::uint64_t message_id, std::uint64_t account,
+                                             const std::vector<std::uint32_t>& devices) {
+  return db_->transaction([&]() -> Result<void> {
+    for (const auto device : devices) {
+      PARLEY_TRY(auto s, db_->statement("INSERT OR REPLACE INTO sent_copies VALUES (?, ?, ?, ?)"));
+      PARLEY_CHECK(s.bind(server_id).bind(account).bind(std::uint64_t{device}).bind(message_id).run());
+    }
+    // Only the kMaxTrackedMessages newest sends are answered: older ones go.
+    PARLEY_TRY(auto prune, db_->statement(
+                               "DELETE FROM sent_copies WHERE server_id < (SELECT MIN(server_id) FROM "
+                               "(SELECT DISTINCT server_id FROM sent_copies ORDER BY server_id DESC LIMIT ?))"));
+    return prune.bind(std::uint64_t{protocol::retry::kMaxTrackedMessages}).run();
+  });
+}
+
+Result<std::optional<std::uint64_t>> SqliteDeviceStore::sent_to(std::uint64_t server_id, std::uint64_t account, std::uint32_t device) {
+  PARLEY_TRY(auto s, db_->statement("SELECT message_id FROM sent_copies WHERE server_id = ? AND account = ? AND device = ?"));
+  s.bind(server_id).bind(account).bind(std::uint64_t{device});
+  PARLEY_TRY(auto rows, s.rows<std::uint64_t>([](const Statement& row) { return row.u64(0); }));
+  if (rows.empty()) return std::optional<std::uint64_t>{};
+  return std::optional<std::uint64_t>(rows.front());
+}
+
+Result<std::vector<std::uint64_t>> SqliteDeviceStore::recorded_sends() {
+  PARLEY_TRY(auto s, db_->statement("SELECT DISTINCT server_id FROM sent_copies ORDER BY server_id"));
+  return s.rows<std::uint64_t>([](const Statement& row) { return row.u64(0); });
 }
 
 }  // namespace parley::client

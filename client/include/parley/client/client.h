@@ -41,7 +41,8 @@ class Client {
   asio::awaitable<void> close();
 
   // --- Receipts and waiting (spec §10.2) -----------------------------------------------
-  // Until the server delivered what it held for this device at login (its queueEmpty).
+  // Until the server delivered what it held for this device at login (its queueEmpty) and the
+  // engine read all of it.
   asio::awaitable<core::Result<void>> wait_caught_up(std::chrono::milliseconds timeout);
   // Until nothing waits for the server: every receipt and message written has its answer.
   asio::awaitable<core::Result<void>> wait_idle(std::chrono::milliseconds timeout);

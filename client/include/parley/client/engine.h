@@ -41,8 +41,23 @@ inline constexpr std::uint64_t kMessageIdsPerMillisecond = 1024;
 // enough for any real backlog, and a bound on what a hostile peer can make a device keep.
 inline constexpr std::size_t kMaxReceiptsAhead = 1024;
 
+// A primary publishes its device list again this long after the last one (spec §8.3): verifiers
+// refuse a list older than kDeviceListMaxAgeMs (35 days), and a week leaves four weeks for a primary
+// that is offline.
+inline constexpr std::uint64_t kDeviceListRepublishMs = 7ull * 24 * 3600 * 1000;
+
+// Messages kept per device whose identity key changed, waiting for the person's decision (spec
+// §8.6): they no longer wait on the server, where they would fill the delivery window; a device that
+// sends more than this before the person decides loses the rest (reported).
+inline constexpr std::size_t kMaxHeldPerDevice = 1000;
+
 // Below half this many one-time prekeys on the server the engine uploads more (spec §7.2 warns it).
 inline constexpr std::uint32_t kPrekeyBatch = 100;
+
+// At most this many one-time prekeys are kept on a device: the server's cap per device (spec §7.1's
+// max_one_time_prekeys_per_device), so that no key is made that the server would refuse and a run of
+// hostile fetches cannot make a device generate keys without end.
+inline constexpr std::size_t kMaxOneTimePreKeys = 1000;
 
 class Engine {
  public:
@@ -81,8 +96,9 @@ class Engine {
   // lists and sessions allow; the frames may follow later, as replies come in. Returns the id.
   core::Result<std::pair<std::uint64_t, EngineOutput>> send_text(std::uint64_t peer_account, std::string text);
   // The person accepted a device's new identity key (after an IdentityChangeEvent): its old
-  // session goes, and the next message builds one with the new key.
-  core::Result<void> accept_identity(std::uint64_t account, std::uint32_t device);
+  // session goes, the messages held for the decision are read, and the next message builds a
+  // session with the new key.
+  core::Result<EngineOutput> accept_identity(std::uint64_t account, std::uint32_t device);
   // --- Receipts (spec §10.2) -------------------------------------------------------------
   // The person saw `chat` up to its latest message: read receipts go to the peer's devices (and
   // our own, which mark the chat read too), unless read receipts are off.
@@ -104,6 +120,8 @@ class Engine {
   bool list_pending(std::uint64_t account) const;
   // Nothing waiting for the server.
   bool idle() const;
+  // Delivered messages wait for their sender's device list before they are read (spec §8.6).
+  bool reading() const;
   // An input could not be committed (spec §8.6): nothing of it happened, and the engine reloaded
   // its state from the store. The driver must close the connection and connect again, so that the
   // server delivers again what was not acknowledged and the outbox sends again what was not;
@@ -116,6 +134,7 @@ class Engine {
   core::Result<void> load_state();
   core::Result<EngineOutput> dispatch(const wire::Frame& frame);
   core::Result<EngineOutput> on_logged_in(const wire::LoggedIn& frame);
+  core::Result<EngineOutput> maintain();
 
   // Runs one input in one unit of work (a command's result, or a frame's output).
   template <typename T, typename Body>

@@ -31,10 +31,14 @@ struct Options {
 };
 
 // The schema a database file must have: `sql` creates it in an empty file and sets
-// PRAGMA user_version to `version`; a file with another non-zero version is refused.
+// PRAGMA user_version to `version`. A file of an older version is upgraded, in the same
+// transaction, by `upgrades`: upgrades[i] takes a file from version `oldest + i` to the next and
+// sets its user_version. A file of any other version is refused.
 struct Schema {
   const char* sql;
   int version;
+  std::vector<const char*> upgrades = {};
+  int oldest = 0;  // the version upgrades[0] starts from
 };
 
 class Database {

@@ -22,9 +22,11 @@ class IdentityStore {
   virtual core::Result<std::optional<LocalIdentity>> identity() = 0;
   virtual core::Result<void> save_identity(const LocalIdentity& identity) = 0;
 
-  // The prekeys this device can answer with, as the protocol's PreKeyStore wants them.
-  virtual core::Result<std::map<std::uint32_t, protocol::SignedPreKey>> signed_prekeys() = 0;
-  virtual core::Result<void> put_signed_prekey(const protocol::SignedPreKey& key) = 0;
+  // The signed prekeys this device can answer with, oldest first (the current one last).
+  virtual core::Result<std::vector<StoredSignedPreKey>> signed_prekeys() = 0;
+  virtual core::Result<void> put_signed_prekey(const StoredSignedPreKey& key) = 0;
+  // Past its grace period (spec §4.2): deleted for good.
+  virtual core::Result<void> delete_signed_prekey(protocol::SignedPreKeyId id) = 0;
   virtual core::Result<std::map<std::uint32_t, protocol::OneTimePreKey>> one_time_prekeys() = 0;
   virtual core::Result<void> put_one_time_prekeys(const std::vector<protocol::OneTimePreKey>& keys) = 0;
   // Consumed by the first message that used it (spec §5.5): deleted for good.

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "parley/client/store/records.h"
@@ -36,13 +37,26 @@ class MessageStore {
   // Idempotent: returns whether the receipt mark was new.
   virtual core::Result<bool> add_receipt(std::uint64_t chat, const StoredReceipt& receipt) = 0;
   virtual core::Result<std::vector<StoredReceipt>> receipts(std::uint64_t chat) = 0;
-  // How many of the chat's receipt marks name a message of `own_account` this device does not hold
-  // (receipts that came before the copy they are about).
-  virtual core::Result<std::size_t> receipts_ahead(std::uint64_t chat, std::uint64_t own_account) = 0;
+  // Receipt marks that came before the copy of our message they are about (spec §10.2): noted
+  // (idempotent; returns whether the mark was new), settled when the copy arrives, and counted per
+  // chat without a scan (a hostile peer's mark costs a lookup, not a walk over the chat's receipts).
+  virtual core::Result<bool> note_receipt_ahead(std::uint64_t chat, std::uint32_t sender_device, std::uint64_t message_id) = 0;
+  virtual core::Result<void> settle_receipt_ahead(std::uint64_t chat, std::uint32_t sender_device, std::uint64_t message_id) = 0;
+  virtual core::Result<std::size_t> receipts_ahead(std::uint64_t chat) = 0;
   // How far this device (or, synced, another of ours) read `chat`, per device of the peer.
   virtual core::Result<std::map<std::uint32_t, std::uint64_t>> read_marks(std::uint64_t chat) = 0;
   // Raises the mark (never lowers it); returns whether it moved.
   virtual core::Result<bool> raise_read_mark(std::uint64_t chat, std::uint32_t sender_device, std::uint64_t up_to) = 0;
+
+  // --- Messages held for an identity decision (spec §8.6) ------------------------------------
+  // Idempotent by server id.
+  virtual core::Result<void> hold_message(const HeldMessage& message) = 0;
+  // The device's held messages, in the order they were delivered.
+  virtual core::Result<std::vector<HeldMessage>> held_messages(std::uint64_t account, std::uint32_t device) = 0;
+  virtual core::Result<std::size_t> held_count(std::uint64_t account, std::uint32_t device) = 0;
+  // The devices with held messages, by (account, device).
+  virtual core::Result<std::vector<std::pair<std::uint64_t, std::uint32_t>>> held_senders() = 0;
+  virtual core::Result<void> release_held(std::uint64_t server_id) = 0;
 
   // --- Settings ---------------------------------------------------------------------------
   virtual core::Result<std::optional<std::int64_t>> setting(const std::string& name) = 0;

@@ -9,6 +9,7 @@
 
 #include "parley/core/bytes.h"
 #include "parley/crypto/x25519.h"
+#include "parley/protocol/keys.h"
 #include "parley/protocol/receipts/ticks.h"
 #include "parley/protocol/session.h"
 
@@ -93,6 +94,25 @@ struct PendingReceipt {
   std::uint64_t peer = 0;  // the account it goes to
   core::Bytes content;     // the encoded Content
   friend bool operator==(const PendingReceipt&, const PendingReceipt&) = default;
+};
+
+// A signed prekey with the time it became current (spec §4.2: rotated every 2 days, the previous one
+// kept for its grace period).
+struct StoredSignedPreKey {
+  protocol::SignedPreKey key;
+  std::uint64_t created_ms = 0;
+  friend bool operator==(const StoredSignedPreKey&, const StoredSignedPreKey&) = default;
+};
+
+// A message from a device whose identity key changed, kept (and acknowledged to the server) until
+// the person decides (spec §8.6): the ciphertext as it was delivered.
+struct HeldMessage {
+  std::uint64_t server_id = 0;
+  std::uint64_t sender_account = 0;
+  std::uint32_t sender_device = 0;
+  std::uint64_t timestamp_ms = 0;  // the server's
+  core::Bytes ciphertext;
+  friend bool operator==(const HeldMessage&, const HeldMessage&) = default;
 };
 
 // A chat as the inbox lists it.
