@@ -5,6 +5,7 @@
 #   make bench  build optimized and run the benchmarks (median of repetitions)
 #   make bench-server  the server's load benchmark (parley-load against parley-server, with its floor)
 #   make soak   the fault test long: parley-load while the server is SIGKILLed 200 times
+#   make sim    the adversarial simulation long (SIM_CASES cases, optimized; make test runs 400)
 
 # ccache keys on absolute paths unless told the tree's root: with these a fresh clone, a worktree or
 # CI's checkout at another path reuses what any other checkout compiled.
@@ -15,7 +16,7 @@ FUZZ_SECONDS ?= 60
 JOBS ?= $(shell nproc)
 FUZZ_SMOKE_SECONDS ?= 10
 
-.PHONY: demo test fuzz bench bench-server soak deps build-release build-asan build-fuzz vectors format clean
+.PHONY: demo test fuzz bench bench-server soak sim deps build-release build-asan build-fuzz vectors format clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -53,6 +54,13 @@ SOAK_KILLS ?= 200
 soak: build-release
 	PARLEY_FAULT_KILLS=$(SOAK_KILLS) PARLEY_FAULT_MESSAGES=$$(( $(SOAK_KILLS) * 1500 )) PARLEY_FAULT_RATE=3000 \
 	  PARLEY_FAULT_DEVICES=32 ./build/release/bin/server_fault_test
+
+# The adversarial simulation of spec §9 (client/tests/adversarial_simulation_test.cpp), long. A
+# failure prints RC_PARAMS="reproduce=..." to run that very case again.
+SIM_CASES ?= 10000
+SIM_SEED ?= 1
+sim: build-release
+	RC_PARAMS="max_success=$(SIM_CASES) seed=$(SIM_SEED)" ./build/release/bin/client_adversarial_sim
 
 # Regenerates the committed vector files from the code (CI's test does the same and diffs).
 vectors: build-release

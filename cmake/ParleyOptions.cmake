@@ -26,8 +26,9 @@ function(parley_target_defaults target)
   if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
     # GCC 12 reports false -Wrestrict positives inside libstdc++'s std::string at -O2/-O3 (GCC bug 105329).
     # Likewise -Wstringop-overread for std::vector comparisons (memcmp with a length it cannot bound)
-    # in optimized builds (GCC bug 106199).
-    target_compile_options(${target} PRIVATE -Wno-restrict -Wno-stringop-overread)
+    # in optimized builds (GCC bug 106199). And -Wmaybe-uninitialized for the move of a std::variant
+    # whose alternatives hold strings (the engine's events) at -O3 (GCC bug 107919).
+    target_compile_options(${target} PRIVATE -Wno-restrict -Wno-stringop-overread -Wno-maybe-uninitialized)
   endif()
 endfunction()
 

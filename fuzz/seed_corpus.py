@@ -327,6 +327,23 @@ def content_seeds():
     write("fuzz_content", "empty", b"")
 
 
+# fuzz_client_engine: operations of [request id][kind][the kind's bytes] (the target's header). The
+# deliveries are indexed in the order Bob got them: 0 and 1 prekey messages, 2.. whisper messages.
+def client_engine_seeds():
+    deliver = lambda index, how=0, *rest: bytes([0, 0, index, how, *rest])
+    write("fuzz_client_engine", "every-delivery", b"".join(deliver(i) for i in range(5)))
+    write("fuzz_client_engine", "deliveries-backwards", b"".join(deliver(i) for i in reversed(range(5))))
+    write("fuzz_client_engine", "flipped-whisper", deliver(3, 1, 9, 0, 0, 0, 2))
+    write("fuzz_client_engine", "prekey-from-device-4", deliver(0, 4, 4))
+    write("fuzz_client_engine", "whisper-from-own-account", deliver(2, 8, 1))
+    write("fuzz_client_engine", "truncated-prekey", deliver(0, 2, 20, 0, 0, 0))
+    write("fuzz_client_engine", "list-then-bundles", bytes([1, 2, 0, 0, 0, 0, 2, 3, 0, 0, 0]))
+    write("fuzz_client_engine", "retry-requests", b"".join(bytes([0, 5, 1, 1, i, 0, 0, 0, 0, 0, 0, 0, 2, 1]) for i in range(4)))
+    write("fuzz_client_engine", "errors", b"".join(bytes([r, 6, code, 0]) for r in range(1, 6) for code in (3, 4, 10, 2)))
+    write("fuzz_client_engine", "bob-writes-and-time-passes",
+          bytes([0, 10, 0, 0, 11]) + (3 * 24 * 3600 * 1000).to_bytes(8, "little") + bytes([0, 10, 1, 0, 10, 2, 1]))
+
+
 def main():
     vectors = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests" / "data" / "external"
     vector_reader_seeds(vectors)
@@ -339,6 +356,7 @@ def main():
     device_seeds()
     fingerprint_seeds()
     content_seeds()
+    client_engine_seeds()
 
 
 if __name__ == "__main__":

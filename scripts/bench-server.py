@@ -108,7 +108,8 @@ def main():
         result["store_floor_batch"] = batch
 
         if args.idle > 0:
-            server = Server(server_bin, os.path.join(tmp, "idle"), [])
+            # Thousands of accounts from eight addresses in a few seconds: far past the default rate.
+            server = Server(server_bin, os.path.join(tmp, "idle"), ["--registrations-per-second-per-address", "1000000"])
             try:
                 result["idle"] = load(load_bin, server, "--devices", 2, "--messages", 100, "--idle-connections", args.idle,
                                       "--source-addresses", 8, "--server-pid", server.process.pid)

@@ -66,7 +66,8 @@ link_by_qr() {
   local scanned
   scanned=$(zbarimg --raw -q "$WORK/$companion.png" 2>/dev/null) || fail "the QR code of $companion does not scan"
   echo "  $companion shows a QR code; scanned: ${scanned:0:40}…"
-  as "$primary" link "$scanned" | sed 's/^/  /' || fail "$primary could not link $companion"
+  # The scanned text goes in on standard input: the link secret never stands in a command line.
+  as "$primary" link - <<<"$scanned" | sed 's/^/  /' || fail "$primary could not link $companion"
   wait "$pid" || fail "$companion was not linked: $(cat "$WORK/$companion.link")"
   grep '^Linked' "$WORK/$companion.link" | sed 's/^/  /'
 }

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
+#include <set>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -45,6 +47,9 @@ const std::map<std::string, std::uint64_t>& constants() {
       {"kMaxForwardJump", protocol::kMaxForwardJump},
       {"kMaxReceiverChains", protocol::kMaxReceiverChains},
       {"kMaxArchivedSessions", protocol::kMaxArchivedSessions},
+      {"kDhStepWork", protocol::kDhStepWork},
+      {"kMaxReceiveWork", protocol::kMaxReceiveWork},
+      {"kMaxSignedPreKeys", protocol::kMaxSignedPreKeys},
       {"kSignedPreKeyRotationIntervalMs", protocol::kSignedPreKeyRotationIntervalMs},
       {"kSignedPreKeyGracePeriodMs", protocol::kSignedPreKeyGracePeriodMs},
       {"kMaxRetryRequests", protocol::retry::kMaxRetryRequests},
@@ -78,6 +83,11 @@ const std::map<std::string, std::uint64_t>& constants() {
       {"kMaxReplans", client::kMaxReplans},
       {"kMaxReceiptsAhead", client::kMaxReceiptsAhead},
       {"kPrekeyBatch", client::kPrekeyBatch},
+      {"kMaxBundleFetches", client::kMaxBundleFetches},
+      {"kMaxOneTimePreKeys", client::kMaxOneTimePreKeys},
+      {"kMaxHeldPerDevice", client::kMaxHeldPerDevice},
+      {"kDeviceListRepublishMs", client::kDeviceListRepublishMs},
+      {"kCheckpointIntervalMs", client::kCheckpointIntervalMs},
   };
   return all;
 }
@@ -116,6 +126,46 @@ TEST(Limits, EveryBoundIsListedOnceInTheSpecWithItsValue) {
   }
   for (const auto& [name, value] : rows)
     EXPECT_TRUE(constants().contains(name)) << "spec §2.2 lists " << name << ", which this test does not know";
+}
+
+// The tests the table's last column names: `Suite.Name` (a typed suite as `Suite/*.Name`).
+std::set<std::pair<std::string, std::string>> named_tests() {
+  std::ifstream in(std::string(PARLEY_SOURCE_DIR) + "/spec/protocol.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto all = text.str();
+  const auto start = all.find("### 2.2 Limits");
+  std::istringstream section(all.substr(start, all.find("### 2.3", start) - start));
+  std::set<std::pair<std::string, std::string>> out;
+  const std::regex name(R"(`([A-Z][A-Za-z0-9]*)(?:/\*)?\.([A-Z][A-Za-z0-9]*)`)");
+  for (std::string line; std::getline(section, line);) {
+    if (!line.starts_with("| `k")) continue;
+    const auto last = line.substr(line.rfind('|', line.size() - 2));
+    for (std::sregex_iterator it(last.begin(), last.end(), name), end; it != end; ++it) out.insert({(*it)[1], (*it)[2]});
+  }
+  return out;
+}
+
+// Every test the table names is defined in a test source (`(Suite, Name)` as TEST, TEST_F,
+// TYPED_TEST and RC_GTEST_PROP write it), so that the table cannot point at a test that does not exist.
+TEST(Limits, EveryTestTheTableNamesExists) {
+  std::string sources;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(PARLEY_SOURCE_DIR)) {
+    const auto path = entry.path().string();
+    if (path.find("/build/") != std::string::npos || path.find("/.git/") != std::string::npos) continue;
+    if (!entry.is_regular_file() || !path.ends_with("_test.cpp")) continue;
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    sources += text.str();
+  }
+  const auto tests = named_tests();
+  EXPECT_GT(tests.size(), 30u);
+  for (const auto& [suite, test] : tests) {
+    const auto head = "(" + suite + ", " + test;
+    const bool defined = sources.find(head + ")") != std::string::npos || sources.find(head + ",") != std::string::npos;
+    EXPECT_TRUE(defined) << suite << "." << test << " is named in spec §2.2 but defined nowhere";
+  }
 }
 
 }  // namespace

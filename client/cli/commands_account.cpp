@@ -211,10 +211,15 @@ void add_account_commands(CLI::App& app, Action& action) {
   auto* link_cmd = app.add_subcommand("link", "on the primary: link the device that shows this QR code's text");
   auto payload = std::make_shared<std::string>();
   auto link_timeout = std::make_shared<int>(60);
-  link_cmd->add_option("PAYLOAD", *payload, "the code's text (PARLEY-LINK:…)")->required();
+  link_cmd->add_option("PAYLOAD", *payload,
+                       "the code's text (PARLEY-LINK:…); `-` or none: read from standard input, so that the link "
+                       "secret is not in the command line other users can see");
   link_cmd->add_option("--timeout", *link_timeout, "seconds to wait for the new device")->capture_default_str();
-  on_command(link_cmd, action,
-             [payload, link_timeout](Profile& p, const Terminal& t) { return link(p, t, *payload, *link_timeout); });
+  on_command(link_cmd, action, [payload, link_timeout](Profile& p, const Terminal& t) {
+    std::string text = *payload;
+    if (text.empty() || text == "-") std::getline(std::cin, text);
+    return link(p, t, text, *link_timeout);
+  });
 
   auto* devices_cmd = app.add_subcommand("devices", "list this account's devices (`devices remove N` on the primary)");
   auto* remove_cmd = devices_cmd->add_subcommand("remove", "remove a companion device from the account");

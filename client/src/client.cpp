@@ -31,7 +31,9 @@ core::Result<std::unique_ptr<Client>> Client::open(const std::filesystem::path& 
   std::error_code ec;
   std::filesystem::create_directories(profile, ec);
   if (ec) return core::make_error(Errc::storage_failure, "cannot create " + profile.string() + ": " + ec.message());
+  // One device's keys live in the profile: its owner's alone (spec §9).
   std::filesystem::permissions(profile, std::filesystem::perms::owner_all, ec);
+  if (ec) return core::make_error(Errc::storage_failure, "cannot make " + profile.string() + " private: " + ec.message());
   PARLEY_TRY(auto store, open_sqlite_device_store(profile / "device.sqlite3"));
   std::unique_ptr<Client> client(new Client(std::move(store), nullptr));
   PARLEY_TRY(auto existing, client->store_->identity());
@@ -56,12 +58,10 @@ asio::awaitable<core::Result<void>> Client::connect(transport::net::tcp::endpoin
   engine_->disconnected();
   const auto seen = connected_at_ = events_.size();
   asio::co_spawn(co_await asio::this_coro::executor, read_loop(connection_), asio::detached);
-  if (!engine_->registered()) {
-    auto frame = engine_->register_frame();
-    if (!frame.ok()) co_return frame.error();
-    auto sent = co_await connection_->send_when_ready(*frame);
-    if (!sent.ok()) co_return sent.error();
-  }
+  // The first frame: a new device registers; a registered one restates its claim, which logs it in.
+  auto first = engine_->registered() ? engine_->login_frame() : engine_->register_frame();
+  if (!first.ok()) co_return first.error();
+  if (auto sent = co_await connection_->send_when_ready(*first); !sent.ok()) co_return sent.error();
   // Logged in when the server says so: a device it refuses (a removed one) hears why first.
   std::optional<core::Error> refused;
   auto settled = co_await wait(

@@ -1,6 +1,12 @@
 #include "parley/client/qr_code.h"
 
+#include <fcntl.h>
 #include <png.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <qrencode.h>
 
 #include <cerrno>
@@ -67,7 +73,16 @@ core::Result<void> QrCode::write_png(const std::filesystem::path& file, std::siz
   constexpr std::size_t kQuiet = 4;
   if (scale == 0 || scale > 64) return core::make_error(Errc::malformed, "PNG scale must be 1 to 64");
   const std::size_t side = (size_ + 2 * kQuiet) * scale;
-  std::unique_ptr<std::FILE, decltype(&std::fclose)> out(std::fopen(file.c_str(), "wb"), &std::fclose);
+  // The code holds the link secret (spec §8.1): readable by its owner only, from the first byte
+  // (created 0600, not chmod-ed after the fact).
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return core::make_error(Errc::storage_failure, "cannot write " + file.string() + ": " + std::strerror(errno));
+  if (::fchmod(fd, 0600) != 0) {  // an existing file keeps its mode through O_CREAT
+    ::close(fd);
+    return core::make_error(Errc::storage_failure, "cannot make " + file.string() + " private: " + std::strerror(errno));
+  }
+  std::unique_ptr<std::FILE, decltype(&std::fclose)> out(::fdopen(fd, "wb"), &std::fclose);
+  if (!out) ::close(fd);
   if (!out) return core::make_error(Errc::storage_failure, "cannot write " + file.string());
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
   png_infop info = png ? png_create_info_struct(png) : nullptr;

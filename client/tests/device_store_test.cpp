@@ -4,6 +4,7 @@
 // and each store rule holds. SQLite alone: a file of another schema is refused, a version 2 file is
 // upgraded.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "parley/client/store/memory_device_store.h"
@@ -260,6 +261,27 @@ TEST(SqliteDeviceStore, AVersionTwoFileIsUpgraded) {
   EXPECT_EQ(kept->front().created_ms, 0u);  // an old key: due for rotation at once
   EXPECT_TRUE(store.record_send(1, 2, 3, {4}).ok());
   EXPECT_TRUE(store.hold_message({1, 2, 3, 4, {}}).ok());
+}
+
+}  // namespace
+}  // namespace parley::client
+
+namespace parley::client {
+namespace {
+
+// The device's keys are its owner's alone (spec §9): the file and SQLite's -wal and -shm beside it
+// are 0600 from the moment they exist, whatever the process's umask.
+TEST(SqliteDeviceStore, TheFilesAreTheOwnersAlone) {
+  Sqlite kind;
+  const mode_t previous = ::umask(0);  // the most permissive a caller could have
+  auto& store = kind.reopen();
+  ::umask(previous);
+  ASSERT_TRUE(store.save_identity({1, 1, 1, 1, key(1), key(2), {}, {}, 1}).ok());
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    struct stat st {};
+    ASSERT_EQ(::stat((kind.file.string() + suffix).c_str(), &st), 0) << suffix;
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << suffix;
+  }
 }
 
 }  // namespace

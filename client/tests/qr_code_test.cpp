@@ -4,6 +4,7 @@
 #include "parley/client/qr_code.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
@@ -38,6 +39,14 @@ TEST(QrCode, APngOfALinkOfferDecodesBackToItsText) {
   const auto file = std::filesystem::temp_directory_path() / ("parley-qr-" + std::to_string(::getpid()) + ".png");
   ASSERT_TRUE(code.write_png(file, 4).ok());
   EXPECT_EQ(decode_png(file), kOffer);
+  // The code holds the link secret: its owner's alone, even over a file that was readable.
+  struct stat st {};
+  ASSERT_EQ(::stat(file.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::filesystem::permissions(file, std::filesystem::perms::all);
+  ASSERT_TRUE(code.write_png(file, 4).ok());
+  ASSERT_EQ(::stat(file.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
   std::filesystem::remove(file);
 }
 

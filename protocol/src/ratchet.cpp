@@ -102,7 +102,8 @@ core::Result<core::Bytes> ratchet_encrypt(SessionState& state, core::BytesView p
 }
 
 core::Result<ReceivePlan> plan_decrypt(const SessionState& state, const ReceivedSignalMessage& message,
-                                       crypto::Entropy& entropy) {
+                                       crypto::Entropy& entropy, ReceiveBudget& budget) {
+  const auto exhausted = [] { return core::make_error(Errc::limit_exceeded, "the message costs more work than is left for it"); };
   const SignalMessage& m = message.fields;
   if ((m.version_byte >> 4) != kSessionVersion)
     return core::make_error(Errc::unsupported_version, "session version " + std::to_string(m.version_byte >> 4));
@@ -118,6 +119,7 @@ core::Result<ReceivePlan> plan_decrypt(const SessionState& state, const Received
       return ReceivePlan{ReceivePlan::UseSkipped{id}, std::move(plaintext)};
     }
     PARLEY_CHECK(check_jump(existing->chain, m.counter));
+    if (!budget.spend(m.counter - existing->chain.index + 1)) return exhausted();
     ReceivePlan::AdvanceChain advance{static_cast<std::size_t>(existing - state.receivers.begin()), existing->chain, {}};
     const Key32 seed = derive_to(advance.next, m.counter, m.ratchet_key, advance.skipped);
     PARLEY_TRY(auto plaintext, open(state, message, seed));
@@ -126,6 +128,7 @@ core::Result<ReceivePlan> plan_decrypt(const SessionState& state, const Received
 
   // A new ratchet key from the peer: a DH ratchet step (spec §5.3).
   PARLEY_CHECK(check_jump(ChainKey{}, m.counter));
+  if (!budget.spend(kDhStepWork + m.counter + 1)) return exhausted();
   PARLEY_TRY(auto dh_receive, crypto::x25519_agree(state.sender.ratchet_key.private_key, m.ratchet_key));
   PARLEY_TRY(auto receive_step, kdf_root(state.root_key, dh_receive.view()));
   ReceivePlan::NewChain fresh{{}, ReceiverChain{m.ratchet_key, ChainKey{receive_step.chain_key, 0}}, {}, 0, {}};
@@ -167,7 +170,8 @@ void commit_decrypt(SessionState& state, ReceivePlan&& plan) {
 
 core::Result<core::Bytes> ratchet_decrypt(SessionState& state, const ReceivedSignalMessage& message,
                                           crypto::Entropy& entropy) {
-  PARLEY_TRY(auto plan, plan_decrypt(state, message, entropy));
+  ReceiveBudget budget;
+  PARLEY_TRY(auto plan, plan_decrypt(state, message, entropy, budget));
   core::Bytes plaintext = std::move(plan.plaintext);
   commit_decrypt(state, std::move(plan));
   return plaintext;

@@ -42,11 +42,15 @@ core::Result<OutgoingMessage> session_encrypt(SessionRecord& record, core::Bytes
 }
 
 core::Result<ReceiveResult> plan_receive(const SessionRecord& record, const ReceivedSignalMessage& message,
-                                         crypto::Entropy& entropy) {
+                                         crypto::Entropy& entropy, ReceiveBudget* given) {
   if (!record.current && record.archived.empty()) return core::make_error(Errc::no_session, "no session");
   core::Error first_error = core::make_error(Errc::no_session, "no current session");
+  // One budget for every session the message is tried on (spec §5.5): a forged message cannot cost
+  // a DH step and a full chain walk in each of 41 sessions.
+  ReceiveBudget own;
+  ReceiveBudget& budget = given != nullptr ? *given : own;
   if (record.current) {
-    auto plan = plan_decrypt(*record.current, message, entropy);
+    auto plan = plan_decrypt(*record.current, message, entropy, budget);
     if (plan) return ReceiveResult{ReceiveResult::Where::current, 0, std::nullopt, std::move(plan).value(), {}};
     first_error = plan.error();
   }
@@ -55,8 +59,8 @@ core::Result<ReceiveResult> plan_receive(const SessionRecord& record, const Rece
   // after an authentication failure, but a message for an old session can look too far ahead or
   // replayed to the current one); the error reported is the current session's, which is what the
   // sender most likely used.
-  for (std::size_t i = 0; i < record.archived.size(); ++i) {
-    auto plan = plan_decrypt(record.archived[i], message, entropy);
+  for (std::size_t i = 0; i < record.archived.size() && budget.remaining > 0; ++i) {
+    auto plan = plan_decrypt(record.archived[i], message, entropy, budget);
     if (plan) return ReceiveResult{ReceiveResult::Where::archived, i, std::nullopt, std::move(plan).value(), {}};
   }
   return first_error;
@@ -73,13 +77,14 @@ core::Result<ReceiveResult> plan_receive_prekey(const SessionRecord& record, con
   auto same_run = [&](const SessionState& s) {
     return s.base_key == message.base_key && s.remote_identity == message.identity_key;
   };
+  ReceiveBudget budget;
   if (record.current && same_run(*record.current)) {
-    PARLEY_TRY(auto plan, plan_decrypt(*record.current, inner, entropy));
+    PARLEY_TRY(auto plan, plan_decrypt(*record.current, inner, entropy, budget));
     return ReceiveResult{ReceiveResult::Where::current, 0, std::nullopt, std::move(plan), {}};
   }
   for (std::size_t i = 0; i < record.archived.size(); ++i) {
     if (!same_run(record.archived[i])) continue;
-    PARLEY_TRY(auto plan, plan_decrypt(record.archived[i], inner, entropy));
+    PARLEY_TRY(auto plan, plan_decrypt(record.archived[i], inner, entropy, budget));
     return ReceiveResult{ReceiveResult::Where::archived, i, std::nullopt, std::move(plan), {}};
   }
 
@@ -95,7 +100,7 @@ core::Result<ReceiveResult> plan_receive_prekey(const SessionRecord& record, con
   PARLEY_TRY(auto state, respond_session({keys.identity(), signed_prekey->key, one_time ? &one_time->key : nullptr,
                                           signed_prekey->key, message.identity_key, message.base_key,
                                           keys.registration_id(), message.registration_id}));
-  PARLEY_TRY(auto plan, plan_decrypt(state, inner, entropy));
+  PARLEY_TRY(auto plan, plan_decrypt(state, inner, entropy, budget));
   ReceiveResult result{ReceiveResult::Where::new_session, 0, std::move(state), std::move(plan), {}};
   if (one_time) result.actions.push_back(ConsumeOneTimePreKey{one_time->id});
   if (record.current && record.current->remote_identity != message.identity_key)

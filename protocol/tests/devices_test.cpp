@@ -110,6 +110,19 @@ TEST(Linking, ACompanionIsLinkedAndTheNewListVerifies) {
   EXPECT_EQ(companion.on_approval(approval, s.entropy).code(), Errc::replayed);
 }
 
+// A server that hands the companion the id of a device already in the list (deviceLinked names
+// device 2 while device 2 is listed) cannot make the primary replace that device.
+TEST(Linking, AConfirmationForADeviceIdInTheListIsRefused) {
+  Scenario s;
+  auto current = s.list;
+  current.devices.push_back({2, 9, key(40).public_key});  // device 2 is someone else already
+  auto companion = s.start();
+  ASSERT_TRUE(s.linker.scan(companion.qr_text(), kNow + 1000).ok());
+  const auto approval = s.linker.approve(2, kNow + 2000, s.entropy).value();
+  const auto result = companion.on_approval(approval, s.entropy).value();
+  EXPECT_EQ(s.linker.confirm(result.signed_identity, current, kNow + 3000, s.entropy).code(), Errc::conflict);
+}
+
 TEST(Linking, AnExpiredOrReplayedQrCodeIsRefused) {
   Scenario s;
   auto companion = s.start();

@@ -19,7 +19,9 @@ TEST(Retry, FiveRequestsAtMostWithAFreshBundleFromTheSecond) {
     EXPECT_EQ(request.attach_fresh_bundle, attempt >= 2);
   }
   EXPECT_EQ(r.on_decrypt_failure(kMessage).code(), Errc::limit_exceeded);
-  r.on_decrypted(kMessage);
+  EXPECT_TRUE(r.on_decrypted(kMessage));
+  EXPECT_FALSE(r.on_decrypted(kMessage));  // asked for once, settled once
+  EXPECT_FALSE(r.on_decrypted({10, 3, 77}));  // another device's resend settles nothing
   EXPECT_EQ(r.tracked(), 0u);
   EXPECT_EQ(r.on_decrypt_failure(kMessage).value().attempt, 1u);
 }

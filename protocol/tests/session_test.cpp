@@ -204,6 +204,51 @@ TYPED_TEST(SessionTest, TamperingIsRejectedWithoutEffect) {
   }));
 }
 
+// Spec §5.5's receive budget: a forged message (a fresh ratchet key, the largest jump, a MAC that
+// fails) tried on the current session and every archived one costs at most kMaxReceiveWork chain
+// steps in all; without the budget it would cost a DH step and a full walk in each of the 41.
+TYPED_TEST(SessionTest, AForgedMessageCostsAtMostOneBudgetAcrossTheArchive) {
+  typename TestFixture::Pair p(31);
+  ASSERT_TRUE(p.to_bob("hello").ok());
+  ASSERT_TRUE(p.to_alice("hi").ok());
+  auto record = p.bob.record;
+  for (std::size_t i = 0; i < protocol::kMaxArchivedSessions; ++i) record.archived.push_back(*record.current);
+  protocol::ReceivedSignalMessage forged;
+  forged.fields.ratchet_key = crypto::generate_x25519_key_pair(p.entropy).value().public_key;
+  forged.fields.counter = protocol::kMaxForwardJump;
+  forged.fields.ciphertext.assign(48, 0x5a);
+  forged.mac_input.assign(64, 0xa5);
+
+  protocol::ReceiveBudget budget;
+  EXPECT_FALSE(protocol::plan_receive(record, forged, p.entropy, &budget).ok());
+  const auto spent = protocol::kMaxReceiveWork - budget.remaining;
+  EXPECT_LE(spent, protocol::kMaxReceiveWork);
+  EXPECT_GT(spent, 0u);
+  // What the budget saves: the same message with no bound walks every session.
+  protocol::ReceiveBudget unbounded{UINT32_MAX};
+  EXPECT_FALSE(protocol::plan_receive(record, forged, p.entropy, &unbounded).ok());
+  EXPECT_EQ(UINT32_MAX - unbounded.remaining,
+            (protocol::kMaxArchivedSessions + 1) * (protocol::kMaxForwardJump + 1 + protocol::kDhStepWork));
+}
+
+// The budget leaves honest traffic alone: a late message of an archived session (the peer's, after a
+// simultaneous initiation replaced it) at the largest jump still decrypts after the current session
+// refused it.
+TYPED_TEST(SessionTest, AnArchivedSessionsLateMessageStillDecryptsWithinTheBudget) {
+  typename TestFixture::Pair p(32);
+  ASSERT_TRUE(p.to_bob("hello").ok());
+  ASSERT_TRUE(p.to_alice("hi").ok());
+  std::vector<protocol::OutgoingMessage> late;
+  for (std::uint32_t i = 0; i <= protocol::kMaxForwardJump; ++i) late.push_back(p.send(p.alice, "late"));
+  // Bob starts a session of his own (a new X3DH run): the old one is archived.
+  auto bundle = bundle_of(p.alice, false);
+  ASSERT_TRUE(protocol::start_session(p.bob.record, *p.bob.keys.identity_key, p.bob.keys.registration, bundle, p.entropy).ok());
+  ASSERT_EQ(p.bob.record.archived.size(), 1u);
+  auto read = p.receive(p.bob, late.back());
+  ASSERT_TRUE(read.ok()) << core::to_string(read.error());
+  EXPECT_EQ(text(*read), "late");
+}
+
 // Random conversations with random loss converge once a message gets through in each direction.
 TYPED_TEST(SessionTest, LossyConversationConverges) {
   EXPECT_TRUE(rc::check("a lossy conversation converges", [] {

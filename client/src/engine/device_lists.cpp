@@ -1,5 +1,7 @@
 #include "device_lists.h"
 
+#include "parley/client/testing/mutation.h"
+
 namespace parley::client::engine {
 
 using core::Errc;
@@ -32,7 +34,7 @@ core::Result<DeviceListCache::Verdict> DeviceListCache::on_reply(std::uint64_t a
   PARLEY_TRY(const auto stored, ctx_.store.device_list(account));
   devices::DeviceListCheck check{account, {}, std::nullopt, ctx_.clock()};
   if (stored) check.known_version = stored->version;
-  if (account == ctx_.identity.account) {
+  if (account == ctx_.identity.account && !(mutation::on(mutation::Defect::own_list_unanchored) && !stored)) {
     check.primary_identity = ctx_.identity.account_key;
   } else if (stored) {
     check.primary_identity = stored->account_key;

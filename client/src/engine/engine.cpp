@@ -133,6 +133,7 @@ void Engine::reload() {
 template <typename T, typename Body>
 core::Result<T> Engine::in_unit_of_work(Body&& body) {
   std::optional<core::Error> failure;
+  auto linkers = parts_->linking.save();
   {
     UnitOfWork work(store_);
     if (!work.begun().ok()) {
@@ -144,10 +145,17 @@ core::Result<T> Engine::in_unit_of_work(Body&& body) {
       } else if (auto committed = work.commit(); !committed.ok()) {
         failure = committed.error();
       } else {
+        const auto now = parts_->ctx.clock();
+        if (now - last_checkpoint_ms_ >= kCheckpointIntervalMs || now < last_checkpoint_ms_) {
+          last_checkpoint_ms_ = now;
+          // A failed checkpoint loses nothing (the log still holds every commit); the next one tries again.
+          (void)store_.checkpoint();
+        }
         return result;
       }
     }
   }  // a unit of work that did not commit rolled back here: nothing of the input happened
+  parts_->linking.restore(std::move(linkers));
   // A refusal of the command itself (an expired QR code, say) changed nothing; a store that failed
   // may have left the parts' memory ahead of the store, so everything is read again.
   if (failure->code == Errc::storage_failure) reload();
@@ -303,6 +311,10 @@ core::Result<core::Bytes> Engine::register_frame() {
                                 core::Bytes(id.noise.public_key.begin(), id.noise.public_key.end()),
                                 core::Bytes(signature.begin(), signature.end()), id.registration_id}};
   return parts_->ctx.frame(PlainRequest{}, request);
+}
+
+core::Result<core::Bytes> Engine::login_frame() {
+  return parts_->ctx.frame(PlainRequest{}, wire::Login{identity().account, identity().device});
 }
 
 core::Result<std::string> Engine::start_link(core::Bytes server_ref) { return parts_->linking.start(std::move(server_ref)); }

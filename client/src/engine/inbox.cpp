@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "parley/client/testing/mutation.h"
 #include "parley/protocol/padding.h"
 #include "parley/wire/capnp_codec.h"
 #include "parley/wire/device_ciphertext.h"
@@ -91,10 +92,12 @@ Output Inbox::replay_held() {
   EngineOutput out;
   PARLEY_TRY(const auto summaries, ctx_.store.session_summaries());
   PARLEY_TRY(const auto held, ctx_.store.held_senders());
-  for (const auto& [account, device] : held) {
+  for (const auto& sender : held) {
+    const auto [account, device] = sender;
     // Only a device whose old session the person dropped (accepted the new key) is read now.
-    const bool decided = std::none_of(summaries.begin(), summaries.end(),
-                                      [&](const SessionSummary& s) { return s.account == account && s.device == device; });
+    const bool decided = std::none_of(summaries.begin(), summaries.end(), [&](const SessionSummary& s) {
+      return s.account == sender.first && s.device == sender.second;
+    });
     if (!decided) continue;
     PARLEY_TRY(const auto messages, ctx_.store.held_messages(account, device));
     for (const auto& m : messages) {
@@ -114,7 +117,7 @@ Output Inbox::receive(const wire::Deliver& d, bool refreshed) {
   };
   const auto* list = lists_.find(d.sender_account);
   const auto* listed = list == nullptr ? nullptr : list->list.find(d.sender_device);
-  if (listed == nullptr) {
+  if (listed == nullptr && !mutation::on(mutation::Defect::unlisted_sender)) {
     if (!refreshed) return wait_for_list(d, true);
     return drop(d, "the account's verified device list does not name that device");
   }
@@ -130,17 +133,23 @@ Output Inbox::receive(const wire::Deliver& d, bool refreshed) {
   const auto message_server_id = message.ok() && message->retry_of != 0 ? message->retry_of : d.server_id;
   if (!plan.ok()) {
     // A duplicate is a redelivery of what we already read; anything else asks the sender to send
-    // it again (spec §8.5), which after five attempts tells the person.
+    // it again (spec §8.5), which after five attempts tells the person. The original stays on the
+    // server until its resend is read (or we give up): if the request or the resend is lost (the
+    // sender's device failed or died handling it, say), the next connection delivers the original
+    // again, and this device asks again.
+    bool keep = false;
     if (plan.code() != Errc::duplicate_message) {
       PARLEY_TRY(auto asked, retry_.ask(d.sender_account, d.sender_device, message_server_id));
-      out.append(std::move(asked));
+      out.append(std::move(asked.out));
+      keep = asked.asking && message_server_id == d.server_id;
     }
-    PARLEY_CHECK(ack());
+    if (!keep) PARLEY_CHECK(ack());
     return out;
   }
   // The session the message decrypts in must have been made with the identity key the list names
   // for the device: a session the server (or anyone) made with a key of its own reads nothing.
-  if (session_identity(session.record, *plan) != listed->identity_key) {
+  if (listed != nullptr && session_identity(session.record, *plan) != listed->identity_key &&
+      !mutation::on(mutation::Defect::unlisted_sender)) {
     if (!refreshed) return wait_for_list(d, true);
     return drop(d, "its identity key is not the one the account's verified device list names");
   }
@@ -153,10 +162,16 @@ Output Inbox::receive(const wire::Deliver& d, bool refreshed) {
   auto decoded = content.ok() ? wire::decode_content(*content) : core::Result<wire::Content>(content.error());
   const auto actions = plan->actions;
   protocol::commit_receive(session.record, std::move(*plan));
-  if (message->retry_of != 0) retry_.on_decrypted(d.sender_account, d.sender_device, message->retry_of);
+  // The original a resend answers, kept on the server until now, goes (only if we asked its sender).
+  if (message->retry_of != 0 && retry_.on_decrypted(d.sender_account, d.sender_device, message->retry_of))
+    out.frames.push_back(ack_frame(message->retry_of));
   if (session.identity_key == crypto::X25519PublicKey{} && session.record.current)
     session.identity_key = session.record.current->remote_identity;
   PARLEY_CHECK(ctx_.store.save_session(session));
+  if (mutation::on(mutation::Defect::split_receive)) {
+    PARLEY_CHECK(ctx_.store.commit());
+    PARLEY_CHECK(ctx_.store.begin());
+  }
   for (const auto& action : actions)
     if (const auto* consume = std::get_if<protocol::ConsumeOneTimePreKey>(&action)) PARLEY_CHECK(prekeys_.consume(consume->id));
   if (!decoded.ok()) {

@@ -34,6 +34,19 @@ class Linking {
   Output on_device_linked(const wire::DeviceLinked& linked);
   Output on_confirmation(const wire::LinkConfirmation& confirmation);
   Output remove(std::uint32_t device);
+  // The linkers live in memory only (a link is a minute's conversation): what an input changed in
+  // them is taken back when its unit of work rolls back, so that the same input again (the server
+  // delivering it again, the person scanning again) finds them as they were.
+  struct Saved {
+    std::optional<protocol::devices::CompanionLinker> companion;
+    std::optional<protocol::devices::PrimaryLinker> primary;
+  };
+  Saved save() const { return {companion_, primary_}; }
+  void restore(Saved saved) {
+    companion_ = std::move(saved.companion);
+    primary_ = std::move(saved.primary);
+  }
+
   // A new primary's first device list (itself alone), unless it has one.
   Output publish_first_list();
   // By the engine's clock, the primary publishes its list again (version + 1, the same devices)

@@ -114,7 +114,17 @@ Output Outbox::advance(std::uint64_t message_id, OutboxEntry& entry) {
     const bool wanted = std::any_of(planned->encryptions.begin(), planned->encryptions.end(), [&](const fanout::Encryption& e) {
       return e.to.account == account && e.needs_bundle && !entry.made.contains(e.to);
     });
-    if (!wanted || !bundles_wanted_.insert(account).second) continue;
+    if (!wanted || bundles_wanted_.contains(account)) continue;
+    // A server that answers with bundles that cannot be used (another identity key than the list
+    // names, or none) does not keep a message fetching without end: it fails, and stays in the
+    // store's outbox for the next start.
+    if (++entry.bundle_fetches > kMaxBundleFetches) {
+      PARLEY_TRY(auto failure, fail(message_id, core::make_error(Errc::no_session, "the server has no usable bundle for a device of account " +
+                                                                                       std::to_string(account))));
+      out.append(std::move(failure));
+      return out;
+    }
+    bundles_wanted_.insert(account);
     auto frame = ctx_.frame(BundleRequest{account}, wire::FetchPreKeys{account});
     if (frame.ok()) out.frames.push_back(std::move(*frame));
   }

@@ -33,6 +33,7 @@ struct OutboxEntry {
   std::set<std::uint64_t> acked;                               // accounts the server acknowledged
   std::optional<protocol::fanout::FanoutPlan> plan;
   std::uint32_t replans = 0;  // deviceMismatch answers so far
+  std::uint32_t bundle_fetches = 0;  // fetches this entry asked for
 };
 
 class Outbox {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "parley/protocol/signed_prekey_ring.h"
 
 namespace parley::client::engine {
 
@@ -10,68 +9,79 @@ core::Result<void> PreKeyStock::load() {
   keys_.identity_key = ctx_.identity.identity;
   keys_.registration = protocol::RegistrationId{ctx_.identity.registration_id};
   PARLEY_TRY(const auto stored, ctx_.store.signed_prekeys());
-  hold_signed(stored);
+  // The ring the rows are (oldest first): each key was retired when the next one was made.
+  ring_.reset();
+  for (const auto& row : stored) {
+    if (ring_) {
+      ring_->retired.push_back({std::move(ring_->current), row.created_ms});
+      ring_->current = row.key;
+      ring_->current_since_ms = row.created_ms;
+    } else {
+      ring_ = protocol::SignedPreKeyRing{row.key, row.created_ms, {}};
+    }
+  }
+  hold_signed();
   PARLEY_TRY(keys_.one_time_prekeys, ctx_.store.one_time_prekeys());
   in_flight_.reset();
   return {};
 }
 
-void PreKeyStock::hold_signed(const std::vector<StoredSignedPreKey>& stored) {
-  signed_ = stored;
+void PreKeyStock::hold_signed() {
   keys_.signed_prekeys.clear();
-  for (const auto& s : signed_) keys_.signed_prekeys.insert_or_assign(s.key.id.value, s.key);
+  if (!ring_) return;
+  keys_.signed_prekeys.insert_or_assign(ring_->current.id.value, ring_->current);
+  for (const auto& r : ring_->retired) keys_.signed_prekeys.insert_or_assign(r.key.id.value, r.key);
 }
 
 Output PreKeyStock::top_up() {
-  if (!signed_.empty() && keys_.one_time_prekeys.size() >= kPrekeyBatch / 2) return EngineOutput{};
+  if (ring_ && keys_.one_time_prekeys.size() >= kPrekeyBatch / 2) return EngineOutput{};
   return refill();
 }
 
 Output PreKeyStock::refill() {
   if (in_flight_) return EngineOutput{};  // one upload at a time: the next warning comes if still low
-  // Never more one-time prekeys here than the server holds for a device: a key it refuses is one
-  // nobody can use, and a hostile run of fetches must not make a device generate keys without end.
-  const auto held = keys_.one_time_prekeys.size();
-  const auto room = held >= kMaxOneTimePreKeys ? 0 : kMaxOneTimePreKeys - held;
-  const auto count = static_cast<std::uint32_t>(std::min<std::size_t>(kPrekeyBatch, room));
-  if (count == 0 && !signed_.empty()) return EngineOutput{};
-  std::optional<StoredSignedPreKey> fresh;
-  if (signed_.empty()) {
-    PARLEY_TRY(auto key, protocol::generate_signed_prekey(ctx_.identity.identity, protocol::SignedPreKeyId{1}, ctx_.entropy));
-    fresh = StoredSignedPreKey{std::move(key), ctx_.clock()};
-    PARLEY_CHECK(ctx_.store.put_signed_prekey(*fresh));
-    signed_.push_back(*fresh);
-    hold_signed(signed_);
+  // Never more one-time prekeys here than the server holds for a device (a key it refuses is one
+  // nobody can use), so a hostile run of fetches cannot make the store grow without end. At the cap
+  // the oldest keys make room: the server hands out the lowest id first, so they are the ones given
+  // out longest ago, most likely to fetchers that never wrote (spec §4.3); a first message that did
+  // use one fails and is sent again from a fresh bundle (§8.5).
+  if (const auto held = keys_.one_time_prekeys.size(); held + kPrekeyBatch > kMaxOneTimePreKeys) {
+    std::vector<protocol::PreKeyId> oldest;
+    for (const auto& [id, key] : keys_.one_time_prekeys) {
+      if (oldest.size() == held + kPrekeyBatch - kMaxOneTimePreKeys) break;
+      oldest.push_back(key.id);
+    }
+    for (const auto id : oldest) PARLEY_CHECK(consume(id));
   }
-  return upload(count, fresh ? &fresh->key : nullptr);
+  const auto count = kPrekeyBatch;
+  const bool first = !ring_;
+  if (first) {
+    PARLEY_TRY(auto key, protocol::generate_signed_prekey(ctx_.identity.identity, protocol::SignedPreKeyId{1}, ctx_.entropy));
+    const auto now = ctx_.clock();
+    PARLEY_CHECK(ctx_.store.put_signed_prekey({key, now}));
+    ring_ = protocol::SignedPreKeyRing{std::move(key), now, {}};
+    hold_signed();
+  }
+  return upload(count, first ? &ring_->current : nullptr);
 }
 
 Output PreKeyStock::rotate_if_due() {
-  if (signed_.empty()) return EngineOutput{};
+  if (!ring_) return EngineOutput{};
   const auto now = ctx_.clock();
   EngineOutput out;
-  const auto& current = signed_.back();
-  if (now >= current.created_ms && now - current.created_ms >= protocol::kSignedPreKeyRotationIntervalMs) {
-    // A new id each time (spec §4.2); the one before it stays for its grace period, any older one goes.
-    const protocol::SignedPreKeyId next{current.key.id.value + 1};
+  if (protocol::rotation_due(*ring_, now)) {
+    // A new id each time (spec §4.2): the ids only rise.
+    const protocol::SignedPreKeyId next{ring_->current.id.value + 1};
     PARLEY_TRY(auto key, protocol::generate_signed_prekey(ctx_.identity.identity, next, ctx_.entropy));
-    StoredSignedPreKey rotated{std::move(key), now};
-    PARLEY_CHECK(ctx_.store.put_signed_prekey(rotated));
-    while (signed_.size() > 1) {
-      PARLEY_CHECK(ctx_.store.delete_signed_prekey(signed_.front().key.id));
-      signed_.erase(signed_.begin());
-    }
-    signed_.push_back(rotated);
-    hold_signed(signed_);
-    PARLEY_TRY(auto uploaded, upload(0, &rotated.key));
+    PARLEY_CHECK(ctx_.store.put_signed_prekey({key, now}));
+    PARLEY_CHECK(protocol::rotate(*ring_, std::move(key), now));
+    PARLEY_TRY(auto uploaded, upload(0, &ring_->current));
     out.append(std::move(uploaded));
   }
-  // The previous key serves prekey messages until its grace period ends (inclusive), then goes.
-  if (signed_.size() > 1 && now > signed_.back().created_ms + protocol::kSignedPreKeyGracePeriodMs) {
-    for (std::size_t i = 0; i + 1 < signed_.size(); ++i) PARLEY_CHECK(ctx_.store.delete_signed_prekey(signed_[i].key.id));
-    signed_.erase(signed_.begin(), signed_.end() - 1);
-    hold_signed(signed_);
-  }
+  // Each replaced key serves prekey messages for its grace period (a message from a bundle fetched
+  // before the rotation may wait on the server that long), then leaves the store.
+  for (const auto id : protocol::expire(*ring_, now)) PARLEY_CHECK(ctx_.store.delete_signed_prekey(id));
+  hold_signed();
   return out;
 }
 
@@ -116,9 +126,9 @@ core::Result<void> PreKeyStock::consume(protocol::PreKeyId id) {
 }
 
 core::Result<std::optional<protocol::PreKeyBundle>> PreKeyStock::fresh_bundle() {
-  if (signed_.empty()) return std::optional<protocol::PreKeyBundle>{};
+  if (!ring_) return std::optional<protocol::PreKeyBundle>{};
   PARLEY_TRY(const auto fresh, generate(1));
-  const auto& signed_prekey = signed_.back().key;
+  const auto& signed_prekey = ring_->current;
   return std::optional<protocol::PreKeyBundle>(protocol::PreKeyBundle{
       protocol::RegistrationId{ctx_.identity.registration_id}, ctx_.identity.device, ctx_.identity.identity.public_key,
       signed_prekey.id, signed_prekey.key.public_key, signed_prekey.signature, fresh.front().id,

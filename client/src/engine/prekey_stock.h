@@ -1,6 +1,6 @@
 // The device's prekeys (spec §4.2, §4.3, §7.2): the private halves it answers prekey messages with;
-// the signed prekey, rotated every kSignedPreKeyRotationIntervalMs by the engine's clock with the
-// previous one kept for its grace period; and the stock of one-time prekeys it keeps on the server,
+// the signed prekey ring, rotated every kSignedPreKeyRotationIntervalMs by the engine's clock with
+// every replaced key kept for its grace period; and the stock of one-time prekeys it keeps on the server,
 // topped up at login and when the server warns that it runs low, one upload at a time, never past
 // what the server holds (kMaxOneTimePreKeys), and without the keys the server refused.
 #pragma once
@@ -11,6 +11,7 @@
 
 #include "context.h"
 #include "parley/protocol/memory_prekey_store.h"
+#include "parley/protocol/signed_prekey_ring.h"
 
 namespace parley::client::engine {
 
@@ -24,7 +25,7 @@ class PreKeyStock {
 
   // Logged in: a signed prekey, and at least half a batch of one-time prekeys, on the server.
   Output top_up();
-  // By the engine's clock: a new signed prekey when the current one is due, and the previous one
+  // By the engine's clock: a new signed prekey when the current one is due, and each replaced one
   // gone once its grace period is over (spec §4.2).
   Output rotate_if_due();
   // The server warned that the stock runs low (prekeysLow): a batch more, unless an upload is on
@@ -44,12 +45,12 @@ class PreKeyStock {
   Output upload(std::uint32_t count, const protocol::SignedPreKey* signed_prekey);
   // New one-time prekeys, saved and held for receiving.
   core::Result<std::vector<protocol::OneTimePreKey>> generate(std::uint32_t count);
-  // The signed prekeys this device answers with: the current one and the previous within its grace.
-  void hold_signed(const std::vector<StoredSignedPreKey>& stored);
+  // The signed prekeys this device answers with: the ring's.
+  void hold_signed();
 
   EngineContext& ctx_;
   protocol::MemoryPreKeyStore keys_;
-  std::vector<StoredSignedPreKey> signed_;  // oldest first; the current one last
+  std::optional<protocol::SignedPreKeyRing> ring_;  // none before the first login
   struct Upload {
     std::uint32_t request_id = 0;
     std::vector<protocol::PreKeyId> one_time;

@@ -4,11 +4,12 @@
 
 namespace parley::client::engine {
 
-Output Retry::ask(std::uint64_t sender_account, std::uint32_t sender_device, std::uint64_t server_id) {
+core::Result<Retry::Asked> Retry::ask(std::uint64_t sender_account, std::uint32_t sender_device, std::uint64_t server_id) {
   auto asking = requester_.on_decrypt_failure({sender_account, sender_device, server_id});
   if (!asking.ok())
-    return failed(0, core::make_error(asking.code(), "a message from " + std::to_string(sender_account) + "/" +
-                                                         std::to_string(sender_device) + " could not be read after 5 retries"));
+    return Asked{failed(0, core::make_error(asking.code(), "a message from " + std::to_string(sender_account) + "/" +
+                                                               std::to_string(sender_device) + " could not be read after 5 retries")),
+                 false};
   wire::RetryRequest request{sender_account, sender_device, server_id, asking->attempt, std::nullopt};
   // From the second attempt: a fresh one-time prekey of ours, so that the sender can start over.
   if (asking->attach_fresh_bundle) {
@@ -16,10 +17,10 @@ Output Retry::ask(std::uint64_t sender_account, std::uint32_t sender_device, std
     if (bundle) request.bundle = wire::from_protocol_bundle(*bundle, ctx_.identity.incarnation);
   }
   auto frame = ctx_.frame(PlainRequest{}, request);
-  if (!frame.ok()) return failed(0, frame.error());
-  EngineOutput out;
-  out.frames.push_back(std::move(*frame));
-  return out;
+  if (!frame.ok()) return Asked{failed(0, frame.error()), false};
+  Asked asked{{}, true};
+  asked.out.frames.push_back(std::move(*frame));
+  return asked;
 }
 
 core::Result<void> Retry::load() {

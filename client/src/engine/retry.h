@@ -23,11 +23,16 @@ class Retry {
   core::Result<void> load();
 
   // A message from (account, device) under `server_id` did not decrypt: ask for it again, or,
-  // after kMaxRetryRequests, tell the person it could not be read.
-  Output ask(std::uint64_t sender_account, std::uint32_t sender_device, std::uint64_t server_id);
-  // The message a resend was for decrypted: stop asking.
-  void on_decrypted(std::uint64_t sender_account, std::uint32_t sender_device, std::uint64_t server_id) {
-    requester_.on_decrypted({sender_account, sender_device, server_id});
+  // after kMaxRetryRequests, tell the person it could not be read (`asking` false: given up).
+  struct Asked {
+    EngineOutput out;
+    bool asking = false;
+  };
+  core::Result<Asked> ask(std::uint64_t sender_account, std::uint32_t sender_device, std::uint64_t server_id);
+  // The message a resend was for decrypted: stop asking. True if this device asked that sender for
+  // it (so that only its own sender's resend settles a message kept on the server).
+  bool on_decrypted(std::uint64_t sender_account, std::uint32_t sender_device, std::uint64_t server_id) {
+    return requester_.on_decrypted({sender_account, sender_device, server_id});
   }
   // The server took one of our sends under `server_id` (its copies are recorded in the store).
   void on_sent(std::uint64_t server_id) { responder_.on_sent(server_id); }

@@ -9,6 +9,7 @@
 #include <set>
 #include <tuple>
 
+#include "parley/client/testing/mutation.h"
 #include "parley/protocol/retry/retry.h"
 
 namespace parley::client {
@@ -18,7 +19,14 @@ using core::Result;
 namespace {
 
 class MemoryDeviceStore final : public DeviceStore {
+  struct State;
+
  public:
+  MemoryDeviceStore() = default;
+  explicit MemoryDeviceStore(State state) : state_(std::move(state)) {}
+  // What the last commit left.
+  State committed() const { return saved_ ? *saved_ : state_; }
+
   Result<void> begin() override {
     if (open_) return core::make_error(core::Errc::internal, "a unit of work is open already");
     open_ = true;
@@ -275,7 +283,8 @@ class MemoryDeviceStore final : public DeviceStore {
   Result<std::optional<std::uint64_t>> sent_to(std::uint64_t server_id, std::uint64_t account, std::uint32_t device) override {
     const auto send = state_.sent.find(server_id);
     if (send == state_.sent.end()) return std::optional<std::uint64_t>{};
-    const auto copy = send->second.find({account, device});
+    auto copy = send->second.find({account, device});
+    if (mutation::on(mutation::Defect::retry_any_asker)) copy = send->second.begin();
     if (copy == send->second.end()) return std::optional<std::uint64_t>{};
     return std::optional<std::uint64_t>(copy->second);
   }
@@ -325,5 +334,11 @@ class MemoryDeviceStore final : public DeviceStore {
 }  // namespace
 
 std::unique_ptr<DeviceStore> make_memory_device_store() { return std::make_unique<MemoryDeviceStore>(); }
+
+std::unique_ptr<DeviceStore> copy_memory_device_store(const DeviceStore& store) {
+  const auto* memory = dynamic_cast<const MemoryDeviceStore*>(&store);
+  if (memory == nullptr) return nullptr;
+  return std::make_unique<MemoryDeviceStore>(memory->committed());
+}
 
 }  // namespace parley::client

@@ -3,6 +3,9 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include <algorithm>
 
 #include "parley/client/store/sqlite_device_store.h"
@@ -107,9 +110,22 @@ Result<crypto::X25519KeyPair> key_pair(core::Bytes private_key) {
 }  // namespace
 
 Result<std::unique_ptr<DeviceStore>> open_sqlite_device_store(const std::filesystem::path& file) {
-  PARLEY_TRY(auto db, sqlite::Database::open(file, {}, {kSchema, kSchemaVersion, {kUpgradeFrom2}, 2}));
-  ::chmod(file.c_str(), 0600);  // the file holds the device's private keys
-  return std::unique_ptr<DeviceStore>(new SqliteDeviceStore(std::move(db)));
+  // The file holds the device's private keys (spec §9): it, and the -wal and -shm files SQLite makes
+  // beside it, are created readable by their owner only (the umask covers the moment of creation,
+  // when a chmod afterwards would leave a window), and an existing file is made so too.
+  const mode_t previous = ::umask(077);
+  auto db = sqlite::Database::open(file, {}, {kSchema, kSchemaVersion, {kUpgradeFrom2}, 2});
+  ::umask(previous);
+  if (!db.ok()) return db.error();
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const auto path = file.string() + suffix;
+    if (::chmod(path.c_str(), 0600) != 0 && errno != ENOENT)
+      return corrupt("cannot make " + path + " private: " + std::strerror(errno));
+  }
+  // Forward secrecy at rest (spec §9): what is deleted (a used message key, a superseded chain key,
+  // a consumed prekey) is overwritten in the file, not left in free pages.
+  PARLEY_CHECK((*db)->exec("PRAGMA secure_delete = ON"));
+  return std::unique_ptr<DeviceStore>(new SqliteDeviceStore(std::move(*db)));
 }
 
 Result<std::optional<LocalIdentity>> SqliteDeviceStore::identity() {

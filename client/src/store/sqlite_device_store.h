@@ -16,6 +16,9 @@ class SqliteDeviceStore final : public DeviceStore {
   core::Result<void> begin() override { return db_->begin(true); }
   core::Result<void> commit() override { return db_->commit(); }
   void rollback() noexcept override { db_->rollback(); }
+  // The write-ahead log copied into the file and truncated to nothing: secure_delete has already
+  // overwritten what was deleted in the file's pages, and the log held the only other copies.
+  core::Result<void> checkpoint() override { return db_->exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
 
   // IdentityStore (sqlite_device_store.cpp)
   core::Result<std::optional<LocalIdentity>> identity() override;

@@ -65,8 +65,11 @@ core::Result<core::Bytes> PrimaryLinker::confirm(core::BytesView signed_identity
   PARLEY_CHECK(verify_device_identity(identity, pending_->identity_key, identity_.public_key));
   if (current.devices.size() >= kMaxDevicesPerAccount)
     return core::make_error(Errc::limit_exceeded, "link: the account already has the most devices it may");
+  // The server chose the device id: one the list already names is not the companion's to take
+  // (a device is removed, from the list first, before its id is linked again).
+  if (current.find(approved_->device) != nullptr)
+    return core::make_error(Errc::conflict, "link: the device id is another device's in the list");
   DeviceList next = current;
-  std::erase_if(next.devices, [&](const DeviceListEntry& e) { return e.device == approved_->device; });
   next.devices.push_back({approved_->device, approved_->key_index, pending_->identity_key});
   std::sort(next.devices.begin(), next.devices.end(), [](const auto& a, const auto& b) { return a.device < b.device; });
   next.version = current.version + 1;

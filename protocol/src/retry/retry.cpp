@@ -29,9 +29,10 @@ core::Result<RetryRequest> Requester::on_decrypt_failure(const MessageKey& messa
   return RetryRequest{message, it->second, it->second >= 2};
 }
 
-void Requester::on_decrypted(const MessageKey& message) {
-  attempts_.erase(message);
+bool Requester::on_decrypted(const MessageKey& message) {
+  if (attempts_.erase(message) == 0) return false;
   order_.erase(std::remove(order_.begin(), order_.end(), message), order_.end());
+  return true;
 }
 
 void Responder::on_sent(std::uint64_t message_id) {

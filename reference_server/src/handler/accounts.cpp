@@ -14,6 +14,8 @@ HandlerOutput FrameHandler::logged_in(ConnectionState& connection, const DeviceR
   auto out = replies::reply(request_id, wire::LoggedIn{record.account.value, record.device.value,
                                                        record.incarnation.value, std::move(link_approval)});
   out.logged_in = true;
+  if (record.device == kPrimaryDeviceId)
+    for (auto& confirmation : pending_confirmations(record.account)) out.replies.push_back(std::move(confirmation));
   return out;
 }
 
@@ -67,10 +69,14 @@ HandlerOutput FrameHandler::on(ConnectionState& connection, std::uint32_t id, co
     // Asked again (the companion polls until its approval is there), it answers again.
     auto record = store_.device_by_noise_key(connection.noise_static_key);
     if (!record.ok()) return replies::refuse(id, record.error());
+    // The approval stays until the companion confirms: one that crashed before it did gets it again.
     core::Bytes approval;
     if (auto pending = approvals_.find(connection.noise_static_key); pending != approvals_.end()) {
-      if (store_.now() - pending->second.stored_at_ms <= kApprovalLifetimeMs) approval = std::move(pending->second.approval);
-      approvals_.erase(pending);
+      if (store_.now() - pending->second.stored_at_ms <= kApprovalLifetimeMs) {
+        approval = pending->second.bytes;
+      } else {
+        approvals_.erase(pending);
+      }
     }
     const bool already = connection.device.has_value();
     auto out = logged_in(connection, *record, id, std::move(approval));

@@ -26,15 +26,21 @@ HandlerOutput FrameHandler::on(ConnectionState&, std::uint32_t id, const wire::G
 HandlerOutput FrameHandler::on(ConnectionState& connection, std::uint32_t id, const wire::PutDeviceList& frame) {
   if (frame.account != connection.device->account.value || connection.device->device != kPrimaryDeviceId)
     return replies::refuse(id, replies::unauthorized("only the account's primary device publishes its device list"));
-  const SignedDeviceList list{frame.version, frame.signed_list};
+  SignedDeviceList list{frame.version, frame.signed_list, std::nullopt};
   auto verified = verify_device_list(connection.device->account, list);
   if (!verified.ok()) return replies::refuse(id, verified.error());
+  // The devices it names are the account's listed devices from now on (spec §7.1): the ones sends
+  // must cover.
+  list.devices.emplace();
+  for (const auto& entry : verified->devices) list.devices->push_back(DeviceId{entry.device});
   auto put = store_.put_device_list(connection.device->account, list);
   if (!put.ok()) return replies::refuse(id, put.error());
+  // A confirmed link is done once a list names the device.
+  for (const auto device : *list.devices) confirmations_.erase({connection.device->account, device});
   return replies::reply(id, wire::Ok{});
 }
 
-core::Result<void> FrameHandler::verify_device_list(AccountId account, const SignedDeviceList& list) {
+core::Result<protocol::devices::DeviceList> FrameHandler::verify_device_list(AccountId account, const SignedDeviceList& list) {
   PARLEY_TRY(const auto primary, store_.device(account, kPrimaryDeviceId));
   PARLEY_TRY(const auto account_key, crypto::parse_public_key(primary.keys.identity_key));
   protocol::devices::DeviceListCheck check{account.value, account_key, std::nullopt, store_.now()};
@@ -42,7 +48,7 @@ core::Result<void> FrameHandler::verify_device_list(AccountId account, const Sig
   PARLEY_TRY(const auto verified, protocol::devices::verify_device_list(list.signed_list, check));
   if (verified.version != list.version)
     return core::make_error(Errc::malformed, "the frame's version is not the signed list's");
-  return {};
+  return verified;
 }
 
 }  // namespace parley::server

@@ -60,15 +60,32 @@ HandlerOutput FrameHandler::on(ConnectionState& connection, std::uint32_t id, co
   return replies::reply(id, wire::Ok{});
 }
 
-// The companion's countersigned identity goes to its primary, which publishes the new list.
+// The companion's countersigned identity goes to its primary, which publishes the new list; until
+// a list names the companion, the primary gets it again at each login (spec §8.2).
 HandlerOutput FrameHandler::on(ConnectionState& connection, std::uint32_t id, const wire::LinkConfirmation& frame) {
   if (connection.device->device == kPrimaryDeviceId)
     return replies::refuse(id, core::make_error(Errc::malformed, "the primary confirms no link"));
   if (frame.signed_identity.size() > kMaxLinkMessageSize)
     return replies::refuse(id, core::make_error(Errc::malformed, "a signed identity is 152 bytes"));
+  const auto now = store_.now();
+  std::erase_if(confirmations_, [&](const auto& entry) { return now - entry.second.stored_at_ms > kApprovalLifetimeMs; });
+  const std::pair key{connection.device->account, connection.device->device};
+  if (confirmations_.size() >= kMaxPendingApprovals && !confirmations_.contains(key))
+    return replies::refuse(id, core::make_error(Errc::limit_exceeded, "too many links waiting; try again in a minute"));
+  auto push = replies::frame(0, wire::LinkConfirmation{connection.device->device.value, frame.signed_identity});
+  confirmations_[key] = {push, now};
+  approvals_.erase(connection.noise_static_key);  // the companion has its approval: it confirmed
   auto out = replies::reply(id, wire::Ok{});
-  out.pushes.emplace_back(AccountDevice{connection.device->account, kPrimaryDeviceId},
-                          replies::frame(0, wire::LinkConfirmation{connection.device->device.value, frame.signed_identity}));
+  out.pushes.emplace_back(AccountDevice{connection.device->account, kPrimaryDeviceId}, std::move(push));
+  return out;
+}
+
+std::vector<core::Bytes> FrameHandler::pending_confirmations(AccountId account) {
+  const auto now = store_.now();
+  std::erase_if(confirmations_, [&](const auto& entry) { return now - entry.second.stored_at_ms > kApprovalLifetimeMs; });
+  std::vector<core::Bytes> out;
+  for (auto it = confirmations_.lower_bound({account, DeviceId{0}}); it != confirmations_.end() && it->first.first == account; ++it)
+    out.push_back(it->second.bytes);
   return out;
 }
 

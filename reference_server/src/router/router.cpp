@@ -33,7 +33,10 @@ Router::Router(Store& store, RouterSettings settings, Metrics& metrics, SteadyCl
       settings_(settings),
       metrics_(metrics),
       clock_(std::move(clock)),
-      warn_(warn ? std::move(warn) : [](std::string_view) {}) {}
+      warn_(warn ? std::move(warn) : [](std::string_view) {}),
+      destinations_(settings.sends_per_second_per_destination, 2 * settings.sends_per_second_per_destination),
+      fetched_accounts_(settings.prekey_fetches_per_second_per_account, 2 * settings.prekey_fetches_per_second_per_account),
+      registering_addresses_(settings.registrations_per_second_per_address, 2 * settings.registrations_per_second_per_address) {}
 
 std::vector<Outbound> Router::process(std::vector<ConnectionEvent>& events) {
   Batch batch;
@@ -62,12 +65,18 @@ std::vector<Outbound> Router::process(std::vector<ConnectionEvent>& events) {
 }
 
 void Router::opened(ConnectionEvent& event, Batch& batch) {
-  Connection connection{ConnectionState{}, TokenBucket(settings_.sends_per_second_per_device,
-                                                       2 * settings_.sends_per_second_per_device)};
+  Connection connection{ConnectionState{},
+                        TokenBucket(settings_.sends_per_second_per_device, 2 * settings_.sends_per_second_per_device),
+                        TokenBucket(settings_.prekey_fetches_per_second_per_device, 2 * settings_.prekey_fetches_per_second_per_device),
+                        std::move(event.address), false, std::move(event.logged_in)};
   connection.state.noise_static_key = std::move(event.noise_static_key);
   connection.state.claim = event.claim;
+  // IK's first message can be replayed by anyone who recorded it, with the claim in it: the device
+  // is logged in (and an older connection of it closed) only once a transport frame proves that
+  // the client holds the handshake's ephemeral key (spec §7.2).
+  connection.login_deferred = event.replayable && event.claim.registered();
   auto& stored = connections_.insert_or_assign(event.connection, std::move(connection)).first->second;
-  apply(event.connection, handler_.on_established(stored.state), batch);
+  if (!stored.login_deferred) apply(event.connection, handler_.on_established(stored.state), batch);
 }
 
 void Router::on_frame(ConnectionEvent& event, Batch& batch) {
@@ -77,7 +86,13 @@ void Router::on_frame(ConnectionEvent& event, Batch& batch) {
   auto& connection = it->second;
   auto& state = connection.state;
   ++metrics_.frames_received;
+  if (connection.login_deferred) {
+    connection.login_deferred = false;
+    apply(id, handler_.on_established(state), batch);
+    if (!connections_.contains(id)) return;  // the claim was refused: the connection is closed
+  }
   const std::uint32_t request = event.frame->request_id;
+  if (auto refused = limited(connection, request, event.frame->body)) return apply(id, std::move(*refused), batch);
   // The one dispatch of every frame kind.
   std::visit(
       [&](const auto& body) {
@@ -116,13 +131,30 @@ void Router::on_send(ConnectionId id, Connection& connection, std::uint32_t requ
     return apply(id, std::move(*refused), batch);
   }
   auto& ready = std::get<PreparedSend>(prepared);
-  auto bucket = destinations_.try_emplace(ready.send.destination, settings_.sends_per_second_per_destination,
-                                          2 * settings_.sends_per_second_per_destination);
-  if (!bucket.first->second.take(clock_(), retry_after_ms)) {
+  // A bucket only for an account that exists (a send to any other fails at its commit anyway), so
+  // that made-up destinations cost the server no memory.
+  if (store_.device(ready.send.destination, kPrimaryDeviceId).ok() &&
+      !destinations_.take(ready.send.destination, clock_(), retry_after_ms)) {
     ++metrics_.sends_rate_limited;
     return apply(id, rate_limited(request_id, "destination", retry_after_ms), batch);
   }
   batch.sends.push_back({id, std::move(ready), received});
+}
+
+std::optional<HandlerOutput> Router::limited(Connection& connection, std::uint32_t request_id, const wire::FrameBody& body) {
+  std::uint64_t retry_after_ms = 0;
+  if (const auto* fetch = std::get_if<wire::FetchPreKeys>(&body)) {
+    if (!connection.state.device) return std::nullopt;  // refused as not logged in
+    if (!connection.fetches.take(clock_(), retry_after_ms)) return rate_limited(request_id, "prekey fetch", retry_after_ms);
+    // Only an account that exists gets a bucket (an unknown one is `notFound` anyway).
+    const AccountId target{fetch->account};
+    if (store_.device(target, kPrimaryDeviceId).ok() && !fetched_accounts_.take(target, clock_(), retry_after_ms))
+      return rate_limited(request_id, "prekey fetches of that account", retry_after_ms);
+  }
+  if (std::holds_alternative<wire::Register>(body) && !connection.state.device &&
+      !registering_addresses_.take(connection.address, clock_(), retry_after_ms))
+    return rate_limited(request_id, "registration", retry_after_ms);
+  return std::nullopt;
 }
 
 HandlerOutput Router::rate_limited(std::uint32_t request_id, const char* which, std::uint64_t retry_after_ms) {
@@ -157,7 +189,9 @@ void Router::commit(Batch& batch) {
 
 void Router::apply(ConnectionId id, HandlerOutput out, Batch& batch) {
   if (out.logged_in) {
-    auto& device = *connections_.at(id).state.device;
+    auto& connection = connections_.at(id);
+    if (connection.logged_in) *connection.logged_in = true;
+    auto& device = *connection.state.device;
     const AccountDevice address{device.account, device.device};
     ++metrics_.logins;
     // One live connection per device: the newer one wins, the older one hears why it closes.

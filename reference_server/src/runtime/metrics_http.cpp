@@ -2,6 +2,8 @@
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
+#include <memory>
 
 namespace parley::server {
 
@@ -11,12 +13,32 @@ using transport::net::tcp;
 
 namespace {
 
-asio::awaitable<void> answer(tcp::socket socket, const Metrics& metrics) {
+// A scraper asks and goes: a request must arrive whole within this time, and at most this many
+// connections are served at once (more are closed at once), so that idle or slow connections to the
+// metrics port cost the server a bounded number of sockets and coroutines.
+constexpr auto kMetricsReadTimeout = std::chrono::seconds(5);
+constexpr std::size_t kMaxMetricsConnections = 16;
+
+asio::awaitable<void> answer(tcp::socket socket, const Metrics& metrics, std::shared_ptr<std::size_t> open) {
+  struct Leave {
+    std::shared_ptr<std::size_t> open;
+    ~Leave() { --*open; }
+  } leave{open};
   boost::beast::flat_buffer buffer;
   boost::system::error_code ec;
+  asio::steady_timer deadline(socket.get_executor());
   for (;;) {
     http::request<http::string_body> request;
+    // The read ends when the deadline closes the socket under it.
+    deadline.expires_after(kMetricsReadTimeout);
+    deadline.async_wait([&socket](const boost::system::error_code& cancelled) {
+      if (!cancelled) {
+        boost::system::error_code ignored;
+        socket.close(ignored);
+      }
+    });
     co_await http::async_read(socket, buffer, request, asio::redirect_error(asio::use_awaitable, ec));
+    deadline.cancel();
     if (ec) co_return;
     http::response<http::string_body> response;
     response.version(request.version());
@@ -36,6 +58,7 @@ asio::awaitable<void> answer(tcp::socket socket, const Metrics& metrics) {
 }
 
 asio::awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor, const Metrics& metrics) {
+  auto open = std::make_shared<std::size_t>(0);
   for (;;) {
     boost::system::error_code ec;
     auto socket = co_await acceptor->async_accept(asio::redirect_error(asio::use_awaitable, ec));
@@ -43,7 +66,12 @@ asio::awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor, const
       if (!acceptor->is_open()) co_return;
       continue;
     }
-    asio::co_spawn(acceptor->get_executor(), answer(std::move(socket), metrics), asio::detached);
+    if (*open >= kMaxMetricsConnections) {
+      socket.close(ec);
+      continue;
+    }
+    ++*open;
+    asio::co_spawn(acceptor->get_executor(), answer(std::move(socket), metrics, open), asio::detached);
   }
 }
 

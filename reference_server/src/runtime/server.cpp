@@ -9,6 +9,7 @@
 #include "parley/core/hex.h"
 #include "parley/crypto/entropy.h"
 #include "parley/server/store/sqlite_backend.h"
+#include "parley/wire/limits.h"
 #include "worker.h"
 
 namespace parley::server {
@@ -19,9 +20,13 @@ using core::Errc;
 
 namespace {
 
-// The network thread stops reading from sockets while the storage thread has this many jobs
-// waiting, so a flood of frames backs up into TCP instead of into memory.
-constexpr std::size_t kMaxWorkerBacklog = 8192;
+// The network thread stops reading from sockets while the storage thread has this many bytes of
+// frames waiting (spec §7.4), so a flood of frames backs up into TCP instead of into memory; and
+// from one connection while that connection alone has a frame's worth waiting, so that one client
+// cannot fill the backlog in front of everyone else. A client that has not claimed a device (it may
+// only register or log in) has one frame at a time.
+constexpr std::size_t kMaxWorkerBacklogBytes = 64 * 1024 * 1024;
+constexpr std::size_t kMaxQueuedBytesPerConnection = wire::kMaxFrameSize;
 
 core::Error io_error(const std::string& what) { return core::make_error(Errc::storage_failure, what); }
 
@@ -151,11 +156,19 @@ asio::awaitable<void> Server::serve(std::shared_ptr<transport::net::Connection> 
   ConnectionEvent opened{ConnectionEvent::Kind::opened, id};
   opened.noise_static_key.assign(handshake.remote_static.begin(), handshake.remote_static.end());
   opened.claim = connection->client()->device;
+  opened.replayable = handshake.pattern == transport::channel::RecordKind::ik;
+  const auto logged_in = std::make_shared<std::atomic<bool>>(false);
+  opened.logged_in = logged_in;
+  boost::system::error_code no_peer;
+  const auto peer = connection->socket().remote_endpoint(no_peer);
+  if (!no_peer) opened.address = address_of(peer);
   worker_->post(std::move(opened));
 
   asio::steady_timer backoff(co_await asio::this_coro::executor);
+  const auto queued = std::make_shared<std::atomic<std::size_t>>(0);
   for (;;) {
-    while (worker_->backlog() > kMaxWorkerBacklog) {
+    while (worker_->backlog_bytes() > kMaxWorkerBacklogBytes ||
+           queued->load() > (logged_in->load() ? kMaxQueuedBytesPerConnection : 0)) {
       backoff.expires_after(std::chrono::milliseconds(1));
       co_await backoff.async_wait(asio::use_awaitable);
     }
@@ -171,7 +184,9 @@ asio::awaitable<void> Server::serve(std::shared_ptr<transport::net::Connection> 
     ConnectionEvent event{ConnectionEvent::Kind::frame, id};
     event.frame.emplace(std::move(decoded).value());
     event.received = std::chrono::steady_clock::now();
-    worker_->post(std::move(event));
+    event.bytes = frame->size();
+    *queued += event.bytes;
+    worker_->post(std::move(event), queued);
   }
   worker_->post(ConnectionEvent{ConnectionEvent::Kind::closed, id});
   connections_.erase(id);

@@ -33,6 +33,15 @@ core::Result<std::optional<ServerSettings>> parse_server_settings(int argc, cons
   app.add_option("--sends-per-second-per-destination", s.router.sends_per_second_per_destination,
                  "rate limit per destination account")
       ->capture_default_str();
+  app.add_option("--prekey-fetches-per-second-per-device", s.router.prekey_fetches_per_second_per_device,
+                 "rate limit on bundle fetches per requesting device")
+      ->capture_default_str();
+  app.add_option("--prekey-fetches-per-second-per-account", s.router.prekey_fetches_per_second_per_account,
+                 "rate limit on fetches of one account's bundles, from everyone")
+      ->capture_default_str();
+  app.add_option("--registrations-per-second-per-address", s.router.registrations_per_second_per_address,
+                 "rate limit on new accounts from one IP address")
+      ->capture_default_str();
   app.add_option("--max-batch", s.max_batch, "most sends per committed transaction")->capture_default_str();
   std::string clock_file;
   app.add_option("--clock-file", clock_file,

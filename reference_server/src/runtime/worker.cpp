@@ -20,17 +20,13 @@ Worker::Worker(Store store, const ServerSettings& settings, Metrics& metrics, Ou
 
 Worker::~Worker() { stop(); }
 
-void Worker::post(ConnectionEvent event) {
+void Worker::post(ConnectionEvent event, std::shared_ptr<std::atomic<std::size_t>> queued) {
+  backlog_bytes_ += event.bytes;
   {
     std::lock_guard lock(mutex_);
-    events_.push_back(std::move(event));
+    events_.push_back({std::move(event), std::move(queued)});
   }
   wake_.notify_one();
-}
-
-std::size_t Worker::backlog() {
-  std::lock_guard lock(mutex_);
-  return events_.size();
 }
 
 void Worker::stop() {
@@ -44,6 +40,7 @@ void Worker::stop() {
 
 void Worker::run() {
   std::vector<ConnectionEvent> batch;
+  std::vector<std::pair<std::shared_ptr<std::atomic<std::size_t>>, std::size_t>> done;  // counts to take off
   for (;;) {
     {
       std::unique_lock lock(mutex_);
@@ -52,13 +49,21 @@ void Worker::run() {
       // Everything that arrived while the last batch committed is the next batch: under load the
       // batches grow by themselves, and an idle server commits each send at once.
       const std::size_t take = std::min(events_.size(), settings_.max_batch);
-      batch.assign(std::make_move_iterator(events_.begin()), std::make_move_iterator(events_.begin() + static_cast<std::ptrdiff_t>(take)));
+      for (std::size_t i = 0; i < take; ++i) {
+        done.emplace_back(std::move(events_[i].queued), events_[i].event.bytes);
+        batch.push_back(std::move(events_[i].event));
+      }
       events_.erase(events_.begin(), events_.begin() + static_cast<std::ptrdiff_t>(take));
     }
     for (auto& out : router_.process(batch)) {
       if (out.close) spdlog::info("connection {}: closing: {}", out.connection, core::to_string(*out.close));
       output_(out.connection, std::move(out.frames), std::move(out.close));
     }
+    for (auto& [queued, bytes] : done) {
+      backlog_bytes_ -= bytes;
+      if (queued) *queued -= bytes;
+    }
+    done.clear();
     batch.clear();
     expire_if_due();
   }

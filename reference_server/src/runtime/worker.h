@@ -4,11 +4,13 @@
 // moves bytes to and from it.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -28,9 +30,11 @@ class Worker {
   Worker(Store store, const ServerSettings& settings, Metrics& metrics, Output output);
   ~Worker();
 
-  void post(ConnectionEvent event);
-  // Events waiting; the network side stops reading while it is high (back-pressure).
-  std::size_t backlog();
+  // `queued`, when given, is the connection's count of bytes waiting here: what the event adds to it
+  // is taken off once the event was handled.
+  void post(ConnectionEvent event, std::shared_ptr<std::atomic<std::size_t>> queued = {});
+  // Bytes of frames waiting; the network side stops reading while it is high (back-pressure).
+  std::size_t backlog_bytes() const { return backlog_bytes_.load(); }
   // Finishes the events already posted, then stops the thread.
   void stop();
 
@@ -47,7 +51,12 @@ class Worker {
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<ConnectionEvent> events_;
+  struct Posted {
+    ConnectionEvent event;
+    std::shared_ptr<std::atomic<std::size_t>> queued;
+  };
+  std::deque<Posted> events_;
+  std::atomic<std::size_t> backlog_bytes_{0};
   bool stopping_ = false;
   std::thread thread_;
 };

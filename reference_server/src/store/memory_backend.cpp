@@ -136,8 +136,17 @@ class MemoryBackend final : public StorageBackend {
     auto it = db_->accounts.find(account);
     if (it == db_->accounts.end()) return storage_failure("no such account row");
     AccountRow row = it->second;
-    row.device_list = list;
+    row.device_list = SignedDeviceList{list.version, list.signed_list, std::nullopt};
     set(db_->accounts, account, std::move(row));
+    if (!list.devices) return {};
+    for (auto& [key, record] : db_->devices) {
+      if (key.first != account) continue;
+      const bool listed = std::find(list.devices->begin(), list.devices->end(), record.device) != list.devices->end();
+      if (record.listed == listed) continue;
+      DeviceRecord changed = record;
+      changed.listed = listed;
+      set(db_->devices, key, std::move(changed));
+    }
     return {};
   }
 

@@ -12,7 +12,7 @@ namespace parley::server {
 namespace {
 
 // user_version of a database this build created; another value is refused.
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 // Tables mirror the spec's concepts. Queue usage per device is kept in `devices` by triggers, so
 // the cap check of a send costs one row read, not a count over the mailbox. Tables with small
@@ -34,6 +34,7 @@ CREATE TABLE devices(
   noise_key BLOB NOT NULL UNIQUE,
   registration_id INTEGER NOT NULL,
   linked_ms INTEGER NOT NULL,
+  listed INTEGER NOT NULL DEFAULT 1,
   queued_messages INTEGER NOT NULL DEFAULT 0,
   queued_bytes INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (account_id, device_id)) STRICT, WITHOUT ROWID;
@@ -88,14 +89,20 @@ CREATE TABLE blob_pieces(
   piece_offset INTEGER NOT NULL,
   data BLOB NOT NULL,
   UNIQUE (hash, piece_offset)) STRICT;
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
+)sql";
+
+// Version 1 had no `listed`: its devices were all taken as listed, as they stay.
+constexpr const char* kUpgradeFrom1 = R"sql(
+ALTER TABLE devices ADD COLUMN listed INTEGER NOT NULL DEFAULT 1;
+PRAGMA user_version = 2;
 )sql";
 
 }  // namespace
 
 Result<std::unique_ptr<SqliteBackend>> SqliteBackend::open(const std::filesystem::path& file,
                                                            const SqliteOptions& options) {
-  PARLEY_TRY(auto db, sqlite::Database::open(file, options, {kSchema, kSchemaVersion}));
+  PARLEY_TRY(auto db, sqlite::Database::open(file, options, {kSchema, kSchemaVersion, {kUpgradeFrom1}, 1}));
   return std::unique_ptr<SqliteBackend>(new SqliteBackend(std::move(db)));
 }
 
@@ -114,11 +121,11 @@ void SqliteBackend::rollback() noexcept { db_->rollback(); }
 namespace {
 
 constexpr const char* kDeviceColumns =
-    "account_id, device_id, incarnation, identity_key, noise_key, registration_id, linked_ms";
+    "account_id, device_id, incarnation, identity_key, noise_key, registration_id, linked_ms, listed";
 
 DeviceRecord read_device(const SqliteBackend::Statement& s) {
   return DeviceRecord{AccountId{s.u64(0)}, DeviceId{s.u32(1)}, Incarnation{s.u64(2)},
-                      DeviceKeys{s.bytes(3), s.bytes(4), s.u32(5)}, s.u64(6)};
+                      DeviceKeys{s.bytes(3), s.bytes(4), s.u32(5)}, s.u64(6), s.u64(7) != 0};
 }
 
 }  // namespace
@@ -150,7 +157,7 @@ Result<Incarnation> SqliteBackend::allocate_incarnation() {
 Result<void> SqliteBackend::insert_device(const DeviceRecord& d) {
   PARLEY_TRY(auto s,
              statement("INSERT INTO devices(account_id, device_id, incarnation, identity_key, noise_key, "
-                       "registration_id, linked_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                       "registration_id, linked_ms, listed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
   return s.bind(d.account.value)
       .bind(d.device.value)
       .bind(d.incarnation.value)
@@ -158,6 +165,7 @@ Result<void> SqliteBackend::insert_device(const DeviceRecord& d) {
       .bind(d.keys.noise_static_key)
       .bind(d.keys.registration_id)
       .bind(d.linked_at_ms)
+      .bind(std::uint64_t{d.listed ? 1u : 0u})
       .run();
 }
 
@@ -208,7 +216,15 @@ Result<std::optional<SignedDeviceList>> SqliteBackend::device_list(AccountId acc
 Result<void> SqliteBackend::put_device_list(AccountId account, const SignedDeviceList& list) {
   PARLEY_TRY(auto s,
              statement("UPDATE accounts SET device_list_version = ?, device_list = ? WHERE account_id = ?"));
-  return s.bind(list.version).bind(list.signed_list).bind(account.value).run();
+  PARLEY_CHECK(s.bind(list.version).bind(list.signed_list).bind(account.value).run());
+  if (!list.devices) return {};
+  PARLEY_TRY(auto none, statement("UPDATE devices SET listed = 0 WHERE account_id = ?"));
+  PARLEY_CHECK(none.bind(account.value).run());
+  for (const auto device : *list.devices) {
+    PARLEY_TRY(auto one, statement("UPDATE devices SET listed = 1 WHERE account_id = ? AND device_id = ?"));
+    PARLEY_CHECK(one.bind(account.value).bind(device.value).run());
+  }
+  return {};
 }
 
 // --- Key directory -----------------------------------------------------------------------------

@@ -97,7 +97,7 @@ Result<DeviceRecord> Store::link_device(AccountId account, const DeviceKeys& key
       id.value++;
     }
     PARLEY_TRY(Incarnation incarnation, backend_->allocate_incarnation());
-    DeviceRecord record{account, id, incarnation, keys, clock_()};
+    DeviceRecord record{account, id, incarnation, keys, clock_(), false};  // listed by its primary's next list
     PARLEY_CHECK(backend_->insert_device(record));
     return record;
   });

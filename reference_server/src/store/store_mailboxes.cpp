@@ -22,12 +22,12 @@ std::string id_list(const std::vector<DeviceId>& ids) {
 }
 
 // Compares the ciphertexts' device ids and incarnations with the devices that must receive the
-// send: every device of the destination account, except the sending device itself when a device
-// sends to its own account (the sync copy to its other devices).
+// send: every listed device of the destination account, except the sending device itself when a
+// device sends to its own account (the sync copy to its other devices).
 DeviceMismatch compare_devices(const Send& send, const std::vector<DeviceRecord>& devices) {
   std::map<DeviceId, Incarnation> expected;
   for (const auto& d : devices)
-    if (!(send.destination == send.sender_account && d.device == send.sender_device))
+    if (d.listed && !(send.destination == send.sender_account && d.device == send.sender_device))
       expected.emplace(d.device, d.incarnation);
   DeviceMismatch mismatch;
   for (const auto& c : send.ciphertexts) {

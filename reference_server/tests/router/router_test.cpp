@@ -1,12 +1,16 @@
 // The router (spec §7.2, §7.3) over the in-memory store, frame by frame: the limits it enforces at
-// N and N + 1 (the delivery window, the approvals waiting for their companions, their lifetime, and
-// the size of the link messages it relays unread).
+// N and N + 1 (the delivery window, the approvals waiting for their companions, their lifetime, the
+// size of the link messages it relays unread, and the rate limits), and the login rule that a
+// replayed IK first message cannot use.
 #include "parley/server/router/router.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "parley/crypto/entropy.h"
+#include "parley/crypto/x25519.h"
+#include "parley/crypto/xeddsa.h"
 #include "parley/server/store/memory_backend.h"
 
 namespace parley::server {
@@ -25,20 +29,29 @@ DeviceKeys keys(std::uint32_t n) {
 
 class RouterTest : public ::testing::Test {
  protected:
+  explicit RouterTest(RouterSettings settings = {})
+      : router(store, settings, metrics, [] { return std::chrono::steady_clock::time_point{}; }) {}
+
   TimestampMs now = 1'900'000'000'000;
   Store store = make_memory_store(StoreSettings{}, [this] { return now; });
   Metrics metrics;
-  Router router{store, {}, metrics};
+  Router router;  // its steady clock stands still: no bucket refills during a test
   ConnectionId next = 1;
 
-  // A connection of the device `record`, logged in by its claim; what the router said to it.
-  ConnectionId connect(const DeviceRecord& record, std::vector<Outbound>* said = nullptr) {
+  // A new connection whose handshake proved `noise_key`, from `address`, claiming `claim`.
+  ConnectionId open(const core::Bytes& noise_key, transport::channel::DeviceCredentials claim, const std::string& address = {},
+                    std::vector<Outbound>* said = nullptr) {
     std::vector<ConnectionEvent> batch(1, ConnectionEvent{ConnectionEvent::Kind::opened, next});
-    batch[0].noise_static_key = record.keys.noise_static_key;
-    batch[0].claim = {record.account.value, record.device.value};
+    batch[0].noise_static_key = noise_key;
+    batch[0].claim = claim;
+    batch[0].address = address;
     auto out = router.process(batch);
     if (said != nullptr) *said = std::move(out);
     return next++;
+  }
+  // A connection of the device `record`, logged in by its claim; what the router said to it.
+  ConnectionId connect(const DeviceRecord& record, std::vector<Outbound>* said = nullptr) {
+    return open(record.keys.noise_static_key, {record.account.value, record.device.value}, {}, said);
   }
   std::vector<Outbound> send(ConnectionId id, std::uint32_t request_id, wire::FrameBody body) {
     std::vector<ConnectionEvent> batch(1, ConnectionEvent{ConnectionEvent::Kind::frame, id});
@@ -151,6 +164,98 @@ TEST_F(RouterTest, LinkMessagesAtNAndNPlusOne) {
   EXPECT_EQ(count<wire::LinkConfirmation>(frames_for(at, p)), 1u);  // relayed to the primary
   EXPECT_EQ(refusal(frames_for(send(c, 4, wire::LinkConfirmation{0, core::Bytes(kMaxLinkMessageSize + 1, 2)}), c), 4),
             wire::ErrorCode::malformed);
+}
+
+// IK's first message can be replayed (spec §7.2): a claim from one logs the device in only at the
+// session's first frame, which only the real client can send, and until then the live connection
+// is left alone.
+TEST_F(RouterTest, AReplayedIkLoginEvictsNoLiveConnection) {
+  const auto alice = store.create_account(keys(1)).value();
+  const auto live = connect(alice);
+  std::vector<ConnectionEvent> batch(1, ConnectionEvent{ConnectionEvent::Kind::opened, next});
+  batch[0].noise_static_key = alice.keys.noise_static_key;
+  batch[0].claim = {alice.account.value, alice.device.value};
+  batch[0].replayable = true;  // what `open` does, from a handshake that could be a replay
+  const auto replay = next++;
+  const auto opened = router.process(batch);
+  EXPECT_EQ(count<wire::LoggedIn>(frames_for(opened, replay)), 0u);
+  for (const auto& o : opened) EXPECT_FALSE(o.connection == live && o.close.has_value());
+  EXPECT_EQ(router.connections(), 2u);
+  // The client itself speaks: now it is the device's connection, and the older one goes.
+  const auto spoke = send(replay, 1, wire::Login{alice.account.value, alice.device.value});
+  EXPECT_GE(count<wire::LoggedIn>(frames_for(spoke, replay)), 1u);
+  EXPECT_TRUE(std::any_of(spoke.begin(), spoke.end(), [&](const Outbound& o) { return o.connection == live && o.close.has_value(); }));
+}
+
+// A router whose rate limits are small enough to reach in a test.
+class LimitedRouterTest : public RouterTest {
+ protected:
+  static RouterSettings limits() {
+    RouterSettings s;
+    s.registrations_per_second_per_address = 2;  // a burst of 4
+    s.prekey_fetches_per_second_per_device = 2;  // a burst of 4
+    s.prekey_fetches_per_second_per_account = 3;  // a burst of 6
+    return s;
+  }
+  LimitedRouterTest() : RouterTest(limits()) {}
+
+  // The answer to request `request_id` on connection `id` after `out`: nothing for success, or the
+  // error's code.
+  static std::optional<wire::ErrorCode> answer(const std::vector<Outbound>& out, ConnectionId id, std::uint32_t request_id) {
+    return refusal(frames_for(out, id), request_id);
+  }
+};
+
+// Registrations per address (spec §7.4): the burst (twice the rate) is taken, one more is not; another
+// address is not affected.
+TEST_F(LimitedRouterTest, RegistrationsPerAddressAtNAndNPlusOne) {
+  crypto::StreamEntropy entropy(3);
+  auto register_from = [&](const std::string& address) {
+    const auto identity = crypto::generate_x25519_key_pair(entropy).value();
+    const auto noise = crypto::generate_x25519_key_pair(entropy).value();
+    const auto signature = crypto::xeddsa_sign(identity.private_key, noise.public_key, entropy).value();
+    const core::Bytes noise_key(noise.public_key.begin(), noise.public_key.end());
+    const auto id = open(noise_key, {}, address);
+    return answer(send(id, 1, wire::Register{{crypto::serialize_public_key(identity.public_key), noise_key,
+                                              core::Bytes(signature.begin(), signature.end()), 7}}),
+                  id, 1);
+  };
+  for (int i = 0; i < 4; ++i) EXPECT_FALSE(register_from("10.0.0.1").has_value()) << i;
+  EXPECT_EQ(register_from("10.0.0.1"), wire::ErrorCode::rate_limited);
+  EXPECT_FALSE(register_from("10.0.0.2").has_value());
+}
+
+// Bundle fetches (spec §7.4): per requesting device, and per fetched account from all requesters.
+TEST_F(LimitedRouterTest, PrekeyFetchesAtNAndNPlusOne) {
+  const auto target = store.create_account(keys(1)).value();
+  const auto first = store.create_account(keys(2)).value();
+  const auto second = store.create_account(keys(3)).value();
+  const auto a = connect(first), b = connect(second);
+  auto fetch = [&](ConnectionId id, AccountId account) { return answer(send(id, 5, wire::FetchPreKeys{account.value}), id, 5); };
+  // The first asker: its own burst of 4.
+  for (int i = 0; i < 4; ++i) EXPECT_FALSE(fetch(a, target.account).has_value()) << i;
+  EXPECT_EQ(fetch(a, target.account), wire::ErrorCode::rate_limited);
+  // The second: the account's burst of 6 has 2 left (the refused fetch took none of it).
+  EXPECT_FALSE(fetch(b, target.account).has_value());
+  EXPECT_FALSE(fetch(b, target.account).has_value());
+  EXPECT_EQ(fetch(b, target.account), wire::ErrorCode::rate_limited);
+  // Another account is not the target's bucket.
+  EXPECT_FALSE(fetch(b, first.account).has_value());
+}
+
+// Buckets only for accounts that exist (spec §7.2): sends and fetches naming made-up accounts make
+// the router hold nothing more.
+TEST_F(RouterTest, RateBucketsAreForExistingAccountsOnly) {
+  const auto alice = store.create_account(keys(1)).value();
+  const auto c = connect(alice);
+  const auto before = router.rate_buckets();
+  for (std::uint64_t made_up = 1000; made_up < 1100; ++made_up) {
+    send(c, 1, wire::FetchPreKeys{made_up});
+    send(c, 2, wire::Send{made_up, made_up, {{1, 1, core::Bytes(8, 1)}}, 0});
+  }
+  EXPECT_EQ(router.rate_buckets(), before);
+  send(c, 3, wire::FetchPreKeys{alice.account.value});
+  EXPECT_EQ(router.rate_buckets(), before + 1);
 }
 
 }  // namespace

@@ -293,6 +293,13 @@ TEST(ServerIntegration, LinkedCompanionsGetTheirCopyAndRemovalIsFinal) {
     CO_ASSERT((co_await laptop.connect(server.port(), server.public_key())).ok());
     auto hello = co_await laptop.next_push();
     CO_ASSERT(hello.ok() && hello->is<wire::LoggedIn>());
+    // Alice's list names the laptop: from now on every send to her account must cover it (spec §7.1).
+    crypto::StreamEntropy entropy(4);
+    const protocol::devices::DeviceList list{alice.account, 1, static_cast<std::uint64_t>(std::time(nullptr)) * 1000,
+                                             {{1, 0, alice.identity_key().public_key}, {2, 1, laptop.identity_key().public_key}}};
+    auto list_frame = wire::encode_frame(4, wire::PutDeviceList{alice.account, 1, protocol::devices::sign_device_list(list, alice.identity_key(), entropy).value()}).value();
+    auto listed = co_await alice.request(4, std::move(list_frame));
+    CO_ASSERT(listed.ok() && listed->is<wire::Ok>());
 
     // Only the primary links or removes.
     auto rogue_frame = wire::encode_frame(6, wire::LinkDevice{tablet.registration()}).value();

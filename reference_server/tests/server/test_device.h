@@ -48,6 +48,12 @@ class TestDevice {
     if (!c.ok()) co_return c.error();
     connection = *c;
     pushed_.clear();
+    // A device that claims who it is restates the claim first: with IK that is what logs it in
+    // (spec §7.2). The answer (loggedIn, or the refusal) is read as a push.
+    if (account != 0 || device != 0) {
+      auto sent = connection->send(wire::encode_frame(0, wire::Login{account, device}).value());
+      if (!sent.ok()) co_return sent.error();
+    }
     co_return core::Result<void>{};
   }
 

@@ -131,6 +131,7 @@ TEST_F(SqliteStoreTest, AWriteLockHeldTooLongIsAStorageFailure) {
   sqlite3_close(other);
   const auto a2 = store().link_device(a.account, device_keys(2));
   ASSERT_TRUE(a2.ok());
+  ASSERT_TRUE(store().put_device_list(a.account, {1, pattern(10, 1), std::vector<DeviceId>{a.device, a2->device}}).ok());
   EXPECT_TRUE(store().commit_send(send_to(a, {a2.value()}, 1)).ok());
 }
 

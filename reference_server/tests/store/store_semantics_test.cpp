@@ -36,10 +36,24 @@ class StoreTest : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << core::to_string(r.error());
     return r.value();
   }
+  // A companion linked, then named by its primary's next list (spec §7.1: only a listed device is
+  // written to).
   DeviceRecord link(AccountId account) {
     auto r = store().link_device(account, device_keys(next_key_++));
     EXPECT_TRUE(r.ok()) << core::to_string(r.error());
-    return r.value();
+    list_all(account);
+    auto record = r.value();
+    record.listed = true;
+    return record;
+  }
+  // A list naming every device the account has.
+  void list_all(AccountId account) {
+    std::vector<DeviceId> ids;
+    const auto devices = store().devices(account).value();
+    for (const auto& d : devices) ids.push_back(d.device);
+    const auto current = store().device_list(account);
+    const std::uint64_t version = current.ok() ? current->version + 1 : 1;
+    EXPECT_TRUE(store().put_device_list(account, {version, pattern(10, static_cast<std::uint8_t>(version)), ids}).ok());
   }
   std::vector<QueuedMessage> fetch_all(const DeviceRecord& d) {
     auto r = store().fetch(mailbox(d), ServerId{0}, settings.max_fetch);
@@ -139,6 +153,29 @@ TYPED_TEST(StoreTest, ARelinkedDeviceIdIsANewIncarnationWithAnEmptyMailbox) {
   ASSERT_TRUE(repeat.ok());
   EXPECT_FALSE(repeat.receipt().repeated);
   EXPECT_EQ(this->queued(a), 2u);
+}
+
+// A companion linked at the server is written to only once its primary's list names it, and not
+// after a list leaves it out: a link that never completed holds up no send (spec §7.1).
+TYPED_TEST(StoreTest, ALinkedDeviceIsWrittenToOnlyWhileAListNamesIt) {
+  const auto a = this->new_account();
+  const auto b = this->new_account();
+  auto b2 = this->store().link_device(b.account, device_keys(50)).value();
+  EXPECT_FALSE(b2.listed);
+  EXPECT_TRUE(this->store().commit_send(send_to(a, {b}, 1)).ok());
+  b2.listed = true;
+  auto extra = this->store().commit_send(send_to(a, {b, b2}, 2));
+  EXPECT_EQ(extra.mismatch(), (DeviceMismatch{{}, {b2.device}, {}}));
+  ASSERT_TRUE(this->store().put_device_list(b.account, {1, pattern(10, 1), std::vector<DeviceId>{b.device, b2.device}}).ok());
+  EXPECT_TRUE(this->store().device(b.account, b2.device).value().listed);
+  EXPECT_EQ(this->store().commit_send(send_to(a, {b}, 3)).mismatch(), (DeviceMismatch{{b2.device}, {}, {}}));
+  EXPECT_TRUE(this->store().commit_send(send_to(a, {b, b2}, 4)).ok());
+  ASSERT_TRUE(this->store().put_device_list(b.account, {2, pattern(10, 2), std::vector<DeviceId>{b.device}}).ok());
+  EXPECT_TRUE(this->store().commit_send(send_to(a, {b}, 5)).ok());
+  // What a list says survives reopening.
+  this->reopen();
+  EXPECT_FALSE(this->store().device(b.account, b2.device).value().listed);
+  EXPECT_TRUE(this->store().device(b.account, b.device).value().listed);
 }
 
 TYPED_TEST(StoreTest, DeviceListVersionsOnlyGoForward) {

@@ -75,8 +75,11 @@ asio::awaitable<core::Result<void>> LoadDevice::try_register(std::optional<asio:
     auto reply = wire::decode_frame(*bytes);
     if (!reply.ok()) co_return reply.error();
     if (reply->request_id != 1) continue;
-    if (const auto* refused = reply->get<wire::ErrorFrame>())
+    if (const auto* refused = reply->get<wire::ErrorFrame>()) {
+      // A registration rate limit passes: tried again, like a server that went away.
+      if (refused->code == wire::ErrorCode::rate_limited) co_return wire::to_error(*refused);
       co_return core::make_error(Errc::malformed, "registration refused: " + refused->detail);
+    }
     const auto* logged_in = reply->get<wire::LoggedIn>();
     if (logged_in == nullptr) co_return core::make_error(Errc::malformed, "registration answered oddly");
     run_.directory[index_] = {logged_in->account, logged_in->device, logged_in->incarnation};
@@ -138,7 +141,8 @@ asio::awaitable<bool> LoadDevice::reconnect() {
   const transport::channel::DeviceCredentials credentials{me.account, me.device};
   while (!run_.stopping) {
     auto opened = co_await open(credentials, std::nullopt);
-    if (opened.ok()) {
+    // The claim restated first: with IK that is what logs the device in (spec §7.2).
+    if (opened.ok() && (*opened)->send(wire::encode_frame(0, wire::Login{me.account, me.device}).value()).ok()) {
       connection_ = std::move(opened).value();
       ++run_.reconnects;
       co_return true;

@@ -32,6 +32,10 @@ using WallClock = std::function<std::uint64_t()>;  // milliseconds since the Uni
 // disagree in a way a fresh list does not fix (a device linked but never listed, say).
 inline constexpr std::uint32_t kMaxReplans = 3;
 
+// A message asks for an account's bundles this often: a server that answers with none a device can
+// use (not under the key the list names, or no signed prekey) makes it fail, not fetch forever.
+inline constexpr std::uint32_t kMaxBundleFetches = 3;
+
 // A new device's first message id is its clock in milliseconds times this (spec §8.6): a device
 // id re-linked later starts above every id of its earlier incarnation unless that one wrote more
 // than this many messages per millisecond of its life.
@@ -46,6 +50,13 @@ inline constexpr std::size_t kMaxReceiptsAhead = 1024;
 // that is offline.
 inline constexpr std::uint64_t kDeviceListRepublishMs = 7ull * 24 * 3600 * 1000;
 
+// The engine checkpoints its store (spec §9: superseded secrets leave the -wal file) after a unit of
+// work once this long has passed since the last checkpoint: old key material stays on disk at most
+// until the first input this long after it was superseded, or until the store is closed (SQLite
+// checkpoints and removes the -wal of its last connection). Often enough for a device at rest, rare
+// enough that a busy device does not sync its file twice for every message.
+inline constexpr std::uint64_t kCheckpointIntervalMs = 10'000;
+
 // Messages kept per device whose identity key changed, waiting for the person's decision (spec
 // §8.6): they no longer wait on the server, where they would fill the delivery window; a device that
 // sends more than this before the person decides loses the rest (reported).
@@ -56,7 +67,8 @@ inline constexpr std::uint32_t kPrekeyBatch = 100;
 
 // At most this many one-time prekeys are kept on a device: the server's cap per device (spec §7.1's
 // max_one_time_prekeys_per_device), so that no key is made that the server would refuse and a run of
-// hostile fetches cannot make a device generate keys without end.
+// hostile fetches cannot make the device's store grow without end: at the cap a refill deletes the
+// oldest keys first (the server gave those out longest ago).
 inline constexpr std::size_t kMaxOneTimePreKeys = 1000;
 
 class Engine {
@@ -79,6 +91,9 @@ class Engine {
   // The first frame on an unregistered connection: register a new account with this device as
   // its primary (spec §7.2).
   core::Result<core::Bytes> register_frame();
+  // The first frame on a registered device's connection: its claim restated, which (with IK, whose
+  // first message can be replayed) is what logs the device in (spec §7.2).
+  core::Result<core::Bytes> login_frame();
   // --- Linking (spec §8.2) ---------------------------------------------------------------
   // Companion: the QR code's text; the device waits unregistered for its primary.
   core::Result<std::string> start_link(core::Bytes server_ref);
@@ -146,6 +161,7 @@ class Engine {
   std::unique_ptr<Parts> parts_;
   bool logged_in_ = false;
   bool needs_restart_ = false;
+  std::uint64_t last_checkpoint_ms_ = 0;
 };
 
 }  // namespace parley::client

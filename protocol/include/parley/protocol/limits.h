@@ -22,6 +22,15 @@ inline constexpr std::size_t kMaxReceiverChains = 5;
 // delayed messages from before a reinstall still decrypt.
 inline constexpr std::size_t kMaxArchivedSessions = 40;
 
+// The work one incoming message may cause, in chain steps (spec §5.5): a message that does not
+// decrypt in the current session is tried on the archived ones, each costing a DH ratchet step and
+// up to kMaxForwardJump derivations, so a forged one could cost 41 of each. One budget per message,
+// shared by every session it is tried on, covers two full attempts (the current session's and one
+// archived session's at the largest jump), or many more at small counters, which is what honest
+// late messages have; a forged message then costs at most this much.
+inline constexpr std::uint32_t kDhStepWork = 64;  // a DH ratchet step (X25519 and a root HKDF), in chain steps
+inline constexpr std::uint32_t kMaxReceiveWork = 2 * (kMaxForwardJump + 1 + kDhStepWork);
+
 // The session version this implementation speaks (libsignal v3).
 inline constexpr std::uint8_t kSessionVersion = 3;
 

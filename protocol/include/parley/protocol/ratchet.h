@@ -15,6 +15,8 @@
 #include "parley/protocol/session_state.h"
 #include "parley/protocol/x3dh.h"
 
+#include "parley/protocol/limits.h"
+
 namespace parley::protocol {
 
 // Session set-up (spec §5.1). The initiator's first sending chain needs a fresh ratchet key pair.
@@ -65,14 +67,27 @@ struct ReceivePlan {
   core::Bytes plaintext;
 };
 
+// The chain steps one incoming message may still cause (spec §5.5), shared by every session it is
+// tried on.
+struct ReceiveBudget {
+  std::uint32_t remaining = kMaxReceiveWork;
+  // Takes `work` if that much is left.
+  bool spend(std::uint32_t work) {
+    if (work > remaining) return false;
+    remaining -= work;
+    return true;
+  }
+};
+
 // Finds or derives the message key, checks the MAC and decrypts. Never changes `state`.
 // Errors: unsupported_version, duplicate_message, too_far_in_future, decrypt_failed, bad_key,
-// entropy_exhausted (a DH step needs a new ratchet key, drawn only after the message authenticated).
+// entropy_exhausted (a DH step needs a new ratchet key, drawn only after the message authenticated),
+// limit_exceeded (the work it would take is more than `budget` has left; nothing was derived).
 core::Result<ReceivePlan> plan_decrypt(const SessionState& state, const ReceivedSignalMessage& message,
-                                       crypto::Entropy& entropy);
+                                       crypto::Entropy& entropy, ReceiveBudget& budget);
 void commit_decrypt(SessionState& state, ReceivePlan&& plan);
 
-// plan_decrypt then commit_decrypt.
+// plan_decrypt (with a fresh budget) then commit_decrypt.
 core::Result<core::Bytes> ratchet_decrypt(SessionState& state, const ReceivedSignalMessage& message,
                                           crypto::Entropy& entropy);
 

@@ -64,9 +64,10 @@ core::Result<void> start_session(SessionRecord& record, const X25519KeyPair& our
 core::Result<OutgoingMessage> session_encrypt(SessionRecord& record, core::BytesView plaintext,
                                               const MessageCodec& codec);
 
-// Plans the receipt of a SignalMessage: the current session first, then the archived ones.
+// Plans the receipt of a SignalMessage: the current session first, then the archived ones, all on
+// one budget of chain steps (spec §5.5); `budget`, if given, is that budget (and says what was spent).
 core::Result<ReceiveResult> plan_receive(const SessionRecord& record, const ReceivedSignalMessage& message,
-                                         crypto::Entropy& entropy);
+                                         crypto::Entropy& entropy, ReceiveBudget* budget = nullptr);
 
 // Plans the receipt of a PreKeySignalMessage: in the session its base key made if there is one,
 // else in a new session from X3DH (unknown prekey ids: `unknown_prekey`).

@@ -30,6 +30,10 @@ class DeviceStore : public IdentityStore,
   virtual core::Result<void> commit() = 0;
   // Back to what the last commit left; safe at any time.
   virtual void rollback() noexcept = 0;
+  // Forward secrecy at rest (spec §9): what earlier commits superseded (a chain key, a used message
+  // key, a consumed prekey) leaves every file of the store. A store that keeps nothing on disk has
+  // nothing to do.
+  virtual core::Result<void> checkpoint() { return {}; }
 };
 
 // A unit of work: begun when made, rolled back when it goes unless committed.

@@ -10,5 +10,8 @@
 namespace parley::client {
 
 std::unique_ptr<DeviceStore> make_memory_device_store();
+// A new memory store holding what `store` (a memory store) committed: a snapshot to start many runs
+// from (the engine's fuzz target does). Null for any other kind of store.
+std::unique_ptr<DeviceStore> copy_memory_device_store(const DeviceStore& store);
 
 }  // namespace parley::client

@@ -40,8 +40,8 @@ class Requester {
   // `limit_exceeded` once kMaxRetryRequests were sent for it (the application then shows that the
   // message could not be read).
   core::Result<RetryRequest> on_decrypt_failure(const MessageKey& message);
-  // The message decrypted at last: forget it.
-  void on_decrypted(const MessageKey& message);
+  // The message decrypted at last: forget it. True if it was one this device asked for.
+  bool on_decrypted(const MessageKey& message);
   std::size_t tracked() const { return attempts_.size(); }
 
  private:

@@ -10,6 +10,7 @@
 #include <map>
 #include <variant>
 
+#include "parley/protocol/devices/device_list.h"
 #include "parley/server/handler/connection_state.h"
 #include "parley/server/handler/handler_output.h"
 #include "parley/server/store/store.h"
@@ -76,16 +77,23 @@ class FrameHandler {
                           core::Bytes link_approval = {});
   core::Result<DeviceRecord> authenticate(const ConnectionState& connection,
                                           const transport::channel::DeviceCredentials& claim);
-  core::Result<void> verify_device_list(AccountId account, const SignedDeviceList& list);
+  core::Result<protocol::devices::DeviceList> verify_device_list(AccountId account, const SignedDeviceList& list);
+
+  // Confirmations the primary has not put in a list yet, as frames to push it (at once if it is
+  // online, and again at each of its logins).
+  std::vector<core::Bytes> pending_confirmations(AccountId account);
 
   Store& store_;
-  // Approvals waiting for their companion's first login by key (spec §8.2), by the companion's
-  // Noise key.
-  struct PendingApproval {
-    core::Bytes approval;
+  // The link's messages the server carries (spec §8.2), kept until they did their work or for
+  // kApprovalLifetimeMs, so that a device that crashed or failed while handling one gets it again
+  // at its next login: approvals until their companion confirms (by the companion's Noise key),
+  // confirmations until a list names their device (by account and device).
+  struct PendingLinkMessage {
+    core::Bytes bytes;
     TimestampMs stored_at_ms;
   };
-  std::map<core::Bytes, PendingApproval> approvals_;
+  std::map<core::Bytes, PendingLinkMessage> approvals_;
+  std::map<std::pair<AccountId, DeviceId>, PendingLinkMessage> confirmations_;
 };
 
 }  // namespace parley::server

@@ -12,6 +12,12 @@ class TokenBucket {
   using Clock = std::chrono::steady_clock;
   TokenBucket(double rate, double burst) : rate_(rate), burst_(burst), tokens_(burst) {}
 
+  // No token was taken for so long that the bucket is full again: it is as good as new.
+  bool full(Clock::time_point now) {
+    refill(now);
+    return tokens_ >= burst_;
+  }
+
   // Takes a token, or says how long until one is available.
   bool take(Clock::time_point now, std::uint64_t& retry_after_ms) {
     refill(now);

@@ -27,6 +27,10 @@ struct DeviceRecord {
   Incarnation incarnation;
   DeviceKeys keys;
   TimestampMs linked_at_ms = 0;
+  // Named by the account's current device list (spec §7.1): a primary is from its registration; a
+  // linked companion only once its primary published a list with it. Only listed devices are
+  // written to: a link that never completed (a crash, an abandoned QR code) holds up no send.
+  bool listed = true;
   friend bool operator==(const DeviceRecord&, const DeviceRecord&) = default;
 };
 
@@ -35,6 +39,9 @@ struct DeviceRecord {
 struct SignedDeviceList {
   std::uint64_t version = 0;  // a put must be greater than the stored version (which starts at 0)
   core::Bytes signed_list;
+  // On a put, the devices the list names (the handler reads them from its layout, spec §7.2): the
+  // account's devices become listed exactly as it says. Not kept apart from the list.
+  std::optional<std::vector<DeviceId>> devices = std::nullopt;
   friend bool operator==(const SignedDeviceList&, const SignedDeviceList&) = default;
 };
 
