@@ -327,12 +327,9 @@ TEST(AdversarialSimulation, TheServerAndMalloryBreakNoPromise) {
 TEST(AdversarialSimulation, FindsTheDefectPutBack) {
   const char* name = std::getenv("PARLEY_MUTATION");
   ASSERT_NE(name, nullptr) << "set PARLEY_MUTATION";
-  const std::map<std::string, mutation::Defect> defects = {{"retry_any_asker", mutation::Defect::retry_any_asker},
-                                                           {"unlisted_sender", mutation::Defect::unlisted_sender},
-                                                           {"own_list_unanchored", mutation::Defect::own_list_unanchored},
-                                                           {"split_receive", mutation::Defect::split_receive}};
-  ASSERT_TRUE(defects.contains(name)) << name;
-  mutation::active = defects.at(name);
+  const auto defect = mutation::defect_named(name);
+  ASSERT_TRUE(defect.has_value()) << name;
+  mutation::active = *defect;
   EXPECT_FALSE(rc::check(std::string("the simulation finds ") + name, run_case)) << "the simulation did not find " << name;
   mutation::active = mutation::Defect::none;
 }

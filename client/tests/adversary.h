@@ -157,6 +157,11 @@ class Adversary final : public Tap {
   }
   // Server ids the server gave honest devices' sends (what a retry request can name).
   const std::vector<std::uint64_t>& honest_server_ids() const { return honest_server_ids_; }
+  // Those of one device's sends, oldest first.
+  std::vector<std::uint64_t> server_ids_of(const std::string& device) const {
+    const auto it = server_ids_by_device_.find(device);
+    return it == server_ids_by_device_.end() ? std::vector<std::uint64_t>{} : it->second;
+  }
   // Honest sends to a device that exists in no account (one the adversary made up).
   const std::vector<std::string>& made_up_recipients() const { return made_up_; }
 
@@ -168,7 +173,10 @@ class Adversary final : public Tap {
       if (seen.size() > 64) seen.pop_front();
     }
     if (const auto* ack = frame.get<wire::SendAck>(); ack != nullptr && ack->server_id != 0)
+    {
       honest_server_ids_.push_back(ack->server_id);
+      server_ids_by_device_[device].push_back(ack->server_id);
+    }
     serve(device, frame);
     auto& r = rules_[device];
     if (r.drop > 0) {
@@ -299,6 +307,7 @@ class Adversary final : public Tap {
   std::map<std::string, std::uint64_t> forged_for_;  // device -> the own account its list was forged for
   std::optional<std::string> own_list_fake_, bundle_fake_;
   std::vector<std::uint64_t> honest_server_ids_;
+  std::map<std::string, std::vector<std::uint64_t>> server_ids_by_device_;
   std::vector<std::string> made_up_;
   std::map<std::string, int> fetches_;
   std::uint64_t next_fake_id_ = std::uint64_t{1} << 40;

@@ -48,8 +48,9 @@ TEST(Adversary, ARetryIsAnsweredOnlyForADeviceTheMessageWentTo) {
   w.net.send("alice-phone", w.m, "hello mallory");  // Mallory is a contact: they have a session
   w.net.send("mallory", w.a, "hello alice");
   w.net.send("alice-phone", w.b, "secret");
-  ASSERT_FALSE(w.adversary.honest_server_ids().empty());
-  const auto secret = w.adversary.honest_server_ids().back();
+  // The server id of Alice's send of "secret" (her last; Bob's receipt for it has one of Bob's).
+  ASSERT_FALSE(w.adversary.server_ids_of("alice-phone").empty());
+  const auto secret = w.adversary.server_ids_of("alice-phone").back();
   // Mallory's modified client asks for the message to Bob, in the session they have and with a bundle.
   w.adversary.ask_retry("mallory", w.a, 1, secret, 1);
   w.adversary.ask_retry("mallory", w.a, 1, secret, 2);

@@ -3,6 +3,7 @@
 // restart are the ticks before it.
 #include <algorithm>
 
+#include "parley/client/testing/mutation.h"
 #include "parley/protocol/retry/retry.h"
 #include "sqlite_device_store.h"
 
@@ -246,6 +247,12 @@ Result<void> SqliteDeviceStore::record_send(std::uint64_t server_id, std::uint64
 }
 
 Result<std::optional<std::uint64_t>> SqliteDeviceStore::sent_to(std::uint64_t server_id, std::uint64_t account, std::uint32_t device) {
+  if (mutation::on(mutation::Defect::retry_any_asker)) {  // whoever asks: the first copy's
+    PARLEY_TRY(auto any, db_->statement("SELECT message_id FROM sent_copies WHERE server_id = ? LIMIT 1"));
+    any.bind(server_id);
+    PARLEY_TRY(auto rows, any.rows<std::uint64_t>([](const Statement& row) { return row.u64(0); }));
+    return rows.empty() ? std::optional<std::uint64_t>{} : std::optional<std::uint64_t>(rows.front());
+  }
   PARLEY_TRY(auto s, db_->statement("SELECT message_id FROM sent_copies WHERE server_id = ? AND account = ? AND device = ?"));
   s.bind(server_id).bind(account).bind(std::uint64_t{device});
   PARLEY_TRY(auto rows, s.rows<std::uint64_t>([](const Statement& row) { return row.u64(0); }));
