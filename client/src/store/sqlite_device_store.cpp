@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 
 #include <algorithm>
 
@@ -19,8 +20,24 @@ namespace {
 
 constexpr int kSchemaVersion = 3;
 
+// The tables version 3 added (the retry recipients, the receipt marks ahead counted, held
+// messages): one text for a new file and for the upgrade of an old one.
+constexpr const char* kTablesAddedIn3 = R"sql(
+CREATE TABLE sent_copies(
+  server_id INTEGER NOT NULL, account INTEGER NOT NULL, device INTEGER NOT NULL, message_id INTEGER NOT NULL,
+  PRIMARY KEY (server_id, account, device)) STRICT, WITHOUT ROWID;
+CREATE TABLE receipts_ahead(
+  chat INTEGER NOT NULL, sender_device INTEGER NOT NULL, message_id INTEGER NOT NULL,
+  PRIMARY KEY (chat, sender_device, message_id)) STRICT, WITHOUT ROWID;
+CREATE TABLE receipts_ahead_count(chat INTEGER PRIMARY KEY, n INTEGER NOT NULL) STRICT;
+CREATE TABLE held_messages(
+  server_id INTEGER PRIMARY KEY, sender_account INTEGER NOT NULL, sender_device INTEGER NOT NULL,
+  timestamp_ms INTEGER NOT NULL, ciphertext BLOB NOT NULL) STRICT;
+CREATE INDEX held_by_sender ON held_messages(sender_account, sender_device, server_id);
+)sql";
+
 // One row of `identity`; the rest mirror the header's concepts.
-constexpr const char* kSchema = R"sql(
+const std::string kSchema = std::string(R"sql(
 CREATE TABLE identity(
   only INTEGER PRIMARY KEY CHECK (only = 1),
   account INTEGER NOT NULL, device INTEGER NOT NULL, incarnation INTEGER NOT NULL,
@@ -55,37 +72,13 @@ CREATE TABLE read_marks(
   PRIMARY KEY (chat, sender_device)) STRICT, WITHOUT ROWID;
 CREATE TABLE settings(name BLOB PRIMARY KEY, value INTEGER NOT NULL) STRICT, WITHOUT ROWID;
 CREATE TABLE pending_receipts(id INTEGER PRIMARY KEY, peer INTEGER NOT NULL, content BLOB NOT NULL) STRICT;
-CREATE TABLE sent_copies(
-  server_id INTEGER NOT NULL, account INTEGER NOT NULL, device INTEGER NOT NULL, message_id INTEGER NOT NULL,
-  PRIMARY KEY (server_id, account, device)) STRICT, WITHOUT ROWID;
-CREATE TABLE receipts_ahead(
-  chat INTEGER NOT NULL, sender_device INTEGER NOT NULL, message_id INTEGER NOT NULL,
-  PRIMARY KEY (chat, sender_device, message_id)) STRICT, WITHOUT ROWID;
-CREATE TABLE receipts_ahead_count(chat INTEGER PRIMARY KEY, n INTEGER NOT NULL) STRICT;
-CREATE TABLE held_messages(
-  server_id INTEGER PRIMARY KEY, sender_account INTEGER NOT NULL, sender_device INTEGER NOT NULL,
-  timestamp_ms INTEGER NOT NULL, ciphertext BLOB NOT NULL) STRICT;
-CREATE INDEX held_by_sender ON held_messages(sender_account, sender_device, server_id);
-PRAGMA user_version = 3;
-)sql";
+)sql") + kTablesAddedIn3 + "PRAGMA user_version = 3;\n";
 
 // From version 2 (before the retry recipients, the signed prekey's age, the receipt marks ahead
 // counted, and held messages): the same tables added; marks ahead are counted from now on.
-constexpr const char* kUpgradeFrom2 = R"sql(
+const std::string kUpgradeFrom2 = std::string(R"sql(
 ALTER TABLE signed_prekeys ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0;
-CREATE TABLE sent_copies(
-  server_id INTEGER NOT NULL, account INTEGER NOT NULL, device INTEGER NOT NULL, message_id INTEGER NOT NULL,
-  PRIMARY KEY (server_id, account, device)) STRICT, WITHOUT ROWID;
-CREATE TABLE receipts_ahead(
-  chat INTEGER NOT NULL, sender_device INTEGER NOT NULL, message_id INTEGER NOT NULL,
-  PRIMARY KEY (chat, sender_device, message_id)) STRICT, WITHOUT ROWID;
-CREATE TABLE receipts_ahead_count(chat INTEGER PRIMARY KEY, n INTEGER NOT NULL) STRICT;
-CREATE TABLE held_messages(
-  server_id INTEGER PRIMARY KEY, sender_account INTEGER NOT NULL, sender_device INTEGER NOT NULL,
-  timestamp_ms INTEGER NOT NULL, ciphertext BLOB NOT NULL) STRICT;
-CREATE INDEX held_by_sender ON held_messages(sender_account, sender_device, server_id);
-PRAGMA user_version = 3;
-)sql";
+)sql") + kTablesAddedIn3 + "PRAGMA user_version = 3;\n";
 
 }  // namespace
 
@@ -114,7 +107,7 @@ Result<std::unique_ptr<DeviceStore>> open_sqlite_device_store(const std::filesys
   // beside it, are created readable by their owner only (the umask covers the moment of creation,
   // when a chmod afterwards would leave a window), and an existing file is made so too.
   const mode_t previous = ::umask(077);
-  auto db = sqlite::Database::open(file, {}, {kSchema, kSchemaVersion, {kUpgradeFrom2}, 2});
+  auto db = sqlite::Database::open(file, {}, {kSchema.c_str(), kSchemaVersion, {kUpgradeFrom2.c_str()}, 2});
   ::umask(previous);
   if (!db.ok()) return db.error();
   for (const char* suffix : {"", "-wal", "-shm"}) {
