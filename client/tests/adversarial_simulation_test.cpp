@@ -22,6 +22,8 @@
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 
+#include <array>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -48,6 +50,10 @@ constexpr const char* kOpNames[] = {"send",        "read",        "link",      "
                                     "delay",       "release",     "duplicate", "replay",         "rewrite_sender",
                                     "impersonate", "forge_lists", "substitute_bundles", "ask_retry", "relay_retry",
                                     "drain",       "mallory_send"};
+
+// How many steps of each kind the run took (printed at its end, so that a long run reports how
+// much the adversary did, not only how many cases passed).
+std::array<std::uint64_t, std::size(kOpNames)> steps_taken{};
 
 rc::Gen<Op> honest_ops() {
   return rc::gen::weightedElement<Op>({{6, Op::send}, {2, Op::read}, {1, Op::link}, {1, Op::unlink}, {1, Op::restart},
@@ -106,6 +112,7 @@ class World {
   void step(Op op) {
     const auto who = *rc::gen::elementOf(linked);
     RC_LOG() << kOpNames[static_cast<int>(op)] << " " << who;
+    ++steps_taken[static_cast<std::size_t>(op)];
     switch (op) {
       case Op::send: {
         const bool to_mallory = *rc::gen::inRange(0, 4) == 0;
@@ -318,7 +325,16 @@ void run_case() {
 #ifndef PARLEY_MUTATION_HOOKS
 
 TEST(AdversarialSimulation, TheServerAndMalloryBreakNoPromise) {
+  steps_taken = {};
   EXPECT_TRUE(rc::check("no attack breaks confidentiality, authenticity, identity or liveness", run_case));
+  std::uint64_t honest = 0, adversary = 0;
+  std::string each;
+  for (std::size_t op = 0; op < steps_taken.size(); ++op) {
+    (op < static_cast<std::size_t>(Op::drop) ? honest : adversary) += steps_taken[op];
+    each += std::string(" ") + kOpNames[op] + "=" + std::to_string(steps_taken[op]);
+  }
+  std::printf("steps: %llu honest, %llu by the adversary;%s\n", static_cast<unsigned long long>(honest),
+              static_cast<unsigned long long>(adversary), each.c_str());
 }
 
 #else
