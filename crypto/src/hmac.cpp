@@ -27,4 +27,23 @@ core::Result<void> hmac_sha256_verify(core::BytesView key, core::BytesView data,
   return {};
 }
 
+struct HmacSha256::Impl {
+  Botan::HMAC mac{new Botan::SHA_256};
+};
+
+HmacSha256::HmacSha256(core::BytesView key) : impl_(std::make_unique<Impl>()) {
+  impl_->mac.set_key(key.data(), key.size());
+}
+HmacSha256::HmacSha256(HmacSha256&&) noexcept = default;
+HmacSha256& HmacSha256::operator=(HmacSha256&&) noexcept = default;
+HmacSha256::~HmacSha256() = default;  // Botan's HMAC clears its keyed state on destruction
+
+void HmacSha256::update(core::BytesView data) { impl_->mac.update(data.data(), data.size()); }
+
+Sha256Digest HmacSha256::final() {
+  Sha256Digest out;
+  impl_->mac.final(out.data());
+  return out;
+}
+
 }  // namespace parley::crypto
