@@ -344,6 +344,41 @@ def client_engine_seeds():
           bytes([0, 10, 0, 0, 11]) + (3 * 24 * 3600 * 1000).to_bytes(8, "little") + bytes([0, 10, 1, 0, 10, 2, 1]))
 
 
+def media_file_seeds():
+    """fuzz_media_file: mode byte, piece size - 1, then the file (or the ciphertext to seal)."""
+    for name, mode, piece, body in [
+        ("plain-short", 0, 0, bytes(10)),
+        ("rehashed-one-block-and-mac", 1, 3, bytes(range(26))),
+        ("sealed-one-block", 2, 15, bytes(16)),
+        ("sealed-odd-length", 2, 6, bytes(17)),
+        ("sealed-three-blocks", 3, 255, bytes(range(48))),
+        ("sealed-empty", 2, 0, b""),
+    ]:
+        write("fuzz_media_file", name, bytes([mode, piece]) + body)
+
+
+def media_sidecar_seeds():
+    """fuzz_media_sidecar: file length (8, BE), chunk index (4), entries (1), sidecar, window.
+    The valid seeds carry the right HMAC under the target's key (32 bytes of 0x24)."""
+    import hmac, hashlib
+    key = bytes([0x24]) * 32
+
+    def seed(name, enc_length, n, window, entries=None, valid=True):
+        count = (16 + enc_length + 65535) // 65536
+        entries = count if entries is None else entries
+        sidecar = bytearray(10 * entries)
+        if valid and n < entries:
+            sidecar[10 * n:10 * n + 10] = hmac.new(key, window, hashlib.sha256).digest()[:10]
+        write("fuzz_media_sidecar", name,
+              enc_length.to_bytes(8, "big") + n.to_bytes(4, "big") + bytes([entries]) + bytes(sidecar) + window)
+
+    seed("one-window-valid", 26, 0, bytes(range(42)))
+    seed("second-window-valid", 70026, 1, bytes(70026 - 65520))
+    seed("window-too-short", 26, 0, bytes(41))
+    seed("index-past-the-end", 26, 1, bytes(42))
+    seed("huge-length", (1 << 64) - 1, 0xffffffff, b"", entries=255, valid=False)
+
+
 def main():
     vectors = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests" / "data" / "external"
     vector_reader_seeds(vectors)
@@ -355,6 +390,8 @@ def main():
     server_handler_seeds()
     device_seeds()
     fingerprint_seeds()
+    media_file_seeds()
+    media_sidecar_seeds()
     content_seeds()
     client_engine_seeds()
 

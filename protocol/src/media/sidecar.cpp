@@ -19,7 +19,8 @@ void append_entry(core::Bytes& entries, crypto::HmacSha256& mac) {
 }  // namespace
 
 std::uint64_t sidecar_entry_count(std::uint64_t enc_length) {
-  return (kIvSize + enc_length + kSidecarChunkSize - 1) / kSidecarChunkSize;
+  // ceil((16 + enc_length) / 64K), written so that no length overflows it.
+  return enc_length / kSidecarChunkSize + (enc_length % kSidecarChunkSize + kIvSize + kSidecarChunkSize - 1) / kSidecarChunkSize;
 }
 
 SidecarWindow sidecar_window(std::uint64_t n, std::uint64_t enc_length) {
@@ -64,12 +65,26 @@ core::Bytes SidecarAccumulator::finish() {
 
 core::Result<void> verify_sidecar_entry(core::BytesView mac_key, core::BytesView sidecar, std::uint64_t n,
                                         std::uint64_t enc_length, core::BytesView window) {
-  if (n >= sidecar_entry_count(enc_length) || sidecar.size() < (n + 1) * kSidecarEntrySize)
+  if (enc_length > kMaxSidecarFileLength) return core::make_error(core::Errc::malformed, "an impossible file length");
+  if (n >= sidecar_entry_count(enc_length) || sidecar.size() / kSidecarEntrySize <= n)
     return core::make_error(core::Errc::malformed, "the sidecar has no entry for this chunk");
   const SidecarWindow w = sidecar_window(n, enc_length);
   const std::uint64_t expected_size = w.enc_end - w.enc_begin + (w.starts_with_iv ? kIvSize : 0);
   if (window.size() != expected_size) return core::make_error(core::Errc::malformed, "a sidecar window of the wrong length");
   return crypto::hmac_sha256_verify(mac_key, window, sidecar.subspan(n * kSidecarEntrySize, kSidecarEntrySize));
+}
+
+core::Result<core::Bytes> first_frame_sidecar(core::BytesView mac_key, core::BytesView iv, core::BytesView enc_file,
+                                              std::uint64_t first_frame_length) {
+  const std::uint64_t covered = (first_frame_length + 15) / 16 * 16;
+  if (enc_file.size() < kSidecarEntrySize || covered > enc_file.size() - kSidecarEntrySize)
+    return core::make_error(core::Errc::malformed, "the first frame is longer than the ciphertext");
+  crypto::HmacSha256 mac(mac_key);
+  mac.update(iv);
+  mac.update(enc_file.first(static_cast<std::size_t>(covered)));
+  core::Bytes entries;
+  append_entry(entries, mac);
+  return entries;
 }
 
 }  // namespace parley::protocol::media

@@ -16,6 +16,8 @@ namespace parley::protocol::media {
 inline constexpr std::uint64_t kSidecarChunkSize = 65536;
 inline constexpr std::uint64_t kSidecarWindowSize = kSidecarChunkSize + 16;
 inline constexpr std::size_t kSidecarEntrySize = 10;
+// Far above any blob limit; it keeps the window arithmetic of a hostile length from overflowing.
+inline constexpr std::uint64_t kMaxSidecarFileLength = 1ull << 48;
 
 // Entries in the sidecar of an uploaded file of `enc_length` bytes: n for n*64K < 16 + enc_length.
 std::uint64_t sidecar_entry_count(std::uint64_t enc_length);
@@ -53,5 +55,12 @@ class SidecarAccumulator {
 // `decrypt_failed` (constant-time comparison).
 core::Result<void> verify_sidecar_entry(core::BytesView mac_key, core::BytesView sidecar, std::uint64_t n,
                                         std::uint64_t enc_length, core::BytesView window);
+
+// A sticker's first-frame sidecar (WhatsApp StickerMessage fields 11 and 12; one public source,
+// optional in the vectors): HMAC-SHA256(mac key, IV || ct[0 : ceil(first_frame_length / 16) * 16])
+// truncated to 10 bytes, so a viewer can show the first frame of an animated sticker early.
+// A first frame longer than the ciphertext (the uploaded file without its MAC): `malformed`.
+core::Result<core::Bytes> first_frame_sidecar(core::BytesView mac_key, core::BytesView iv, core::BytesView enc_file,
+                                              std::uint64_t first_frame_length);
 
 }  // namespace parley::protocol::media
