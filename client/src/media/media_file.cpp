@@ -1,0 +1,180 @@
+#include "parley/client/media/media_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "parley/core/secret_bytes.h"
+
+namespace parley::client::media {
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace pm = protocol::media;
+
+core::Error io_error(const std::string& what, const fs::path& path) {
+  return core::make_error(core::Errc::storage_failure, what + " " + path.string() + ": " + std::strerror(errno));
+}
+
+// An open file descriptor, closed when it goes out of scope.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(Fd&& other) noexcept : fd_(other.release()) {}
+  Fd& operator=(Fd&&) = delete;
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+  bool ok() const { return fd_ >= 0; }
+  int release() {
+    const int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+
+ private:
+  int fd_;
+};
+
+// Reads up to buffer.size() bytes; 0 at the end of the file.
+core::Result<std::size_t> read_some(const Fd& fd, core::Bytes& buffer, const fs::path& path) {
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno != EINTR) return io_error("cannot read", path);
+  }
+}
+
+core::Result<void> write_all(const Fd& fd, core::BytesView data, const fs::path& path) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd.get(), data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return io_error("cannot write", path);
+    data = data.subspan(static_cast<std::size_t>(n));
+  }
+  return {};
+}
+
+// fsync the file, close it, rename it over `to` and fsync the directory: after a crash the name
+// holds either nothing or the whole file.
+core::Result<void> commit_file(Fd& fd, const fs::path& from, const fs::path& to) {
+  if (::fsync(fd.get()) != 0) return io_error("cannot sync", from);
+  if (::close(fd.release()) != 0) return io_error("cannot close", from);
+  if (::rename(from.c_str(), to.c_str()) != 0) return io_error("cannot rename to", to);
+  const fs::path dir = to.has_parent_path() ? to.parent_path() : fs::path(".");
+  Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir_fd.ok()) ::fsync(dir_fd.get());  // best effort: some file systems refuse it on directories
+  return {};
+}
+
+// The uploaded file of the largest plaintext allowed: whole blocks with PKCS#7's, and the MAC.
+std::uint64_t max_upload_size(std::uint64_t max_plaintext) { return (max_plaintext / 16 + 1) * 16 + pm::kMediaMacSize; }
+
+core::Result<std::uint64_t> file_size(const Fd& fd, const fs::path& path) {
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return io_error("cannot stat", path);
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
+// A fresh file beside `out`, 0600, under a name no one else chose (mkstemp).
+core::Result<std::pair<Fd, fs::path>> private_temporary(const fs::path& out) {
+  const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  std::string name = (dir / ("." + out.filename().string() + ".XXXXXX")).string();
+  const int fd = ::mkostemp(name.data(), O_CLOEXEC);  // mkstemp creates with mode 0600
+  if (fd < 0) return io_error("cannot create a temporary file beside", out);
+  return std::pair{Fd(fd), fs::path(name)};
+}
+
+}  // namespace
+
+core::Result<pm::MediaSummary> encrypt_media_file(const pm::MediaKeys& keys, const fs::path& plaintext,
+                                                  const fs::path& upload, const MediaFileOptions& options) {
+  Fd in(::open(plaintext.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in.ok()) return io_error("cannot open", plaintext);
+  PARLEY_TRY(const auto total, file_size(in, plaintext));
+  if (total > options.max_size) return core::make_error(core::Errc::message_too_large, "the file is over max_media_size");
+
+  const fs::path part = upload.string() + ".part";
+  Fd out(::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (!out.ok()) return io_error("cannot create", part);
+  PARLEY_TRY(auto encryptor, pm::MediaEncryptor::start(keys, options.sidecar));
+  core::Bytes buffer(kMediaFileBuffer), encrypted;
+  encrypted.reserve(kMediaFileBuffer + 32);
+  std::uint64_t done = 0;
+  for (;;) {
+    PARLEY_TRY(const auto n, read_some(in, buffer, plaintext));
+    if (n == 0) break;
+    done += n;
+    if (done > options.max_size) return core::make_error(core::Errc::message_too_large, "the file grew past max_media_size");
+    encrypted.clear();
+    PARLEY_CHECK(encryptor.update(core::BytesView(buffer).first(n), encrypted));
+    PARLEY_CHECK(write_all(out, encrypted, part));
+    if (options.progress) options.progress(done, total);
+  }
+  encrypted.clear();
+  PARLEY_TRY(auto summary, encryptor.finish(encrypted));
+  PARLEY_CHECK(write_all(out, encrypted, part));
+  core::secure_zero(buffer.data(), buffer.size());
+  PARLEY_CHECK(commit_file(out, part, upload));
+  return summary;
+}
+
+core::Result<void> decrypt_media_file(const pm::MediaKeys& keys, const pm::MediaExpectation& expected,
+                                      const fs::path& upload, const fs::path& out, const MediaFileOptions& options,
+                                      std::optional<pm::MediaCheck>* failed) {
+  Fd in(::open(upload.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in.ok()) return io_error("cannot open", upload);
+  PARLEY_TRY(const auto total, file_size(in, upload));
+  if (total > max_upload_size(options.max_size))
+    return core::make_error(core::Errc::message_too_large, "the upload is over max_media_size");
+
+  PARLEY_TRY(auto temporary, private_temporary(out));
+  auto& [fd, temp_path] = temporary;
+  // Whatever happens below, the unverified plaintext does not outlive this call under any name
+  // but `out`.
+  struct Remover {
+    const fs::path& path;
+    bool armed = true;
+    ~Remover() {
+      if (armed) ::unlink(path.c_str());
+    }
+  } remover{temp_path};
+
+  PARLEY_TRY(auto decryptor, pm::MediaDecryptor::start(keys, expected));
+  core::Bytes buffer(kMediaFileBuffer), unverified;
+  unverified.reserve(kMediaFileBuffer + 64);
+  std::uint64_t done = 0;
+  for (;;) {
+    PARLEY_TRY(const auto n, read_some(in, buffer, upload));
+    if (n == 0) break;
+    done += n;
+    if (done > max_upload_size(options.max_size))
+      return core::make_error(core::Errc::message_too_large, "the upload grew past max_media_size");
+    unverified.clear();
+    PARLEY_CHECK(decryptor.update(core::BytesView(buffer).first(n), unverified));
+    PARLEY_CHECK(write_all(fd, unverified, temp_path));
+    if (options.progress) options.progress(done, total);
+  }
+  unverified.clear();
+  auto checked = decryptor.finish(unverified);
+  if (failed != nullptr) *failed = decryptor.failed_check();
+  if (!checked) {
+    core::secure_zero(unverified.data(), unverified.size());
+    return checked.error();
+  }
+  PARLEY_CHECK(write_all(fd, unverified, temp_path));
+  core::secure_zero(unverified.data(), unverified.size());
+  PARLEY_CHECK(commit_file(fd, temp_path, out));
+  remover.armed = false;
+  return {};
+}
+
+}  // namespace parley::client::media
