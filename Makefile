@@ -3,6 +3,7 @@
 #   make test   install what is missing, build with sanitizers, run every test (ctest)
 #   make fuzz   build the libFuzzer targets with clang-14 and run each for FUZZ_SECONDS
 #   make bench  build optimized and run the benchmarks (median of repetitions)
+#   make bench-media   the media cipher against its primitives, and a 1 GiB file's peak memory
 #   make bench-server  the server's load benchmark (parley-load against parley-server, with its floor)
 #   make soak   the fault test long: parley-load while the server is SIGKILLed 200 times
 #   make sim    the adversarial simulation long (SIM_CASES cases, optimized; make test runs 400)
@@ -16,7 +17,7 @@ FUZZ_SECONDS ?= 60
 JOBS ?= $(shell nproc)
 FUZZ_SMOKE_SECONDS ?= 10
 
-.PHONY: demo test fuzz bench bench-server soak sim deps build-release build-asan build-fuzz vectors format clean
+.PHONY: demo test fuzz bench bench-media bench-server soak sim deps build-release build-asan build-fuzz vectors format clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -45,6 +46,15 @@ fuzz: build-fuzz
 
 bench: build-release
 	./scripts/bench.sh
+
+# Spec §11: throughput against the sum of the primitives in the same run, then a MEDIA_MIB file
+# encrypted and decrypted from disk to disk with the process's peak RSS (JSON on one line).
+MEDIA_MIB ?= 1024
+bench-media: deps
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j $(JOBS) --target parley-bench-media parley-media-rss
+	BENCH_PROGRAMS=media ./scripts/bench.sh
+	./build/release/bin/parley-media-rss --mib $(MEDIA_MIB)
 
 bench-server: build-release
 	./scripts/bench-server.py

@@ -3,6 +3,7 @@
 #
 #   scripts/bench.sh [BENCHMARK_ARGS...]     e.g. --benchmark_filter=xeddsa
 #   BENCH_BUILD=build/other scripts/bench.sh  another Release tree (default: build/release)
+#   BENCH_PROGRAMS="media" scripts/bench.sh    only build/release/bin/parley-bench-media
 #
 # `make bench` builds the release tree first and calls this. Each build/release/bin/parley-bench-*
 # (crypto, session, ...) runs with 5 repetitions; its JSON lands in
@@ -18,9 +19,13 @@ results=$build/bench-results
 
 shopt -s nullglob
 programs=()
-for path in "$build"/bin/parley-bench-*; do
-  [[ -f $path && -x $path ]] && programs+=("$path")
-done
+if [[ -n ${BENCH_PROGRAMS:-} ]]; then
+  for name in $BENCH_PROGRAMS; do programs+=("$build/bin/parley-bench-$name"); done
+else
+  for path in "$build"/bin/parley-bench-*; do
+    [[ -f $path && -x $path ]] && programs+=("$path")
+  done
+fi
 if (( ${#programs[@]} == 0 )); then
   echo "no benchmarks in $build/bin: build the release tree first (make build-release)" >&2
   exit 2
