@@ -299,6 +299,12 @@ def fingerprint_seeds():
 # fuzz_content: Contents written in Cap'n Proto's text form and encoded by the capnp tool (the
 # single-segment stream form of spec §5.7), padded as a sender pads them, and device ciphertexts.
 CONTENTS = {
+    "media-image": "(version = 1, messageId = 13, timestampMs = 1900000000004, body = (media = (type = \"image\", mimeType = \"image/jpeg\", fileName = \"a.jpg\", fileLength = 70000, mediaKey = 0x\"1111111111111111111111111111111111111111111111111111111111111111\", fileSha256 = 0x\"2222222222222222222222222222222222222222222222222222222222222222\", fileEncSha256 = 0x\"3333333333333333333333333333333333333333333333333333333333333333\", caption = \"hi\", width = 4, height = 3, streamingSidecar = 0x\"4444444444444444444444444444444444444444\", thumbnailJpeg = 0x\"ffd8ffd9\")))",
+    "media-copy-for-own-device": "(version = 1, messageId = 14, timestampMs = 0, body = (sentToOwnDevice = "
+                                 "(destinationAccount = 20, media = (type = \"image\", mimeType = \"image/jpeg\", fileName = \"a.jpg\", fileLength = 70000, mediaKey = 0x\"1111111111111111111111111111111111111111111111111111111111111111\", fileSha256 = 0x\"2222222222222222222222222222222222222222222222222222222222222222\", fileEncSha256 = 0x\"3333333333333333333333333333333333333333333333333333333333333333\", caption = \"hi\", width = 4, height = 3, streamingSidecar = 0x\"4444444444444444444444444444444444444444\", thumbnailJpeg = 0x\"ffd8ffd9\"))))",
+    "media-path-as-name": "(version = 1, messageId = 15, timestampMs = 0, body = (media = (type = \"document\", "
+                          "fileName = \"../x\", mediaKey = 0x\"0000000000000000000000000000000000000000000000000000000000000000\", fileSha256 = 0x\"0000000000000000000000000000000000000000000000000000000000000000\", "
+                          "fileEncSha256 = 0x\"0000000000000000000000000000000000000000000000000000000000000000\")))",
     "text": "(version = 1, messageId = 7, timestampMs = 1900000000000, body = (text = \"hello\"))",
     "sent-to-own-device": "(version = 1, messageId = 8, timestampMs = 1900000000001, "
                           "body = (sentToOwnDevice = (destinationAccount = 20, text = \"hi\")))",

@@ -15,6 +15,9 @@ namespace parley::wire {
 
 // The largest content accepted: a text message well under the server's 96 KiB per ciphertext.
 inline constexpr std::size_t kMaxContentSize = 64 * 1024;
+// The whole encoding: the text's limit and room for the fields around it. An attachment's
+// description must fit too, sidecar and thumbnail included (spec §11.4).
+inline constexpr std::size_t kMaxEncodedContentSize = kMaxContentSize + 256;
 
 // At most this many marks in one receipt (spec §10.2): a device acknowledges a backlog in several.
 inline constexpr std::size_t kMaxReceiptMarks = 1024;
@@ -34,6 +37,27 @@ struct ReceiptBody {
   friend bool operator==(const ReceiptBody&, const ReceiptBody&) = default;
 };
 
+// Spec §11.4's limits on an attachment's description (spec/wire/content.capnp).
+inline constexpr std::uint64_t kMaxMediaFileLength = 2ull << 30;
+inline constexpr std::size_t kMaxThumbnailSize = 16 * 1024;
+inline constexpr std::size_t kMaxMediaNameSize = 255;  // the MIME type and the file name each
+
+// An attachment (spec §11.4): enough to fetch, check and decrypt its upload (spec §11.1).
+struct MediaBody {
+  std::string type;  // spec §11.1's table; another: `unsupported`
+  std::string mime_type;
+  std::string file_name;  // a name, never a path
+  std::uint64_t file_length = 0;
+  core::Bytes media_key;        // 32
+  core::Bytes file_sha256;      // 32
+  core::Bytes file_enc_sha256;  // 32: the blob's address
+  std::string caption;
+  std::uint32_t width = 0, height = 0, duration_ms = 0;
+  core::Bytes streaming_sidecar;  // empty or one entry per chunk
+  core::Bytes thumbnail_jpeg;     // empty or at most kMaxThumbnailSize
+  friend bool operator==(const MediaBody&, const MediaBody&) = default;
+};
+
 struct Content {
   std::uint64_t message_id = 0;
   std::uint64_t timestamp_ms = 0;
@@ -42,13 +66,22 @@ struct Content {
   std::optional<std::uint64_t> sent_to = std::nullopt;
   // Set: the content is this receipt (no text, no copy).
   std::optional<ReceiptBody> receipt = std::nullopt;
+  // Set: the message is this attachment (its text empty); with sent_to, a copy of one.
+  std::optional<MediaBody> media = std::nullopt;
   friend bool operator==(const Content&, const Content&) = default;
 };
+
+// An attachment's description as spec §11.4 requires: a media type of the table (`unsupported`
+// otherwise), 32-byte key and hashes, a length up to kMaxMediaFileLength, a name that is not a path,
+// a sidecar with exactly one entry per chunk of the upload, a thumbnail up to kMaxThumbnailSize
+// (`malformed` or `limit_exceeded` otherwise).
+core::Result<void> check_media(const MediaBody& media);
 
 core::Result<core::Bytes> encode_content(const Content& content);
 // `malformed` for bytes that are not a Content (or a receipt with no marks, a mark of device 0 or
 // message 0, or a read receipt naming a device twice), `unsupported_version`, `limit_exceeded`
 // past kMaxContentSize or kMaxReceiptMarks, `unsupported` for a body kind this build does not know.
+// An attachment must pass check_media: encode refuses what decode would.
 core::Result<Content> decode_content(core::BytesView bytes);
 
 }  // namespace parley::wire
