@@ -51,9 +51,10 @@ struct StoreSettings {
   // 16 KiB leaves room for the format to grow and bounds what one account can store.
   std::size_t max_device_list_size = 16 * 1024;
 
-  // Encrypted media: 100 MB was WhatsApp's document limit for years; larger needs a streaming
-  // hash on upload, which the chunked upload already has, and only this number would change.
-  std::uint64_t max_blob_size = 100 * 1024 * 1024;
+  // Encrypted media (spec §11.3): the upload of a 2 GiB attachment, WhatsApp's document limit,
+  // is 2 GiB of whole blocks, one block of padding and the 10-byte MAC. The upload is hashed as it
+  // completes, piece by piece, so the size costs disk, not memory.
+  std::uint64_t max_blob_size = (2ull << 30) + 16 + 10;
   // One read returns at most this much: one blobData frame carries 1 MiB (kMaxFrameSize).
   std::size_t max_blob_read = 1024 * 1024;
   // An upload not completed within this time is discarded by expire_blobs, so abandoned uploads
