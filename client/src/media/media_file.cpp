@@ -93,6 +93,31 @@ core::Result<std::pair<Fd, fs::path>> private_temporary(const fs::path& out) {
   return std::pair{Fd(fd), fs::path(name)};
 }
 
+// Reads `in` to its end a buffer at a time, hands each piece to `transform` (which appends its
+// output) and writes the output to `out`: the one loop both directions share. More than `limit`
+// bytes read (a file that grows while it is read) is `message_too_large`.
+template <typename Transform>
+core::Result<void> pump(const Fd& in, const fs::path& in_path, const Fd& out, const fs::path& out_path,
+                        std::uint64_t limit, const MediaFileOptions& options, std::uint64_t total, Transform&& transform) {
+  core::Bytes buffer(kMediaFileBuffer), produced;
+  produced.reserve(kMediaFileBuffer + 64);
+  std::uint64_t done = 0;
+  for (;;) {
+    PARLEY_TRY(const auto n, read_some(in, buffer, in_path));
+    if (n == 0) break;
+    done += n;
+    if (done > limit) return core::make_error(core::Errc::message_too_large, in_path.string() + " grew past the limit");
+    produced.clear();
+    PARLEY_CHECK(transform(core::BytesView(buffer).first(n), produced));
+    PARLEY_CHECK(write_all(out, produced, out_path));
+    if (options.progress) options.progress(done, total);
+  }
+  // The buffers held plaintext in one direction or the other.
+  core::secure_zero(buffer.data(), buffer.size());
+  core::secure_zero(produced.data(), produced.size());
+  return {};
+}
+
 }  // namespace
 
 core::Result<pm::MediaSummary> encrypt_media_file(const pm::MediaKeys& keys, const fs::path& plaintext,
@@ -106,23 +131,11 @@ core::Result<pm::MediaSummary> encrypt_media_file(const pm::MediaKeys& keys, con
   Fd out(::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
   if (!out.ok()) return io_error("cannot create", part);
   PARLEY_TRY(auto encryptor, pm::MediaEncryptor::start(keys, options.sidecar));
-  core::Bytes buffer(kMediaFileBuffer), encrypted;
-  encrypted.reserve(kMediaFileBuffer + 32);
-  std::uint64_t done = 0;
-  for (;;) {
-    PARLEY_TRY(const auto n, read_some(in, buffer, plaintext));
-    if (n == 0) break;
-    done += n;
-    if (done > options.max_size) return core::make_error(core::Errc::message_too_large, "the file grew past max_media_size");
-    encrypted.clear();
-    PARLEY_CHECK(encryptor.update(core::BytesView(buffer).first(n), encrypted));
-    PARLEY_CHECK(write_all(out, encrypted, part));
-    if (options.progress) options.progress(done, total);
-  }
-  encrypted.clear();
-  PARLEY_TRY(auto summary, encryptor.finish(encrypted));
-  PARLEY_CHECK(write_all(out, encrypted, part));
-  core::secure_zero(buffer.data(), buffer.size());
+  PARLEY_CHECK(pump(in, plaintext, out, part, options.max_size, options, total,
+                    [&](core::BytesView piece, core::Bytes& produced) { return encryptor.update(piece, produced); }));
+  core::Bytes last;
+  PARLEY_TRY(auto summary, encryptor.finish(last));
+  PARLEY_CHECK(write_all(out, last, part));
   PARLEY_CHECK(commit_file(out, part, upload));
   return summary;
 }
@@ -149,21 +162,9 @@ core::Result<void> decrypt_media_file(const pm::MediaKeys& keys, const pm::Media
   } remover{temp_path};
 
   PARLEY_TRY(auto decryptor, pm::MediaDecryptor::start(keys, expected));
-  core::Bytes buffer(kMediaFileBuffer), unverified;
-  unverified.reserve(kMediaFileBuffer + 64);
-  std::uint64_t done = 0;
-  for (;;) {
-    PARLEY_TRY(const auto n, read_some(in, buffer, upload));
-    if (n == 0) break;
-    done += n;
-    if (done > max_upload_size(options.max_size))
-      return core::make_error(core::Errc::message_too_large, "the upload grew past max_media_size");
-    unverified.clear();
-    PARLEY_CHECK(decryptor.update(core::BytesView(buffer).first(n), unverified));
-    PARLEY_CHECK(write_all(fd, unverified, temp_path));
-    if (options.progress) options.progress(done, total);
-  }
-  unverified.clear();
+  PARLEY_CHECK(pump(in, upload, fd, temp_path, max_upload_size(options.max_size), options, total,
+                    [&](core::BytesView piece, core::Bytes& produced) { return decryptor.update(piece, produced); }));
+  core::Bytes unverified;
   auto checked = decryptor.finish(unverified);
   if (failed != nullptr) *failed = decryptor.failed_check();
   if (!checked) {
