@@ -47,7 +47,7 @@ fuzz: build-fuzz
 bench: build-release
 	./scripts/bench.sh
 
-# Spec §11: throughput against the sum of the primitives in the same run, then a MEDIA_MIB file
+# Spec §12: throughput against the sum of the primitives in the same run, then a MEDIA_MIB file
 # encrypted and decrypted from disk to disk with the process's peak RSS (JSON on one line).
 MEDIA_MIB ?= 1024
 bench-media: deps

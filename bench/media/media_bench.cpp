@@ -1,4 +1,4 @@
-// The media cipher (spec §11.1, §11.2) against the sum of the primitives it needs over the same
+// The media cipher (spec §12.1, §12.2) against the sum of the primitives it needs over the same
 // bytes on the same thread: AES-256-CBC, HMAC-SHA256 over IV || ct, SHA-256 of the plaintext and
 // of the uploaded file, and with the sidecar one more HMAC pass. Botan's calls, made directly, are
 // the floor (label "peer"); the target is at least 0.8 of the floor's throughput, so

@@ -1,5 +1,5 @@
 // parley-media-rss: encrypts and decrypts one large file from disk to disk through client/media
-// (spec §11.3) and prints JSON: the size, each direction's throughput, and the process's peak RSS
+// (spec §12.3) and prints JSON: the size, each direction's throughput, and the process's peak RSS
 // (getrusage), which must not depend on the file's size (issue target: under 32 MiB for 1 GiB).
 //
 //   parley-media-rss [--mib N] [--dir DIR]      (defaults: 1024 MiB, the system's temp directory)

@@ -1,4 +1,4 @@
-// Attachments from file to file (spec §11.3): the same bytes as the in-memory cipher, the result
+// Attachments from file to file (spec §12.3): the same bytes as the in-memory cipher, the result
 // private to the user, nothing under the final name (and no temporary left) when a check fails,
 // and the size limit at N and N + 1.
 #include <gtest/gtest.h>

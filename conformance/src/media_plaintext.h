@@ -1,4 +1,4 @@
-// The plaintexts of `whatsapp-media` cases (spec/test-vectors.md §3.21): given in hex when short,
+// The plaintexts of `whatsapp-media` cases (spec/test-vectors.md §3.22): given in hex when short,
 // else made by the `sha256-ctr` generator the external file defines, so a 2 MiB case is one line.
 #pragma once
 

@@ -1,6 +1,6 @@
 // The `whatsapp-media` verifier against our committed file: every listed output, changed, fails;
 // each reject case stops exactly at its first_failing_check in our implementation (the verifier
-// itself allows an earlier stop, as spec/test-vectors.md §3.21 says other implementations may);
+// itself allows an earlier stop, as spec/test-vectors.md §3.22 says other implementations may);
 // and a reject case whose file is in fact fine, or that names a check before ours, fails.
 #include <gtest/gtest.h>
 

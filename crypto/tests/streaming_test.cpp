@@ -1,4 +1,4 @@
-// The incremental primitives media encryption streams through (spec §11.3) agree with the
+// The incremental primitives media encryption streams through (spec §12.3) agree with the
 // whole-message ones for any split of the input.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>

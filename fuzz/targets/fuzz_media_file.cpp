@@ -1,4 +1,4 @@
-// fuzz_media_file: a downloaded attachment, checked and decrypted (spec §11.1) under fixed keys.
+// fuzz_media_file: a downloaded attachment, checked and decrypted (spec §12.1) under fixed keys.
 // Input: byte 0 = mode, byte 1 = piece size - 1, the rest = F.
 //   mode & 1: the message claims SHA-256(file) as the uploaded file's hash (the fuzzer gets past
 //             check 2); else a hash that no input has.

@@ -1,5 +1,5 @@
 // fuzz_media_sidecar: a reader checking one chunk of a streamed attachment against its sidecar
-// (spec §11.2), with every number hostile. Input: 8 bytes big-endian file length, 4 bytes chunk
+// (spec §12.2), with every number hostile. Input: 8 bytes big-endian file length, 4 bytes chunk
 // index, 1 byte sidecar length in entries, then the sidecar, then the window.
 // Properties: a typed error or success, never a crash or an overflow; success only for a window of
 // exactly the length the file length and index give, and only when the entry is the HMAC of it

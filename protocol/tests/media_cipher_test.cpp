@@ -1,4 +1,4 @@
-// The media cipher of spec §11.1: a known answer from the external vectors, round trips for any
+// The media cipher of spec §12.1: a known answer from the external vectors, round trips for any
 // size, type and chunking, and every way a file can be wrong, each check failing alone.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>

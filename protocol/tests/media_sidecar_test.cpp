@@ -1,4 +1,4 @@
-// The streaming sidecar of spec §11.2 against a direct reading of its definition, for any split of
+// The streaming sidecar of spec §12.2 against a direct reading of its definition, for any split of
 // the input, and each window checked on its own.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>

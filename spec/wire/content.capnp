@@ -16,7 +16,7 @@ struct Content {
     text @3 :Text;               # to a peer's device
     sentToOwnDevice @4 :SentToOwnDevice;  # a copy for one of the sender's other devices
     receipt @5 :Receipt;         # delivered, read or played (spec §10.2)
-    media @6 :Media;             # an attachment (spec §11.4)
+    media @6 :Media;             # an attachment (spec §12.4)
   }
 }
 
@@ -26,10 +26,10 @@ struct SentToOwnDevice {
   media @2 :Media;               # set when the message was an attachment (then text is empty)
 }
 
-# An attachment (spec §11.4): what a recipient needs to fetch, check and decrypt the uploaded file
-# (spec §11.1), and to show it before fetching. The server never sees it.
+# An attachment (spec §12.4): what a recipient needs to fetch, check and decrypt the uploaded file
+# (spec §12.1), and to show it before fetching. The server never sees it.
 struct Media {
-  type @0 :Text;                 # a media type of spec §11.1's table: image, video, audio, ptt, document, sticker...
+  type @0 :Text;                 # a media type of spec §12.1's table: image, video, audio, ptt, document, sticker...
   mimeType @1 :Text;
   fileName @2 :Text;             # a name, never a path: no '/', '\' or NUL, not "." or ".."
   fileLength @3 :UInt64;         # of the plaintext, at most maxMediaFileLength
@@ -40,7 +40,7 @@ struct Media {
   width @8 :UInt32;              # pixels, 0 when not an image or video
   height @9 :UInt32;
   durationMs @10 :UInt32;        # 0 when not audio or video
-  streamingSidecar @11 :Data;    # empty, or one 10-byte entry per 64 KiB of the upload (spec §11.2)
+  streamingSidecar @11 :Data;    # empty, or one 10-byte entry per 64 KiB of the upload (spec §12.2)
   thumbnailJpeg @12 :Data;       # empty, or a small JPEG of at most maxThumbnailSize bytes
 }
 

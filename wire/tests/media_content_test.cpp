@@ -1,4 +1,4 @@
-// Attachments in a content (spec §11.4): every valid description round-trips, alone and as a copy
+// Attachments in a content (spec §12.4): every valid description round-trips, alone and as a copy
 // for our own device, and each rule of check_media is enforced at N and N + 1 on both sides.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>

@@ -1,5 +1,5 @@
-// Generates spec/vectors/whatsapp-media.json (spec/test-vectors.md §3.21): WhatsApp's attachment
-// encryption (spec §11) for every media type and info string, sizes around the block and chunk
+// Generates spec/vectors/whatsapp-media.json (spec/test-vectors.md §3.22): WhatsApp's attachment
+// encryption (spec §12) for every media type and info string, sizes around the block and chunk
 // boundaries, a sticker's first frame, and each way a file can be wrong, every check of the
 // verification order failing alone. Files built with the keys (seal_media_ciphertext) reach the
 // checks after the MAC, which no one without the keys can.
@@ -207,8 +207,8 @@ core::Result<std::string> generate_whatsapp_media() {
 
   return vector_file_text(
       "whatsapp-media",
-      "WhatsApp media encryption (spec §11; the format of ../shared/vectors/external/whatsapp-media.json, "
-      "spec/test-vectors.md §3.21). keys = HKDF-SHA256(media_key, salt empty, hkdf_info, 112) split iv, "
+      "WhatsApp media encryption (spec §12; the format of ../shared/vectors/external/whatsapp-media.json, "
+      "spec/test-vectors.md §3.22). keys = HKDF-SHA256(media_key, salt empty, hkdf_info, 112) split iv, "
       "cipher_key, mac_key, ref_key; enc_file = AES-256-CBC(PKCS#7) || HMAC-SHA256(mac_key, iv || ct)[0:10]; "
       "streaming_sidecar: one 10-byte HMAC per 64 KiB of iv || enc_file, each over 16 bytes more. A plaintext "
       "longer than 256 bytes is given by the sha256-ctr generator (SHA-256(seed || uint32 BE k), k = 0, 1, ... "

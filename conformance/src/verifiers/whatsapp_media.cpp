@@ -1,4 +1,4 @@
-// Type `whatsapp-media` (spec/test-vectors.md §3.21): WhatsApp's attachment encryption (spec §11).
+// Type `whatsapp-media` (spec/test-vectors.md §3.22): WhatsApp's attachment encryption (spec §12).
 // The keys come from the case's own `hkdf_info`, never from our table of media types (the table is
 // checked against the case instead). An accepted case is encrypted in uneven pieces and must give
 // every listed value, then decrypt back; a rejected case must fail with a typed error at or before
@@ -136,7 +136,7 @@ core::Result<Outcome> verify_reject(const Case& c, const media::MediaKeys& keys)
   if (!failed_at) return unexpected_error("decrypt", result.error());
   if (*failed_at > *stop)
     return Outcome::fail("failed at " + std::string(media::media_check_name(*failed_at)) + ", after " + stop_name);
-  // The code is fixed by the check (spec §11.1): only a short file is `malformed`.
+  // The code is fixed by the check (spec §12.1): only a short file is `malformed`.
   const auto code = *failed_at == media::MediaCheck::length ? core::Errc::malformed : core::Errc::decrypt_failed;
   if (result.code() != code) return unexpected_error("decrypt", result.error());
   return Outcome::pass(std::string(media::media_check_name(*failed_at)));

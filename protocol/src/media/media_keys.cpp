@@ -9,7 +9,7 @@ namespace parley::protocol::media {
 
 namespace {
 
-// Spec §11.1's table: WhatsApp's media type names and the middle word of their info strings.
+// Spec §12.1's table: WhatsApp's media type names and the middle word of their info strings.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 17> kInfo{{
     {"image", "WhatsApp Image Keys"},
     {"sticker", "WhatsApp Image Keys"},

@@ -1,5 +1,5 @@
 // Base64 (Botan) in the URL-safe alphabet without padding (RFC 4648 §5): how WhatsApp names an
-// uploaded media file by its hash (spec §11.1, `upload_token`).
+// uploaded media file by its hash (spec §12.1, `upload_token`).
 #pragma once
 
 #include <string>

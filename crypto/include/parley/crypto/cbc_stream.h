@@ -1,4 +1,4 @@
-// AES-256-CBC over data that arrives in pieces (media files of up to 2 GiB, spec §11.3), without
+// AES-256-CBC over data that arrives in pieces (media files of up to 2 GiB, spec §12.3), without
 // padding: the caller owns the final block, so that it can check PKCS#7 strictly and in the order
 // its spec names (the whole-message functions of cipher.h pad and unpad themselves).
 #pragma once

@@ -16,7 +16,7 @@ namespace parley::wire {
 // The largest content accepted: a text message well under the server's 96 KiB per ciphertext.
 inline constexpr std::size_t kMaxContentSize = 64 * 1024;
 // The whole encoding: the text's limit and room for the fields around it. An attachment's
-// description must fit too, sidecar and thumbnail included (spec §11.4).
+// description must fit too, sidecar and thumbnail included (spec §12.4).
 inline constexpr std::size_t kMaxEncodedContentSize = kMaxContentSize + 256;
 
 // At most this many marks in one receipt (spec §10.2): a device acknowledges a backlog in several.
@@ -37,14 +37,14 @@ struct ReceiptBody {
   friend bool operator==(const ReceiptBody&, const ReceiptBody&) = default;
 };
 
-// Spec §11.4's limits on an attachment's description (spec/wire/content.capnp).
+// Spec §12.4's limits on an attachment's description (spec/wire/content.capnp).
 inline constexpr std::uint64_t kMaxMediaFileLength = 2ull << 30;
 inline constexpr std::size_t kMaxThumbnailSize = 16 * 1024;
 inline constexpr std::size_t kMaxMediaNameSize = 255;  // the MIME type and the file name each
 
-// An attachment (spec §11.4): enough to fetch, check and decrypt its upload (spec §11.1).
+// An attachment (spec §12.4): enough to fetch, check and decrypt its upload (spec §12.1).
 struct MediaBody {
-  std::string type;  // spec §11.1's table; another: `unsupported`
+  std::string type;  // spec §12.1's table; another: `unsupported`
   std::string mime_type;
   std::string file_name;  // a name, never a path
   std::uint64_t file_length = 0;
@@ -71,7 +71,7 @@ struct Content {
   friend bool operator==(const Content&, const Content&) = default;
 };
 
-// An attachment's description as spec §11.4 requires: a media type of the table (`unsupported`
+// An attachment's description as spec §12.4 requires: a media type of the table (`unsupported`
 // otherwise), 32-byte key and hashes, a length up to kMaxMediaFileLength, a name that is not a path,
 // a sidecar with exactly one entry per chunk of the upload, a thumbnail up to kMaxThumbnailSize
 // (`malformed` or `limit_exceeded` otherwise).

@@ -1,4 +1,4 @@
-// Attachments from a file to a file (spec §11.3): the media cipher of protocol/media driven over
+// Attachments from a file to a file (spec §12.3): the media cipher of protocol/media driven over
 // POSIX files in fixed-size pieces, so memory does not depend on the file's size, and a decrypted
 // file appears under its name only once every check passed.
 #pragma once
@@ -14,7 +14,7 @@
 
 namespace parley::client::media {
 
-// The largest plaintext a client encrypts or accepts (spec §11.3, `max_media_size`): WhatsApp's
+// The largest plaintext a client encrypts or accepts (spec §12.3, `max_media_size`): WhatsApp's
 // document limit. The server's `max_blob_size` defaults to the same.
 inline constexpr std::uint64_t kDefaultMaxMediaSize = 2ull << 30;
 // The piece read and written at a time; the whole of a transfer's memory is a few of these.
@@ -37,7 +37,7 @@ core::Result<protocol::media::MediaSummary> encrypt_media_file(const protocol::m
 
 // Checks and decrypts `upload` into `out`. The plaintext is written to a new file beside `out`
 // that only the user may read (0600) under a temporary name, and renamed to `out` only after
-// every check of spec §11.1 passed; on any failure that file is removed, `out` is untouched, and
+// every check of spec §12.1 passed; on any failure that file is removed, `out` is untouched, and
 // `failed` (when given) names the check. An upload larger than max_size allows: `message_too_large`
 // before anything is decrypted.
 core::Result<void> decrypt_media_file(const protocol::media::MediaKeys& keys,

@@ -1,4 +1,4 @@
-// Verifying and decrypting one downloaded attachment chunk by chunk (spec §11.1). The checks run
+// Verifying and decrypting one downloaded attachment chunk by chunk (spec §12.1). The checks run
 // in the spec's order and the first that fails is reported: length, uploaded-file hash, MAC,
 // block length, padding (every padding byte), plaintext hash. Plaintext comes out before the last
 // check has run, so it is handed over as *unverified*: the caller keeps it private (memory, or a
@@ -18,7 +18,7 @@
 
 namespace parley::protocol::media {
 
-// The verification order of spec §11.1; each value names the check, as the vectors do.
+// The verification order of spec §12.1; each value names the check, as the vectors do.
 enum class MediaCheck { length, file_enc_sha256, mac, block_length, padding, file_sha256 };
 std::string_view media_check_name(MediaCheck check);
 std::optional<MediaCheck> media_check_from_name(std::string_view name);

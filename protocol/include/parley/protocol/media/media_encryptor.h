@@ -1,4 +1,4 @@
-// Encrypting one attachment chunk by chunk (spec §11.1): AES-256-CBC with PKCS#7 under the media
+// Encrypting one attachment chunk by chunk (spec §12.1): AES-256-CBC with PKCS#7 under the media
 // keys, the uploaded file ct || HMAC-SHA256(mac key, IV || ct)[0:10], both SHA-256 hashes and,
 // when asked, the streaming sidecar, all in one pass with memory that does not grow with the file.
 #pragma once
@@ -62,7 +62,7 @@ core::Result<std::pair<core::Bytes, MediaSummary>> encrypt_media(const MediaKeys
                                                                  bool with_sidecar);
 
 // ct || HMAC-SHA256(mac key, IV || ct)[0:10] for a ciphertext made elsewhere: how the vectors and
-// tests build files whose MAC is right but whose blocks or padding are not (spec §11.1's later
+// tests build files whose MAC is right but whose blocks or padding are not (spec §12.1's later
 // checks can only be reached that way).
 core::Bytes seal_media_ciphertext(const MediaKeys& keys, core::BytesView ciphertext);
 

@@ -1,4 +1,4 @@
-// The keys of one attachment (spec §11.1): a fresh 32-byte media key, expanded with HKDF-SHA256
+// The keys of one attachment (spec §12.1): a fresh 32-byte media key, expanded with HKDF-SHA256
 // (empty salt) under the media type's info string into IV, cipher key, MAC key and ref key.
 // WhatsApp's scheme byte for byte, so the same key and file decrypt in either.
 #pragma once
@@ -30,7 +30,7 @@ struct MediaKeys {
 // `malformed`.
 core::Result<MediaKeys> derive_media_keys(core::BytesView media_key, std::string_view info);
 
-// The info string of a media type name of spec §11.1's table ("image", "ptt", "md-app-state"...);
+// The info string of a media type name of spec §12.1's table ("image", "ptt", "md-app-state"...);
 // nullopt for a name the table does not hold. The conformance vectors name the info string itself,
 // so this table is checked against them rather than trusted by them.
 std::optional<std::string_view> media_hkdf_info(std::string_view media_type);

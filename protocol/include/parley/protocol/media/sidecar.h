@@ -1,4 +1,4 @@
-// The streaming sidecar (spec §11.2): one 10-byte MAC for each 64 KiB of S = IV || uploaded file,
+// The streaming sidecar (spec §12.2): one 10-byte MAC for each 64 KiB of S = IV || uploaded file,
 // each covering 16 bytes more than its chunk, so that a reader can check any chunk, with the CBC
 // block before it that decrypting it needs, on its own.
 #pragma once

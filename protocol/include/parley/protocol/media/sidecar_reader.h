@@ -1,4 +1,4 @@
-// Reading a streamed attachment chunk by chunk with its sidecar (spec §11.2): each 64 KiB chunk is
+// Reading a streamed attachment chunk by chunk with its sidecar (spec §12.2): each 64 KiB chunk is
 // checked against its entry before its plaintext is handed out, so a player can start before the
 // download ends without ever showing a byte the sender did not encrypt. Chunks are opened in order
 // (the plaintext hash runs over them); finish() checks that hash once the last one is open.

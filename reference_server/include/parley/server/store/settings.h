@@ -51,7 +51,7 @@ struct StoreSettings {
   // 16 KiB leaves room for the format to grow and bounds what one account can store.
   std::size_t max_device_list_size = 16 * 1024;
 
-  // Encrypted media (spec §11.3): the upload of a 2 GiB attachment, WhatsApp's document limit,
+  // Encrypted media (spec §12.3): the upload of a 2 GiB attachment, WhatsApp's document limit,
   // is 2 GiB of whole blocks, one block of padding and the 10-byte MAC. The upload is hashed as it
   // completes, piece by piece, so the size costs disk, not memory.
   std::uint64_t max_blob_size = (2ull << 30) + 16 + 10;
