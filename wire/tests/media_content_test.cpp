@@ -37,7 +37,7 @@ RC_GTEST_PROP(MediaContent, EveryValidDescriptionRoundTrips,
               (std::string caption, std::uint32_t length, bool own, bool with_sidecar, std::uint16_t thumb)) {
   MediaBody m = photo();
   m.caption = caption.substr(0, 1000);
-  m.file_length = length;
+  m.file_length = length % (kMaxMediaFileLength + 1);
   const std::uint64_t upload = (m.file_length / 16 + 1) * 16 + 10;
   m.streaming_sidecar = with_sidecar ? core::Bytes((upload + 16 + 65535) / 65536 * 10, 9) : core::Bytes{};
   m.thumbnail_jpeg = core::Bytes(thumb % (kMaxThumbnailSize + 1), 6);
