@@ -14,6 +14,7 @@ packages=(
   clang-14 libclang-rt-14-dev llvm-14
   spin
   libsignal-protocol-c-dev libolm-dev
+  libturbojpeg0-dev
 )
 
 missing=()

@@ -1,0 +1,27 @@
+// The small preview an image attachment carries inline (spec §12.4): a JPEG of at most
+// kThumbnailSide pixels on its longer side and kMaxThumbnailSize bytes, made with libjpeg-turbo, so
+// a chat can show the picture before the file is fetched.
+#pragma once
+
+#include <cstdint>
+
+#include "parley/core/bytes.h"
+#include "parley/core/error.h"
+
+namespace parley::client::media {
+
+inline constexpr std::uint32_t kThumbnailSide = 96;
+// A picture larger than this in either direction is not decoded: a small file can declare a huge
+// image (a decompression bomb), and a thumbnail is not worth gigabytes of pixels.
+inline constexpr std::uint32_t kMaxDecodedSide = 16384;
+
+struct Thumbnail {
+  core::Bytes jpeg;
+  std::uint32_t width = 0, height = 0;  // of the original picture
+};
+
+// Bytes that are not a JPEG libjpeg-turbo can read: `malformed`; a picture over kMaxDecodedSide:
+// `limit_exceeded`.
+core::Result<Thumbnail> make_jpeg_thumbnail(core::BytesView jpeg);
+
+}  // namespace parley::client::media
