@@ -46,6 +46,8 @@ struct Frame {
     linkApproval @25 :LinkApproval;  # primary: the approval for a companion it linked (spec §8.2)
     linkConfirmation @26 :LinkConfirmation;  # companion -> server -> its primary (a push)
     retryRequest @27 :RetryRequest;  # a device that could not decrypt -> server -> the sender device
+    blobStatus @28 :BlobStatus;      # where does this upload continue? (spec §7.1)
+    blobState @29 :BlobState;        # the reply to blobStatus
   }
 }
 
@@ -198,6 +200,20 @@ struct BlobDownload {
   contentHash @0 :Data;
   offset @1 :UInt64;             # resumable download by range
   length @2 :UInt64;
+}
+
+# device -> server: how much of a blob the server holds, so that an upload broken off by a dropped
+# connection or a restart of either side continues where the server's bytes end (spec §7.1).
+struct BlobStatus {
+  contentHash @0 :Data;
+}
+
+# server -> device: the reply to blobStatus (a blob the server does not hold: error notFound).
+struct BlobState {
+  contentHash @0 :Data;
+  totalSize @1 :UInt64;
+  received @2 :UInt64;           # the next upload chunk starts here
+  complete @3 :Bool;             # every byte received and the hash checked: nothing to upload
 }
 
 struct BlobData {

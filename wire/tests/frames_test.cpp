@@ -57,6 +57,8 @@ std::vector<FrameBody> samples() {
       BlobUpload{key32, 0, 300, blob},
       BlobDownload{key32, 100, 200},
       BlobData{key32, 100, 300, blob},
+      BlobStatus{key32},
+      BlobState{key32, 300, 128, false},
       QueueEmpty{},
       ErrorFrame{ErrorCode::device_mismatch, "device list changed", {4}, {0, 6}, {2}, 0},
       Ok{},

@@ -41,6 +41,23 @@ BlobData read_blob_data(Body::Reader body) {
   return {to_bytes(b.getContentHash()), b.getOffset(), b.getTotalSize(), to_bytes(b.getData())};
 }
 
+void write(Body::Builder body, const BlobStatus& f) { body.initBlobStatus().setContentHash(as_data(f.content_hash)); }
+
+void write(Body::Builder body, const BlobState& f) {
+  auto b = body.initBlobState();
+  b.setContentHash(as_data(f.content_hash));
+  b.setTotalSize(f.total_size);
+  b.setReceived(f.received);
+  b.setComplete(f.complete);
+}
+
+BlobStatus read_blob_status(Body::Reader body) { return {to_bytes(body.getBlobStatus().getContentHash())}; }
+
+BlobState read_blob_state(Body::Reader body) {
+  auto b = body.getBlobState();
+  return {to_bytes(b.getContentHash()), b.getTotalSize(), b.getReceived(), b.getComplete()};
+}
+
 std::size_t estimate_words(const BlobUpload& f) { return 16 + words_for(f.data); }
 std::size_t estimate_words(const BlobData& f) { return 16 + words_for(f.data); }
 

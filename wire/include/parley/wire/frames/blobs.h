@@ -25,6 +25,21 @@ struct BlobDownload {
   friend bool operator==(const BlobDownload&, const BlobDownload&) = default;
 };
 
+// device -> server: where does this blob's upload continue (spec §7.1)?
+struct BlobStatus {
+  core::Bytes content_hash;
+  friend bool operator==(const BlobStatus&, const BlobStatus&) = default;
+};
+
+// server -> device: the reply to blobStatus.
+struct BlobState {
+  core::Bytes content_hash;
+  std::uint64_t total_size = 0;
+  std::uint64_t received = 0;  // the next chunk starts here
+  bool complete = false;
+  friend bool operator==(const BlobState&, const BlobState&) = default;
+};
+
 // server -> device: the reply to blobDownload.
 struct BlobData {
   core::Bytes content_hash;

@@ -32,7 +32,8 @@ inline constexpr std::uint16_t kFrameProtocolVersion = 1;
 using FrameBody = std::variant<Register, Login, LoggedIn, UploadPreKeys, FetchPreKeys, PreKeyBundles, GetDeviceList,
                                PutDeviceList, DeviceListReply, Send, SendAck, Deliver, Ack, RetiredReceipt,
                                BlobUpload, BlobDownload, BlobData, QueueEmpty, ErrorFrame, Ok, LinkDevice,
-                               DeviceLinked, RemoveDevice, LinkApproval, LinkConfirmation, RetryRequest>;
+                               DeviceLinked, RemoveDevice, LinkApproval, LinkConfirmation, RetryRequest,
+                               BlobStatus, BlobState>;
 
 struct Frame {
   std::uint32_t request_id = 0;  // a reply repeats its request's; 0 on frames the server pushes
