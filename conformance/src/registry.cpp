@@ -30,6 +30,7 @@ constexpr std::array kVerifiers{
     VerifierEntry{"fanout", 1, detail::verify_fanout},
     VerifierEntry{"fingerprint", 1, detail::verify_fingerprint},
     VerifierEntry{"receipts", 1, detail::verify_receipts},
+    VerifierEntry{"signal-sender-key", 1, detail::verify_signal_sender_key},
 };
 
 }  // namespace

@@ -45,6 +45,7 @@ const std::map<std::string, Expected>& expected_files() {
       {"tests/data/external/noise-cacophony.json", {"noise", 17}},
       {"tests/data/external/signal-ratchet-kdf.json", {"signal-ratchet-kdf", 1}},
       {"tests/data/external/signal-session-setup.json", {"signal-session-setup", 2}},
+      {"tests/data/external/signal-sender-key.json", {"signal-sender-key", 1}},
       {"tests/data/external/signal-transcript.json", {"signal-transcript", 2}},
       {"tests/data/external/x25519.json", {"x25519", 6}},
       {"tests/data/external/xeddsa-sign.json", {"xeddsa-sign", 1}},

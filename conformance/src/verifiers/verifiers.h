@@ -33,5 +33,6 @@ core::Result<Outcome> verify_device_link(const Case& c);
 core::Result<Outcome> verify_fanout(const Case& c);
 core::Result<Outcome> verify_fingerprint(const Case& c);  // dispatches on "kind"
 core::Result<Outcome> verify_receipts(const Case& c);
+core::Result<Outcome> verify_signal_sender_key(const Case& c);
 
 }  // namespace parley::conformance::detail
