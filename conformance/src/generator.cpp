@@ -31,6 +31,7 @@ constexpr std::array kGenerators{
     GeneratorEntry{{"fanout", ""}, detail::generate_fanout},
     GeneratorEntry{{"fingerprint", ""}, detail::generate_fingerprint},
     GeneratorEntry{{"receipts", ""}, detail::generate_receipts},
+    GeneratorEntry{{"signal-sender-key", ""}, detail::generate_signal_sender_key},
 };
 
 }  // namespace

@@ -28,5 +28,6 @@ core::Result<std::string> generate_device_link();
 core::Result<std::string> generate_fanout();
 core::Result<std::string> generate_fingerprint();
 core::Result<std::string> generate_receipts();
+core::Result<std::string> generate_signal_sender_key();
 
 }  // namespace parley::conformance::detail
