@@ -344,6 +344,24 @@ def client_engine_seeds():
           bytes([0, 10, 0, 0, 11]) + (3 * 24 * 3600 * 1000).to_bytes(8, "little") + bytes([0, 10, 1, 0, 10, 2, 1]))
 
 
+def sender_key_seeds(vectors):
+    """fuzz_sender_key: mode byte, then a message from libsignal's recorded sender-key conversation."""
+    steps = json.loads((vectors / "signal-sender-key.json").read_text())["cases"][0]["steps"]
+    skdm = bytes.fromhex(steps[0]["distribution_message"])
+    record = bytes.fromhex(steps[-1]["record"])
+    messages = [bytes.fromhex(s["message"]) for s in steps if s["op"] == "encrypt"]
+    write("fuzz_sender_key", "distribution", b"\x00" + skdm)
+    write("fuzz_sender_key", "distribution-key-type-6", b"\x00" + skdm[:-33] + b"\x06" + skdm[-32:])
+    write("fuzz_sender_key", "distribution-truncated", b"\x00" + skdm[:64])
+    write("fuzz_sender_key", "message", b"\x01" + messages[0])
+    write("fuzz_sender_key", "message-version-2", b"\x01\x23" + messages[0][1:])
+    for i in (0, 3, 4):
+        write("fuzz_sender_key", "receive-m%d" % i, b"\x02" + messages[i])
+    write("fuzz_sender_key", "receive-flipped-ciphertext", b"\x02" + messages[1][:-65] + bytes([messages[1][-65] ^ 1]) + messages[1][-64:])
+    write("fuzz_sender_key", "record", b"\x03" + record)
+    write("fuzz_sender_key", "sender-record", b"\x03" + bytes.fromhex(steps[0]["sender_record"]))
+
+
 def main():
     vectors = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests" / "data" / "external"
     vector_reader_seeds(vectors)
@@ -357,6 +375,7 @@ def main():
     fingerprint_seeds()
     content_seeds()
     client_engine_seeds()
+    sender_key_seeds(vectors)
 
 
 if __name__ == "__main__":
