@@ -47,7 +47,7 @@ struct SenderKeyRecord {
   friend bool operator==(const SenderKeyRecord&, const SenderKeyRecord&) = default;
 };
 
-// Prints chain ids, iterations and key counts, never a key (spec §2.2 style: logs carry no secret).
+// Prints chain ids, iterations and key counts, never a key, so a logged record leaks nothing.
 std::ostream& operator<<(std::ostream& os, const SenderKeyState& state);
 std::ostream& operator<<(std::ostream& os, const SenderKeyRecord& record);
 
