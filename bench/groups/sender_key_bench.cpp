@@ -72,7 +72,8 @@ BENCHMARK(BM_group_decrypt_parley)->Name("BM_group_decrypt/parley");
 struct Primitives {
   core::Bytes chain_key = core::Bytes(32, 7);
   core::SecretBytes signing_private = core::SecretBytes(core::Bytes(32, 9));
-  crypto::X25519PublicKey signing_public = crypto::x25519_key_pair_from_private(signing_private.view())->public_key;
+  crypto::X25519PublicKey signing_public =
+      crypto::x25519_key_pair_from_private(signing_private.view())->public_key;
   core::Bytes plaintext = core::Bytes(kPlaintextSize, 0x61);
   core::Bytes random = core::Bytes(64, 3);
   core::Bytes salt = core::Bytes(32, 0);

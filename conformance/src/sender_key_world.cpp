@@ -47,8 +47,8 @@ void SenderKeyWorld::reset_sender(const std::string& sender, const groups::Distr
   senders_.erase({sender, id});
 }
 
-core::Result<void> SenderKeyWorld::process_distribution(const std::string& receiver, const std::string& sender,
-                                                        core::BytesView message) {
+core::Result<void> SenderKeyWorld::process_distribution(const std::string& receiver,
+                                                        const std::string& sender, core::BytesView message) {
   PARLEY_TRY(const auto skdm, codec_.decode_distribution(message));
   groups::process_distribution(receivers_[{receiver, sender, skdm.distribution_id}], skdm);
   return {};
@@ -70,7 +70,8 @@ const groups::SenderKeyRecord* SenderKeyWorld::sender_record(const std::string& 
   return it == senders_.end() ? nullptr : &it->second;
 }
 
-const groups::SenderKeyRecord* SenderKeyWorld::receiver_record(const std::string& receiver, const std::string& sender,
+const groups::SenderKeyRecord* SenderKeyWorld::receiver_record(const std::string& receiver,
+                                                               const std::string& sender,
                                                                const groups::DistributionId& id) const {
   const auto it = receivers_.find({receiver, sender, id});
   return it == receivers_.end() ? nullptr : &it->second;

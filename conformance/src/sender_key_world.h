@@ -25,7 +25,8 @@ core::Bytes sender_key_creation_entropy(std::uint32_t chain_id, core::BytesView 
 
 class SenderKeyWorld {
  public:
-  core::Result<groups::Distribution> create_distribution(const std::string& sender, const groups::DistributionId& id,
+  core::Result<groups::Distribution> create_distribution(const std::string& sender,
+                                                         const groups::DistributionId& id,
                                                          crypto::Entropy& entropy);
   // The whole message; its signature drawn from `entropy`.
   core::Result<core::Bytes> encrypt(const std::string& sender, const groups::DistributionId& id,
@@ -36,9 +37,11 @@ class SenderKeyWorld {
   core::Result<void> process_distribution(const std::string& receiver, const std::string& sender,
                                           core::BytesView message);
   // The whole receive order; the record changes only on success.
-  core::Result<core::Bytes> decrypt(const std::string& receiver, const std::string& sender, core::BytesView message);
+  core::Result<core::Bytes> decrypt(const std::string& receiver, const std::string& sender,
+                                    core::BytesView message);
 
-  const groups::SenderKeyRecord* sender_record(const std::string& sender, const groups::DistributionId& id) const;
+  const groups::SenderKeyRecord* sender_record(const std::string& sender,
+                                               const groups::DistributionId& id) const;
   const groups::SenderKeyRecord* receiver_record(const std::string& receiver, const std::string& sender,
                                                  const groups::DistributionId& id) const;
   const wire::LibsignalSenderKeyCodec& codec() const { return codec_; }

@@ -28,7 +28,8 @@ const groups::SenderKeyRecord& recorded_member() {
   static const groups::SenderKeyRecord record = [] {
     const wire::LibsignalSenderKeyCodec codec;
     const auto skdm = codec.decode_distribution(*core::from_hex(
-        "330a1010f34b3d280344539d28f34e04788f73109eb5d6ea0318002220927a44dc760208d322b021e8998f179f29aef090e4b5e285"
+        "330a1010f34b3d280344539d28f34e04788f73109eb5d6ea0318002220927a44dc760208d322b021e8998f179f29aef090e4"
+        "b5e285"
         "40dd89b39d946a402a2105b35478c41c5129d493f77b8af54b42f279040e510882d0990433f3958a743e67"));
     PARLEY_FUZZ_CHECK(skdm.ok());
     groups::SenderKeyRecord r;
@@ -75,7 +76,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const auto& record = recorded_member();
       auto decrypted = groups::group_decrypt(&record, *m);  // const: a failure has nothing to change
       if (!decrypted) {
-        PARLEY_FUZZ_CHECK(is_sender_key_kind(decrypted.code()) || decrypted.code() == core::Errc::limit_exceeded);
+        PARLEY_FUZZ_CHECK(is_sender_key_kind(decrypted.code()) ||
+                          decrypted.code() == core::Errc::limit_exceeded);
         break;
       }
       groups::SenderKeyRecord after = record;

@@ -17,13 +17,16 @@ core::Result<void> check_prefix(core::BytesView wire) {
   if (wire.size() < kMinSenderKeyMessageSize)
     return core::make_error(Errc::too_short, std::to_string(wire.size()) + " bytes");
   const std::uint8_t version = wire[0] >> 4;
-  if (version < groups::kSenderKeyVersion) return core::make_error(Errc::legacy_version, "version " + std::to_string(version));
+  if (version < groups::kSenderKeyVersion)
+    return core::make_error(Errc::legacy_version, "version " + std::to_string(version));
   if (version > groups::kSenderKeyVersion)
     return core::make_error(Errc::unsupported_version, "version " + std::to_string(version));
   return {};
 }
 
-core::Error missing(const char* what) { return core::make_error(Errc::malformed, std::string("missing ") + what); }
+core::Error missing(const char* what) {
+  return core::make_error(Errc::malformed, std::string("missing ") + what);
+}
 
 core::Result<groups::DistributionId> as_distribution_id(const protobuf::Field& f) {
   PARLEY_TRY(const auto bytes, protobuf::bytes_of(f));
@@ -47,10 +50,20 @@ core::Result<CommonFields> read_fields(core::BytesView body, Extra&& extra) {
   while (!reader.done()) {
     PARLEY_TRY(const auto f, reader.next());
     switch (f.number) {
-      case 1: { PARLEY_TRY(out.distribution_id, as_distribution_id(f)); break; }
-      case 2: { PARLEY_TRY(out.chain_id, protobuf::uint32_of(f)); break; }
-      case 3: { PARLEY_TRY(out.iteration, protobuf::uint32_of(f)); break; }
-      default: PARLEY_CHECK(extra(f));
+      case 1: {
+        PARLEY_TRY(out.distribution_id, as_distribution_id(f));
+        break;
+      }
+      case 2: {
+        PARLEY_TRY(out.chain_id, protobuf::uint32_of(f));
+        break;
+      }
+      case 3: {
+        PARLEY_TRY(out.iteration, protobuf::uint32_of(f));
+        break;
+      }
+      default:
+        PARLEY_CHECK(extra(f));
     }
   }
   if (!out.distribution_id) return missing("distribution id");
@@ -59,8 +72,8 @@ core::Result<CommonFields> read_fields(core::BytesView body, Extra&& extra) {
   return out;
 }
 
-void write_common(core::Bytes& out, std::uint8_t version_byte, const groups::DistributionId& id, std::uint32_t chain_id,
-                  std::uint32_t iteration) {
+void write_common(core::Bytes& out, std::uint8_t version_byte, const groups::DistributionId& id,
+                  std::uint32_t chain_id, std::uint32_t iteration) {
   out.push_back(version_byte);
   protobuf::write_bytes_field(out, 1, id);
   protobuf::write_uint_field(out, 2, chain_id);
@@ -77,23 +90,29 @@ core::Bytes LibsignalSenderKeyCodec::encode_message(const groups::SenderKeyMessa
   return out;
 }
 
-core::Result<groups::ReceivedSenderKeyMessage> LibsignalSenderKeyCodec::decode_message(core::BytesView wire) const {
+core::Result<groups::ReceivedSenderKeyMessage> LibsignalSenderKeyCodec::decode_message(
+    core::BytesView wire) const {
   PARLEY_CHECK(check_prefix(wire));
   const core::BytesView signed_bytes = wire.first(wire.size() - crypto::kSignatureSize);
   std::optional<core::BytesView> ciphertext;
-  PARLEY_TRY(const auto common, read_fields(signed_bytes.subspan(1), [&](const protobuf::Field& f) -> core::Result<void> {
-               if (f.number == 4) { PARLEY_TRY(ciphertext, protobuf::bytes_of(f)); }
+  PARLEY_TRY(const auto common,
+             read_fields(signed_bytes.subspan(1), [&](const protobuf::Field& f) -> core::Result<void> {
+               if (f.number == 4) {
+                 PARLEY_TRY(ciphertext, protobuf::bytes_of(f));
+               }
                return {};
              }));
   if (!ciphertext) return missing("ciphertext");
   groups::ReceivedSenderKeyMessage out;
-  out.fields = {wire[0], *common.distribution_id, *common.chain_id, *common.iteration, core::to_bytes(*ciphertext)};
+  out.fields = {wire[0], *common.distribution_id, *common.chain_id, *common.iteration,
+                core::to_bytes(*ciphertext)};
   out.signed_bytes = core::to_bytes(signed_bytes);
   std::copy(wire.end() - crypto::kSignatureSize, wire.end(), out.signature.begin());
   return out;
 }
 
-core::Bytes LibsignalSenderKeyCodec::encode_distribution(const groups::SenderKeyDistributionMessage& m) const {
+core::Bytes LibsignalSenderKeyCodec::encode_distribution(
+    const groups::SenderKeyDistributionMessage& m) const {
   core::Bytes out;
   out.reserve(1 + 18 + 12 + 34 + 35);
   write_common(out, m.version_byte, m.distribution_id, m.chain_id, m.iteration);
@@ -106,9 +125,14 @@ core::Result<groups::SenderKeyDistributionMessage> LibsignalSenderKeyCodec::deco
     core::BytesView wire) const {
   PARLEY_CHECK(check_prefix(wire));
   std::optional<core::BytesView> chain_key, signing_key;
-  PARLEY_TRY(const auto common, read_fields(wire.subspan(1), [&](const protobuf::Field& f) -> core::Result<void> {
-               if (f.number == 4) { PARLEY_TRY(chain_key, protobuf::bytes_of(f)); }
-               if (f.number == 5) { PARLEY_TRY(signing_key, protobuf::bytes_of(f)); }
+  PARLEY_TRY(const auto common,
+             read_fields(wire.subspan(1), [&](const protobuf::Field& f) -> core::Result<void> {
+               if (f.number == 4) {
+                 PARLEY_TRY(chain_key, protobuf::bytes_of(f));
+               }
+               if (f.number == 5) {
+                 PARLEY_TRY(signing_key, protobuf::bytes_of(f));
+               }
                return {};
              }));
   if (!chain_key) return missing("chain key");

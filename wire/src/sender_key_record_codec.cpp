@@ -32,13 +32,15 @@ core::Bytes encode_state(const groups::SenderKeyState& s) {
   protobuf::write_bytes_field(signing, 1, crypto::serialize_public_key(s.signing_public));
   if (s.signing_private) protobuf::write_bytes_field(signing, 2, s.signing_private->view());
   protobuf::write_bytes_field(out, 3, signing);
-  for (const auto& k : s.message_keys) protobuf::write_bytes_field(out, 4, iteration_and_key(k.iteration, k.seed));
+  for (const auto& k : s.message_keys)
+    protobuf::write_bytes_field(out, 4, iteration_and_key(k.iteration, k.seed));
   write_nonzero(out, 5, s.message_version);
   return out;
 }
 
 core::Result<core::Key32> as_key32(core::BytesView bytes) {
-  if (bytes.size() != core::Key32::size()) return core::make_error(Errc::malformed, "a stored key is 32 bytes");
+  if (bytes.size() != core::Key32::size())
+    return core::make_error(Errc::malformed, "a stored key is 32 bytes");
   return core::Key32(bytes);
 }
 
@@ -77,7 +79,8 @@ core::Result<void> decode_signing_key(core::BytesView bytes, groups::SenderKeySt
       s.signing_public = *key;
       have_public = true;
     } else if (f.number == 2) {
-      if (value.size() != crypto::kX25519KeySize) return core::make_error(Errc::malformed, "a private key is 32 bytes");
+      if (value.size() != crypto::kX25519KeySize)
+        return core::make_error(Errc::malformed, "a private key is 32 bytes");
       s.signing_private = core::SecretBytes(value);
     }
   }
@@ -93,7 +96,10 @@ core::Result<groups::SenderKeyState> decode_state(core::BytesView bytes) {
   while (!reader.done()) {
     PARLEY_TRY(const auto f, reader.next());
     switch (f.number) {
-      case 1: { PARLEY_TRY(s.chain_id, protobuf::uint32_of(f)); break; }
+      case 1: {
+        PARLEY_TRY(s.chain_id, protobuf::uint32_of(f));
+        break;
+      }
       case 2: {
         PARLEY_TRY(const auto body, protobuf::bytes_of(f));
         PARLEY_TRY(auto chain, decode_iteration_and_key(body));
@@ -116,8 +122,12 @@ core::Result<groups::SenderKeyState> decode_state(core::BytesView bytes) {
         s.message_keys.push_back({key.iteration, key.key});
         break;
       }
-      case 5: { PARLEY_TRY(s.message_version, protobuf::uint32_of(f)); break; }
-      default: break;
+      case 5: {
+        PARLEY_TRY(s.message_version, protobuf::uint32_of(f));
+        break;
+      }
+      default:
+        break;
     }
   }
   if (!have_chain) return core::make_error(Errc::malformed, "a stored state without its chain key");

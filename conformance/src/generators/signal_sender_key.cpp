@@ -19,8 +19,8 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 constexpr std::string_view kSeedName = "parley signal-sender-key v1";
-constexpr std::size_t kMaxRecordHex = 4096;        // larger records are given by length and SHA-256
-constexpr std::size_t kMaxListedIterations = 32;   // longer key lists are left to the SHA-256
+constexpr std::size_t kMaxRecordHex = 4096;       // larger records are given by length and SHA-256
+constexpr std::size_t kMaxListedIterations = 32;  // longer key lists are left to the SHA-256
 const std::string kAlice = "alice.1";
 
 class Script {
@@ -39,15 +39,20 @@ class Script {
     if (!made) return fail(made.error()), core::Bytes{};
     const auto& s = made->record.states.front();
     const auto message = world_.codec().encode_distribution(made->message);
-    steps_.push_back({{"op", "create_distribution"}, {"label", label}, {"sender", kAlice},
+    steps_.push_back({{"op", "create_distribution"},
+                      {"label", label},
+                      {"sender", kAlice},
                       {"distribution_id", groups::distribution_id_text(distribution_)},
                       {"distribution_message", core::to_hex(message)},
                       {"sender_record", core::to_hex(wire::encode_sender_key_record(made->record))},
                       {"sender_state",
-                       {{"chain_id", s.chain_id}, {"message_version", s.effective_message_version()},
-                        {"iteration", s.iteration}, {"chain_key", core::to_hex(s.chain_key.view())},
+                       {{"chain_id", s.chain_id},
+                        {"message_version", s.effective_message_version()},
+                        {"iteration", s.iteration},
+                        {"chain_key", core::to_hex(s.chain_key.view())},
                         {"signing_public", core::to_hex(crypto::serialize_public_key(s.signing_public))},
-                        {"signing_private", core::to_hex(s.signing_private ? s.signing_private->view() : core::BytesView{})}}}});
+                        {"signing_private",
+                         core::to_hex(s.signing_private ? s.signing_private->view() : core::BytesView{})}}}});
     return message;
   }
 
@@ -58,24 +63,31 @@ class Script {
     crypto::ScriptedEntropy entropy(random);
     auto sent = world_.encrypt(kAlice, distribution_, core::as_bytes(plaintext), entropy);
     if (!sent) return fail(sent.error()), core::Bytes{};
-    steps_.push_back({{"op", "encrypt"}, {"label", label}, {"sender", kAlice},
+    steps_.push_back({{"op", "encrypt"},
+                      {"label", label},
+                      {"sender", kAlice},
                       {"distribution_id", groups::distribution_id_text(distribution_)},
-                      {"plaintext", core::to_hex(core::as_bytes(plaintext))}, {"expected_iteration", iteration},
-                      {"signature_random", core::to_hex(random)}, {"message", core::to_hex(*sent)}});
+                      {"plaintext", core::to_hex(core::as_bytes(plaintext))},
+                      {"expected_iteration", iteration},
+                      {"signature_random", core::to_hex(random)},
+                      {"message", core::to_hex(*sent)}});
     return *sent;
   }
 
   void unrecorded(std::uint32_t count) {
     const auto first = world_.sender_record(kAlice, distribution_)->states.front().iteration;
     if (auto r = world_.skip(kAlice, distribution_, count); !r) return fail(r.error());
-    steps_.push_back({{"op", "encrypt_unrecorded"}, {"sender", kAlice},
+    steps_.push_back({{"op", "encrypt_unrecorded"},
+                      {"sender", kAlice},
                       {"distribution_id", groups::distribution_id_text(distribution_)},
-                      {"first_iteration", first}, {"last_iteration", first + count - 1}});
+                      {"first_iteration", first},
+                      {"last_iteration", first + count - 1}});
   }
 
   void reset() {
     world_.reset_sender(kAlice, distribution_);
-    steps_.push_back({{"op", "reset_sender"}, {"sender", kAlice},
+    steps_.push_back({{"op", "reset_sender"},
+                      {"sender", kAlice},
                       {"distribution_id", groups::distribution_id_text(distribution_)}});
   }
 
@@ -83,7 +95,10 @@ class Script {
                std::optional<std::string> error = std::nullopt) {
     const auto r = world_.process_distribution(receiver, kAlice, message);
     expect(r ? std::nullopt : std::optional(sender_key_error_kind_of(r.error())), error, label);
-    Json step{{"op", "process_distribution"}, {"receiver", receiver}, {"sender", kAlice}, {"label", label},
+    Json step{{"op", "process_distribution"},
+              {"receiver", receiver},
+              {"sender", kAlice},
+              {"label", label},
               {"distribution_message", core::to_hex(message)}};
     if (error) step["expected_error"] = *error;
     steps_.push_back(std::move(step));
@@ -94,15 +109,22 @@ class Script {
                std::optional<std::string> error, std::string_view plaintext = {}, std::string mutation = {}) {
     const auto r = world_.decrypt(receiver, kAlice, message);
     expect(r ? std::nullopt : std::optional(sender_key_error_kind_of(r.error())), error, label);
-    if (r && *r != core::to_bytes(core::as_bytes(plaintext))) fail(core::make_error(core::Errc::internal, label + ": plaintext"));
-    Json step{{"op", "decrypt"}, {"receiver", receiver}, {"sender", kAlice}, {"label", label},
+    if (r && *r != core::to_bytes(core::as_bytes(plaintext)))
+      fail(core::make_error(core::Errc::internal, label + ": plaintext"));
+    Json step{{"op", "decrypt"},
+              {"receiver", receiver},
+              {"sender", kAlice},
+              {"label", label},
               {"message", core::to_hex(message)}};
-    if (error) step["expected_error"] = *error;
-    else step["expected_plaintext"] = core::to_hex(core::as_bytes(plaintext));
+    if (error)
+      step["expected_error"] = *error;
+    else
+      step["expected_plaintext"] = core::to_hex(core::as_bytes(plaintext));
     if (!mutation.empty()) step["mutation"] = mutation;
     steps_.push_back(std::move(step));
   }
-  void read(const std::string& receiver, const core::Bytes& m, const std::string& label, std::string_view text) {
+  void read(const std::string& receiver, const core::Bytes& m, const std::string& label,
+            std::string_view text) {
     decrypt(receiver, m, label, std::nullopt, text);
   }
 
@@ -111,10 +133,14 @@ class Script {
     const auto bytes = record ? wire::encode_sender_key_record(*record) : core::Bytes{};
     auto summary = record ? sender_key_record_summary(*record) : Json::array();
     for (auto& s : summary)
-      if (s["message_key_count"].get<std::size_t>() > kMaxListedIterations) s["message_key_iterations"] = nullptr;
-    Json step{{"op", "check_receiver_record"}, {"receiver", receiver}, {"sender", kAlice},
+      if (s["message_key_count"].get<std::size_t>() > kMaxListedIterations)
+        s["message_key_iterations"] = nullptr;
+    Json step{{"op", "check_receiver_record"},
+              {"receiver", receiver},
+              {"sender", kAlice},
               {"distribution_id", groups::distribution_id_text(distribution_)},
-              {"record_length", bytes.size()}, {"record_sha256", core::to_hex(crypto::sha256(bytes))},
+              {"record_length", bytes.size()},
+              {"record_sha256", core::to_hex(crypto::sha256(bytes))},
               {"summary", std::move(summary)}};
     step["record"] = bytes.size() <= kMaxRecordHex ? Json(core::to_hex(bytes)) : Json(nullptr);
     steps_.push_back(std::move(step));
@@ -141,14 +167,16 @@ class Script {
 
   core::Result<Json> finish() {
     if (error_) return *error_;
-    return Json{{"id", id_}, {"description", description_}, {"version_byte", "33"}, {"steps", std::move(steps_)}};
+    return Json{
+        {"id", id_}, {"description", description_}, {"version_byte", "33"}, {"steps", std::move(steps_)}};
   }
 
  private:
   void fail(core::Error e) {
     if (!error_) error_ = core::make_error(core::Errc::internal, id_ + ": " + core::to_string(e));
   }
-  void expect(const std::optional<std::string>& got, const std::optional<std::string>& wanted, const std::string& label) {
+  void expect(const std::optional<std::string>& got, const std::optional<std::string>& wanted,
+              const std::string& label) {
     if (got != wanted)
       fail(core::make_error(core::Errc::internal, label + ": got " + got.value_or("success") + ", meant " +
                                                       wanted.value_or("success")));
@@ -187,7 +215,8 @@ core::Result<Json> out_of_order(const LabelledSeed& seed) {
 }
 
 core::Result<Json> forward_jump(const LabelledSeed& seed) {
-  Script s(seed, "forward-jump-limit", "a jump of exactly kMaxSenderKeyForwardJump is read, one more is refused");
+  Script s(seed, "forward-jump-limit",
+           "a jump of exactly kMaxSenderKeyForwardJump is read, one more is refused");
   const auto skdm = s.create("skdm");
   s.process("bob", skdm, "skdm");
   s.process("carol", skdm, "skdm");
@@ -235,7 +264,8 @@ core::Result<Json> five_states(const LabelledSeed& seed) {
     firsts.push_back(s.encrypt("chain" + std::to_string(k) + "-m0", "chain " + std::to_string(k)));
     if (k == 0) second_of_first = s.encrypt("chain0-m1", "chain 0 again");
   }
-  for (std::size_t k = 0; k < kMaxSenderKeyStates; ++k) s.process("bob", skdms[k], "chain" + std::to_string(k));
+  for (std::size_t k = 0; k < kMaxSenderKeyStates; ++k)
+    s.process("bob", skdms[k], "chain" + std::to_string(k));
   s.read("bob", firsts[0], "chain0-m0", "chain 0");
   s.check("bob");
   s.process("bob", skdms.back(), "chain5");
@@ -247,9 +277,10 @@ core::Result<Json> five_states(const LabelledSeed& seed) {
 }
 
 core::Result<Json> reprocess(const LabelledSeed& seed) {
-  Script s(seed, "reprocess-distribution",
-           "the same distribution message again keeps the state; another signing key for the chain replaces it; "
-           "the original again starts over");
+  Script s(
+      seed, "reprocess-distribution",
+      "the same distribution message again keeps the state; another signing key for the chain replaces it; "
+      "the original again starts over");
   const auto skdm = s.create("skdm");
   s.process("bob", skdm, "skdm");
   std::vector<core::Bytes> m;
@@ -260,7 +291,8 @@ core::Result<Json> reprocess(const LabelledSeed& seed) {
   s.decrypt("bob", m[0], "m0", "duplicate", {}, "the state was kept, not reset");
   s.read("bob", m[2], "m2", "message 2");
   auto other = *s.codec().decode_distribution(skdm);
-  other.signing_key = crypto::x25519_key_pair_from_private(seed.x25519_private_key("reprocess/other_key"))->public_key;
+  other.signing_key =
+      crypto::x25519_key_pair_from_private(seed.x25519_private_key("reprocess/other_key"))->public_key;
   s.process("bob", s.codec().encode_distribution(other), "skdm-other-key");
   s.decrypt("bob", m[3], "m3", "bad_signature", {}, "the chain's state now has another signing key");
   s.process("bob", skdm, "skdm-original");
@@ -295,7 +327,8 @@ core::Result<Json> late_joiner_and_rekey(const LabelledSeed& seed) {
 }
 
 core::Result<Json> errors(const LabelledSeed& seed) {
-  Script s(seed, "error-kinds", "each error kind a step can reach, in the receive order; none changes bob's record");
+  Script s(seed, "error-kinds",
+           "each error kind a step can reach, in the receive order; none changes bob's record");
   const auto skdm = s.create("skdm");
   // The distribution message refused: too short, legacy, a key of another type, a short chain key.
   s.process("bob", core::Bytes(skdm.begin(), skdm.begin() + 64), "skdm-truncated", "too_short");
@@ -319,29 +352,42 @@ core::Result<Json> errors(const LabelledSeed& seed) {
   s.decrypt("bob", m0, "m0", "no_sender_key", {}, "bob has no record yet");
   s.process("bob", skdm, "skdm");
   s.check("bob");
-  auto changed = [](core::Bytes m, auto f) { f(m); return m; };
+  auto changed = [](core::Bytes m, auto f) {
+    f(m);
+    return m;
+  };
   s.decrypt("bob", core::Bytes(m0.begin(), m0.begin() + 64), "m0", "too_short", {}, "truncated to 64 bytes");
-  s.decrypt("bob", changed(m0, [](auto& m) { m[0] = 0x23; }), "m0", "legacy_version", {}, "version byte 0x23");
-  s.decrypt("bob", changed(m0, [](auto& m) { m[0] = 0x43; }), "m0", "unrecognized_version", {}, "version byte 0x43");
-  s.decrypt("bob", changed(m0, [](auto& m) { m[2] = 0x0f; }), "m0", "invalid_protobuf", {}, "distribution id of 15 bytes");
+  s.decrypt("bob", changed(m0, [](auto& m) { m[0] = 0x23; }), "m0", "legacy_version", {},
+            "version byte 0x23");
+  s.decrypt("bob", changed(m0, [](auto& m) { m[0] = 0x43; }), "m0", "unrecognized_version", {},
+            "version byte 0x43");
+  s.decrypt("bob", changed(m0, [](auto& m) { m[2] = 0x0f; }), "m0", "invalid_protobuf", {},
+            "distribution id of 15 bytes");
   auto no_ciphertext = s.codec().encode_message(s.codec().decode_message(m0)->fields);
   no_ciphertext.resize(no_ciphertext.size() - s.codec().decode_message(m0)->fields.ciphertext.size() - 2);
-  s.decrypt("bob", s.sign(no_ciphertext, "m0-no-ciphertext"), "m0", "invalid_protobuf", {}, "no ciphertext field, signed");
-  s.decrypt("bob", changed(m0, [](auto& m) { m[3] ^= 1; }), "m0", "no_sender_key", {}, "another distribution id");
-  s.decrypt("bob", s.resigned(m0, "m0-other-chain", [](auto& f) { f.chain_id ^= 1; }), "m0", "no_sender_key", {},
-            "another chain id, signed");
-  s.decrypt("bob", changed(m0, [](auto& m) { m[m.size() - 65] ^= 1; }), "m0", "bad_signature", {}, "a ciphertext bit");
+  s.decrypt("bob", s.sign(no_ciphertext, "m0-no-ciphertext"), "m0", "invalid_protobuf", {},
+            "no ciphertext field, signed");
+  s.decrypt("bob", changed(m0, [](auto& m) { m[3] ^= 1; }), "m0", "no_sender_key", {},
+            "another distribution id");
+  s.decrypt("bob", s.resigned(m0, "m0-other-chain", [](auto& f) { f.chain_id ^= 1; }), "m0", "no_sender_key",
+            {}, "another chain id, signed");
+  s.decrypt("bob", changed(m0, [](auto& m) { m[m.size() - 65] ^= 1; }), "m0", "bad_signature", {},
+            "a ciphertext bit");
   s.decrypt("bob", changed(m0, [](auto& m) { m[iteration_offset(m)] ^= 1; }), "m0", "bad_signature", {},
             "an iteration bit");
-  s.decrypt("bob", changed(m0, [](auto& m) { m[0] = 0x3f; }), "m0", "bad_signature", {}, "the low nibble, which is signed");
+  s.decrypt("bob", changed(m0, [](auto& m) { m[0] = 0x3f; }), "m0", "bad_signature", {},
+            "the low nibble, which is signed");
   for (const std::size_t length : {0u, 15u, 32u})
-    s.decrypt("bob", s.resigned(m2, "m2-ciphertext-" + std::to_string(length), [&](auto& f) {
-                f.ciphertext.assign(length, 0xa5);
-              }), "m2", "invalid_message", {}, std::to_string(length) + " bytes of ciphertext, signed");
-  s.decrypt("bob", s.resigned(m1, "m1-low-nibble", [](auto& f) { f.version_byte = 0x30; }), "m1", std::nullopt, "one",
-            "version byte 0x30, signed: the low nibble is ignored");
+    s.decrypt("bob",
+              s.resigned(m2, "m2-ciphertext-" + std::to_string(length),
+                         [&](auto& f) { f.ciphertext.assign(length, 0xa5); }),
+              "m2", "invalid_message", {}, std::to_string(length) + " bytes of ciphertext, signed");
+  s.decrypt("bob", s.resigned(m1, "m1-low-nibble", [](auto& f) { f.version_byte = 0x30; }), "m1",
+            std::nullopt, "one", "version byte 0x30, signed: the low nibble is ignored");
   s.decrypt("bob", m1, "m1", "duplicate");
-  s.note("unrecognized_message_version needs a state whose version is not 3, which no distribution message makes");
+  s.note(
+      "unrecognized_message_version needs a state whose version is not 3, which no distribution message "
+      "makes");
   s.read("bob", m0, "m0", "zero");
   s.read("bob", m2, "m2", "two");
   s.check("bob");
@@ -353,18 +399,23 @@ core::Result<Json> errors(const LabelledSeed& seed) {
 core::Result<std::string> generate_signal_sender_key() {
   const LabelledSeed seed(kSeedName);
   Json cases = Json::array();
-  for (auto make : {out_of_order, forward_jump, key_cap, five_states, reprocess, late_joiner_and_rekey, errors}) {
+  for (auto make :
+       {out_of_order, forward_jump, key_cap, five_states, reprocess, late_joiner_and_rekey, errors}) {
     PARLEY_TRY(auto c, make(seed));
     cases.push_back(std::move(c));
   }
-  return vector_file_text(
-      "signal-sender-key",
-      "Sender keys as libsignal 0.72.1 does them, in the step format of tests/data/external/signal-sender-key.json "
-      "(see its notes). Additions: encrypt steps carry signature_random, the 64 bytes the signature drew, so the whole "
-      "message is reproduced; process_distribution may carry expected_error; a summary's message_key_iterations is "
-      "null when a state holds more than 32 keys, and record is null when over 4096 bytes (record_sha256 covers "
-      "both). Crafted messages (mutation) were signed again with the sender's key where the mutation says so.",
-      seed, std::move(cases));
+  return vector_file_text("signal-sender-key",
+                          "Sender keys as libsignal 0.72.1 does them, in the step format of "
+                          "tests/data/external/signal-sender-key.json "
+                          "(see its notes). Additions: encrypt steps carry signature_random, the 64 bytes "
+                          "the signature drew, so the whole "
+                          "message is reproduced; process_distribution may carry expected_error; a summary's "
+                          "message_key_iterations is "
+                          "null when a state holds more than 32 keys, and record is null when over 4096 "
+                          "bytes (record_sha256 covers "
+                          "both). Crafted messages (mutation) were signed again with the sender's key where "
+                          "the mutation says so.",
+                          seed, std::move(cases));
 }
 
 }  // namespace parley::conformance::detail

@@ -32,8 +32,9 @@ Outcome judge_kind(const std::optional<std::string>& expected, const core::Resul
   if (!expected) return result ? Outcome::pass() : unexpected_error(where, result.error());
   if (result) return Outcome::fail(where + " succeeded, expected " + *expected);
   const auto kind = sender_key_error_kind_of(result.error());
-  if (kind != *expected) return Outcome::fail(where + ": expected " + *expected + ", got " + kind + " (" +
-                                              core::to_string(result.error()) + ")");
+  if (kind != *expected)
+    return Outcome::fail(where + ": expected " + *expected + ", got " + kind + " (" +
+                         core::to_string(result.error()) + ")");
   return Outcome::pass();
 }
 
@@ -75,16 +76,19 @@ class Replay {
     PARLEY_TRY(const auto iteration, state.uint("iteration"));
     PARLEY_TRY(const auto signing_public, state.bytes("signing_public"));
     if (front.chain_id != chain_id || front.iteration != iteration)
-      return Outcome::fail(where + "sender state is chain " + std::to_string(front.chain_id) + " at iteration " +
-                           std::to_string(front.iteration));
+      return Outcome::fail(where + "sender state is chain " + std::to_string(front.chain_id) +
+                           " at iteration " + std::to_string(front.iteration));
     auto out = compare(where + "sender chain key", chain_key, front.chain_key.view());
     if (failed(out)) return out;
-    out = compare(where + "sender signing key", signing_public, crypto::serialize_public_key(front.signing_public));
+    out = compare(where + "sender signing key", signing_public,
+                  crypto::serialize_public_key(front.signing_public));
     if (failed(out)) return out;
-    out = compare(where + "distribution_message", expected, world_.codec().encode_distribution(made->message));
+    out =
+        compare(where + "distribution_message", expected, world_.codec().encode_distribution(made->message));
     if (failed(out)) return out;
     PARLEY_TRY(const auto record, step.optional_bytes("sender_record"));
-    if (record) return compare(where + "sender_record", *record, wire::encode_sender_key_record(made->record));
+    if (record)
+      return compare(where + "sender_record", *record, wire::encode_sender_key_record(made->record));
     return Outcome::pass();
   }
 
@@ -96,21 +100,25 @@ class Replay {
     PARLEY_TRY(const auto iteration, step.uint("expected_iteration"));
     PARLEY_TRY(const auto random, step.optional_bytes("signature_random"));
     const auto* record = world_.sender_record(sender, id);
-    if (record == nullptr || record->states.empty()) return Outcome::fail(where + sender + " has no sender key");
+    if (record == nullptr || record->states.empty())
+      return Outcome::fail(where + sender + " has no sender key");
     const auto state = record->states.front();
     if (state.iteration != iteration)
       return Outcome::fail(where + "sender at iteration " + std::to_string(state.iteration));
     crypto::ScriptedEntropy entropy(random.value_or(core::Bytes(crypto::kSignatureRandomSize, 0)));
     auto sent = world_.encrypt(sender, id, plaintext, entropy);
     if (!sent) return unexpected_error(where + "encrypt", sent.error());
-    if (random) return compare(where + "message", expected, *sent);  // the signature too: its randomness is given
-    if (expected.size() < crypto::kSignatureSize) return step.field_error("message", "shorter than a signature");
+    if (random)
+      return compare(where + "message", expected, *sent);  // the signature too: its randomness is given
+    if (expected.size() < crypto::kSignatureSize)
+      return step.field_error("message", "shorter than a signature");
     const auto body = core::BytesView(expected).first(expected.size() - crypto::kSignatureSize);
     auto out = compare(where + "message before its signature", body,
                        core::BytesView(*sent).first(sent->size() - crypto::kSignatureSize));
     if (failed(out)) return out;
     // libsignal signs with fresh randomness: its signature must verify under the sender's key.
-    if (!crypto::xeddsa_verify(state.signing_public, body, core::BytesView(expected).last(crypto::kSignatureSize)))
+    if (!crypto::xeddsa_verify(state.signing_public, body,
+                               core::BytesView(expected).last(crypto::kSignatureSize)))
       return Outcome::fail(where + "the recorded signature does not verify");
     return Outcome::pass();
   }
@@ -120,7 +128,8 @@ class Replay {
     PARLEY_TRY(const auto id, distribution_id_of(step));
     PARLEY_TRY(const auto first, step.uint("first_iteration"));
     PARLEY_TRY(const auto last, step.uint("last_iteration"));
-    if (last < first || last > 0xffffffffu) return step.field_error("last_iteration", "before first_iteration");
+    if (last < first || last > 0xffffffffu)
+      return step.field_error("last_iteration", "before first_iteration");
     const auto* record = world_.sender_record(sender, id);
     if (record == nullptr || record->states.empty() || record->states.front().iteration != first)
       return Outcome::fail(where + sender + " is not at iteration " + std::to_string(first));
@@ -145,13 +154,15 @@ class Replay {
     PARLEY_TRY(const auto expected_error, step.optional_string("expected_error"));
     PARLEY_TRY(const auto expected_plaintext, step.optional_bytes("expected_plaintext"));
     if (expected_error.has_value() == expected_plaintext.has_value())
-      return step.field_error("expected_error", "a decrypt step has either expected_plaintext or expected_error");
+      return step.field_error("expected_error",
+                              "a decrypt step has either expected_plaintext or expected_error");
     if (step.has("parsed")) {
       auto out = check_parsed(step, message, where);
       if (!out || failed(*out)) return out;
     }
     auto plaintext = world_.decrypt(receiver, sender, message);
-    const core::Result<void> result = plaintext ? core::Result<void>() : core::Result<void>(plaintext.error());
+    const core::Result<void> result =
+        plaintext ? core::Result<void>() : core::Result<void>(plaintext.error());
     auto out = judge_kind(expected_error, result, where + "decrypt");
     if (failed(out) || !plaintext) return out;
     return compare(where + "plaintext", *expected_plaintext, *plaintext);
@@ -167,7 +178,8 @@ class Replay {
     PARLEY_TRY(const auto iteration, parsed.uint("iteration"));
     PARLEY_TRY(const auto length, parsed.uint("ciphertext_length"));
     const auto& f = decoded->fields;
-    if (f.distribution_id != id || f.chain_id != chain_id || f.iteration != iteration || f.ciphertext.size() != length)
+    if (f.distribution_id != id || f.chain_id != chain_id || f.iteration != iteration ||
+        f.ciphertext.size() != length)
       return Outcome::fail(where + "parsed fields differ from libsignal's");
     return Outcome::pass();
   }
@@ -191,12 +203,14 @@ class Replay {
     const auto digest = crypto::sha256(ours);
     auto out = compare(where + "record_sha256", sha256, digest);
     if (failed(out)) return out;
-    return check_summary(step, record ? sender_key_record_summary(*record) : nlohmann::ordered_json::array(), where);
+    return check_summary(step, record ? sender_key_record_summary(*record) : nlohmann::ordered_json::array(),
+                         where);
   }
 
   // Each state of the summary, field by field; message_key_iterations may be null (a file that
   // keeps long lists out), and is then not compared (record_sha256 covers it).
-  core::Result<Outcome> check_summary(const Case& step, const nlohmann::ordered_json& ours, const std::string& where) {
+  core::Result<Outcome> check_summary(const Case& step, const nlohmann::ordered_json& ours,
+                                      const std::string& where) {
     PARLEY_TRY(const auto states, children(step, "summary"));
     if (states.size() != ours.size())
       return Outcome::fail(where + "record has " + std::to_string(ours.size()) + " states");
@@ -204,7 +218,8 @@ class Replay {
       for (const char* field : {"chain_id", "chain_key_iteration", "message_key_count"}) {
         PARLEY_TRY(const auto value, states[i].uint(field));
         if (ours[i][field].get<std::uint64_t>() != value)
-          return Outcome::fail(where + "state " + std::to_string(i) + " " + field + " is " + ours[i][field].dump());
+          return Outcome::fail(where + "state " + std::to_string(i) + " " + field + " is " +
+                               ours[i][field].dump());
       }
       const auto& iterations = states[i].json().find("message_key_iterations");
       if (iterations == states[i].json().end() || iterations->is_null()) continue;

@@ -23,11 +23,13 @@ std::string distribution_id_text(const DistributionId& id) {
 }
 
 core::Result<DistributionId> parse_distribution_id(std::string_view text) {
-  if (text.size() != kTextLength) return core::make_error(core::Errc::malformed, "a distribution id has 36 characters");
+  if (text.size() != kTextLength)
+    return core::make_error(core::Errc::malformed, "a distribution id has 36 characters");
   std::string hex;
   std::size_t pos = 0;
   for (std::size_t i = 0; i < 16; ++i) {
-    if (dash_after(i) && text[pos++] != '-') return core::make_error(core::Errc::malformed, "misplaced dash in a distribution id");
+    if (dash_after(i) && text[pos++] != '-')
+      return core::make_error(core::Errc::malformed, "misplaced dash in a distribution id");
     hex.append(text.substr(pos, 2));
     pos += 2;
   }

@@ -27,7 +27,8 @@ core::Result<SenderKeyState> new_sender_state(crypto::Entropy& entropy) {
   SenderKeyState state;
   // A 31-bit chain id, as libsignal draws it (random u32 >> 1): it fits a signed 32-bit integer.
   state.chain_id = (static_cast<std::uint32_t>(id[0]) | static_cast<std::uint32_t>(id[1]) << 8 |
-                    static_cast<std::uint32_t>(id[2]) << 16 | static_cast<std::uint32_t>(id[3]) << 24) >> 1;
+                    static_cast<std::uint32_t>(id[2]) << 16 | static_cast<std::uint32_t>(id[3]) << 24) >>
+                   1;
   PARLEY_CHECK(entropy.fill({state.chain_key.data(), state.chain_key.size()}));
   PARLEY_TRY(auto signing, crypto::generate_x25519_key_pair(entropy));
   state.signing_public = signing.public_key;
@@ -52,7 +53,8 @@ void apply(SenderKeyRecord& record, const ChainUpdate& update) {
 }
 
 core::Result<Distribution> create_distribution(const std::optional<SenderKeyRecord>& existing,
-                                               const DistributionId& distribution_id, crypto::Entropy& entropy) {
+                                               const DistributionId& distribution_id,
+                                               crypto::Entropy& entropy) {
   Distribution out;
   if (existing && !existing->states.empty()) {
     out.record = *existing;
@@ -85,12 +87,15 @@ core::Result<Encrypted> group_encrypt(const SenderKeyRecord& record, const Distr
                                       crypto::Entropy& entropy) {
   if (record.states.empty()) return core::make_error(Errc::no_session, "no sender key to encrypt with");
   const auto& state = record.states.front();
-  if (!state.signing_private) return core::make_error(Errc::bad_key, "the sender key has no private signing key");
-  if (state.iteration == kLastIteration) return core::make_error(Errc::limit_exceeded, "the sender chain is spent");
+  if (!state.signing_private)
+    return core::make_error(Errc::bad_key, "the sender key has no private signing key");
+  if (state.iteration == kLastIteration)
+    return core::make_error(Errc::limit_exceeded, "the sender chain is spent");
   const core::Key32 seed = kdf_message_seed(state.chain_key);
   PARLEY_TRY(const auto keys, sender_message_keys(seed));
   SenderKeyMessage message{version_byte_for(state), distribution_id, state.chain_id, state.iteration, {}};
-  PARLEY_TRY(message.ciphertext, crypto::aes256_cbc_encrypt(keys.cipher_key.view(), keys.iv.view(), plaintext));
+  PARLEY_TRY(message.ciphertext,
+             crypto::aes256_cbc_encrypt(keys.cipher_key.view(), keys.iv.view(), plaintext));
   Encrypted out;
   out.message = codec.encode_message(message);
   PARLEY_TRY(const auto signature, crypto::xeddsa_sign(*state.signing_private, out.message, entropy));
@@ -100,10 +105,12 @@ core::Result<Encrypted> group_encrypt(const SenderKeyRecord& record, const Distr
   return out;
 }
 
-core::Result<Decrypted> group_decrypt(const SenderKeyRecord* record, const ReceivedSenderKeyMessage& message) {
+core::Result<Decrypted> group_decrypt(const SenderKeyRecord* record,
+                                      const ReceivedSenderKeyMessage& message) {
   const auto& m = message.fields;
   // 4, 5: the record, then the state of the message's chain.
-  if (record == nullptr) return core::make_error(Errc::no_session, "no sender key for this sender and distribution");
+  if (record == nullptr)
+    return core::make_error(Errc::no_session, "no sender key for this sender and distribution");
   const auto found = std::find_if(record->states.begin(), record->states.end(),
                                   [&](const auto& s) { return s.chain_id == m.chain_id; });
   if (found == record->states.end())
@@ -123,19 +130,22 @@ core::Result<Decrypted> group_decrypt(const SenderKeyRecord* record, const Recei
     const auto stored = std::find_if(state.message_keys.begin(), state.message_keys.end(),
                                      [&](const auto& k) { return k.iteration == m.iteration; });
     if (stored == state.message_keys.end())
-      return core::make_error(Errc::duplicate_message, "iteration " + std::to_string(m.iteration) + " already used");
+      return core::make_error(Errc::duplicate_message,
+                              "iteration " + std::to_string(m.iteration) + " already used");
     seed = stored->seed;
     out.update.used_stored = m.iteration;
   } else {
     const std::uint32_t jump = m.iteration - state.iteration;
     if (jump > kMaxSenderKeyForwardJump)
       return core::make_error(Errc::too_far_in_future, "iteration " + std::to_string(m.iteration));
-    if (m.iteration == kLastIteration) return core::make_error(Errc::limit_exceeded, "the sender chain is spent");
+    if (m.iteration == kLastIteration)
+      return core::make_error(Errc::limit_exceeded, "the sender chain is spent");
     core::Key32 chain = state.chain_key;
     // Only the newest kMaxSenderMessageKeys of the skipped seeds survive apply(): derive no others.
     out.update.skipped.reserve(std::min<std::size_t>(jump, kMaxSenderMessageKeys));
     for (std::uint32_t i = state.iteration; i < m.iteration; ++i) {
-      if (m.iteration - i <= kMaxSenderMessageKeys) out.update.skipped.push_back({i, kdf_message_seed(chain)});
+      if (m.iteration - i <= kMaxSenderMessageKeys)
+        out.update.skipped.push_back({i, kdf_message_seed(chain)});
       chain = kdf_chain_next(chain);
     }
     seed = kdf_message_seed(chain);
@@ -153,7 +163,8 @@ core::Result<Decrypted> group_decrypt(const SenderKeyRecord* record, const Recei
 core::Result<ChainUpdate> skip_sender_iterations(const SenderKeyRecord& record, std::uint32_t count) {
   if (record.states.empty()) return core::make_error(Errc::no_session, "no sender key to advance");
   const auto& state = record.states.front();
-  if (count > kLastIteration - state.iteration) return core::make_error(Errc::limit_exceeded, "the sender chain is spent");
+  if (count > kLastIteration - state.iteration)
+    return core::make_error(Errc::limit_exceeded, "the sender chain is spent");
   ChainUpdate out;
   out.next_iteration = state.iteration + count;
   out.next_chain_key = state.chain_key;

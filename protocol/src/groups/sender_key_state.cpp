@@ -8,7 +8,8 @@
 namespace parley::protocol::groups {
 
 const SenderKeyState* SenderKeyRecord::state_for_chain(std::uint32_t chain_id) const {
-  const auto it = std::find_if(states.begin(), states.end(), [&](const auto& s) { return s.chain_id == chain_id; });
+  const auto it =
+      std::find_if(states.begin(), states.end(), [&](const auto& s) { return s.chain_id == chain_id; });
   return it == states.end() ? nullptr : &*it;
 }
 

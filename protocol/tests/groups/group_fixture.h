@@ -15,7 +15,8 @@ inline const DistributionId kDistribution{0x10, 0xf3, 0x4b, 0x3d, 0x28, 0x03, 0x
                                           0x9d, 0x28, 0xf3, 0x4e, 0x04, 0x78, 0x8f, 0x73};
 
 struct Sender {
-  explicit Sender(std::uint64_t seed, DistributionId id = kDistribution) : entropy(seed), distribution_id(id) {
+  explicit Sender(std::uint64_t seed, DistributionId id = kDistribution)
+      : entropy(seed), distribution_id(id) {
     auto d = create_distribution(std::nullopt, id, entropy);
     record = d->record;
     distribution = codec.encode_distribution(d->message);

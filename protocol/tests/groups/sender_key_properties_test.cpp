@@ -36,7 +36,7 @@ std::vector<Sent> conversation(Sender& sender, const std::vector<std::uint8_t>& 
 
 RC_GTEST_PROP(SenderKeyProperties, AnyDeliveryOrderDecryptsEveryMessageExactlyOnce, ()) {
   const auto gaps = *rc::gen::container<std::vector<std::uint8_t>>(*rc::gen::inRange<std::size_t>(1, 25),
-                                                                    rc::gen::inRange<std::uint8_t>(0, 30));
+                                                                   rc::gen::inRange<std::uint8_t>(0, 30));
   Sender alice(*rc::gen::arbitrary<std::uint32_t>());
   Receiver bob;
   bob.process(alice.distribution);
@@ -70,13 +70,14 @@ RC_GTEST_PROP(SenderKeyProperties, NoFailedMessageChangesTheRecord, ()) {
   Receiver bob;
   bob.process(alice.distribution);
   const auto gaps = *rc::gen::container<std::vector<std::uint8_t>>(*rc::gen::inRange<std::size_t>(1, 8),
-                                                                    rc::gen::inRange<std::uint8_t>(0, 5));
+                                                                   rc::gen::inRange<std::uint8_t>(0, 5));
   const auto sent = conversation(alice, gaps);
   // Some delivered already, so the record holds stored keys and a moved chain.
   for (std::size_t i = 0; i < sent.size(); i += 2) RC_ASSERT(bob.receive(sent[i].wire).ok());
   const auto& target = sent[*rc::gen::inRange<std::size_t>(0, sent.size())].wire;
   core::Bytes bad = target;
-  switch (*rc::gen::element(Damage::flip_bit, Damage::truncate, Damage::forge, Damage::wrong_chain, Damage::replay)) {
+  switch (*rc::gen::element(Damage::flip_bit, Damage::truncate, Damage::forge, Damage::wrong_chain,
+                            Damage::replay)) {
     case Damage::flip_bit: {
       const auto bit = *rc::gen::inRange<std::size_t>(0, bad.size() * 8);
       bad[bit / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
@@ -89,7 +90,8 @@ RC_GTEST_PROP(SenderKeyProperties, NoFailedMessageChangesTheRecord, ()) {
       Sender mallory(*rc::gen::arbitrary<std::uint32_t>() | 1u << 31);
       auto fields = alice.codec.decode_message(target)->fields;
       bad = alice.codec.encode_message(fields);
-      core::append(bad, *crypto::xeddsa_sign(*mallory.record.states.front().signing_private, bad, mallory.entropy));
+      core::append(
+          bad, *crypto::xeddsa_sign(*mallory.record.states.front().signing_private, bad, mallory.entropy));
       break;
     }
     case Damage::wrong_chain: {  // another chain of the same distribution id

@@ -85,7 +85,8 @@ TEST(SenderKey, StatesPerRecordAtNAndNPlusOne) {
   Receiver n = at_n;
   EXPECT_TRUE(n.receive(first_messages[0]).ok());
   EXPECT_EQ(bob.receive(first_messages[0]).code(), Errc::no_session);
-  for (std::size_t i = 1; i <= kMaxSenderKeyStates; ++i) EXPECT_TRUE(bob.receive(first_messages[i]).ok()) << i;
+  for (std::size_t i = 1; i <= kMaxSenderKeyStates; ++i)
+    EXPECT_TRUE(bob.receive(first_messages[i]).ok()) << i;
 }
 
 TEST(SenderKey, ProcessingTheSameDistributionAgainKeepsTheStateAndMovesItToTheFront) {
@@ -157,11 +158,13 @@ TEST(SenderKey, EveryReceiveErrorHasItsOwnCodeAndChangesNothing) {
   EXPECT_EQ(with([](core::Bytes& m) { m.resize(64); }), Errc::too_short);
   EXPECT_EQ(with([](core::Bytes& m) { m[0] = 0x23; }), Errc::legacy_version);
   EXPECT_EQ(with([](core::Bytes& m) { m[0] = 0x43; }), Errc::unsupported_version);
-  EXPECT_EQ(with([](core::Bytes& m) { m[0] = 0x3f; }), Errc::bad_signature);  // low nibble: signed, else ignored
-  EXPECT_EQ(with([](core::Bytes& m) { m[2] = 0x0f; }), Errc::malformed);      // distribution id of 15 bytes
-  EXPECT_EQ(with([](core::Bytes& m) { m[3] ^= 1; }), Errc::no_session);       // another distribution id
+  EXPECT_EQ(with([](core::Bytes& m) { m[0] = 0x3f; }),
+            Errc::bad_signature);                                         // low nibble: signed, else ignored
+  EXPECT_EQ(with([](core::Bytes& m) { m[2] = 0x0f; }), Errc::malformed);  // distribution id of 15 bytes
+  EXPECT_EQ(with([](core::Bytes& m) { m[3] ^= 1; }), Errc::no_session);   // another distribution id
   Sender stranger(10);
-  EXPECT_EQ(bob.receive(stranger.send(text("x"))).code(), Errc::no_session);  // same distribution, unknown chain
+  EXPECT_EQ(bob.receive(stranger.send(text("x"))).code(),
+            Errc::no_session);  // same distribution, unknown chain
   EXPECT_EQ(with([](core::Bytes& m) { m[m.size() - 70] ^= 1; }), Errc::bad_signature);
   EXPECT_EQ(*bob.record, before);
   EXPECT_EQ(*bob.receive(good), text("good"));
@@ -205,10 +208,12 @@ TEST(SenderKey, EncryptingNeedsAStateWithItsPrivateKey) {
   wire::LibsignalSenderKeyCodec codec;
   crypto::StreamEntropy entropy(1);
   EXPECT_EQ(group_encrypt({}, testing::kDistribution, text("x"), codec, entropy).code(), Errc::no_session);
-  EXPECT_EQ(group_encrypt(*bob.record, testing::kDistribution, text("x"), codec, entropy).code(), Errc::bad_key);
+  EXPECT_EQ(group_encrypt(*bob.record, testing::kDistribution, text("x"), codec, entropy).code(),
+            Errc::bad_key);
   auto spent = alice.record;
   spent.states.front().iteration = 0xffffffffu;
-  EXPECT_EQ(group_encrypt(spent, testing::kDistribution, text("x"), codec, entropy).code(), Errc::limit_exceeded);
+  EXPECT_EQ(group_encrypt(spent, testing::kDistribution, text("x"), codec, entropy).code(),
+            Errc::limit_exceeded);
 }
 
 TEST(SenderKey, DistributionMessagesAreRefusedWithLibsignalsKinds) {
@@ -234,7 +239,8 @@ TEST(SenderKey, DistributionMessagesAreRefusedWithLibsignalsKinds) {
 // encodes back to the same bytes.
 TEST(SenderKeyRecordCodec, LibsignalsStoredRecordRoundTrips) {
   const auto bytes = *core::from_hex(
-      "0a53089eb5d6ea031224080512203f9e0bb9a7e31513e4a775cd17192aab18be7094ab94b0e1b96e08968facec4a1a230a2105b354"
+      "0a53089eb5d6ea031224080512203f9e0bb9a7e31513e4a775cd17192aab18be7094ab94b0e1b96e08968facec4a1a230a2105"
+      "b354"
       "78c41c5129d493f77b8af54b42f279040e510882d0990433f3958a743e672803");
   const auto record = wire::decode_sender_key_record(bytes);
   ASSERT_TRUE(record.ok()) << core::to_string(record.error());
@@ -257,7 +263,8 @@ TEST(SenderKeyRecordCodec, RecordsWithSkippedKeysRoundTripAndBadOnesAreMalformed
   for (std::size_t n = 1; n < bob_bytes.size(); ++n)
     EXPECT_FALSE(wire::decode_sender_key_record(core::BytesView(bob_bytes).first(n)).ok()) << n;
   SenderKeyRecord six;
-  for (int i = 0; i <= static_cast<int>(kMaxSenderKeyStates); ++i) six.states.push_back(alice.record.states[0]);
+  for (int i = 0; i <= static_cast<int>(kMaxSenderKeyStates); ++i)
+    six.states.push_back(alice.record.states[0]);
   EXPECT_EQ(wire::decode_sender_key_record(wire::encode_sender_key_record(six)).code(), Errc::malformed);
 }
 

@@ -18,8 +18,10 @@ inline constexpr std::size_t kMinSenderKeyMessageSize = 1 + 64;
 class LibsignalSenderKeyCodec final : public protocol::groups::SenderKeyCodec {
  public:
   core::Bytes encode_message(const protocol::groups::SenderKeyMessage& message) const override;
-  core::Result<protocol::groups::ReceivedSenderKeyMessage> decode_message(core::BytesView wire) const override;
-  core::Bytes encode_distribution(const protocol::groups::SenderKeyDistributionMessage& message) const override;
+  core::Result<protocol::groups::ReceivedSenderKeyMessage> decode_message(
+      core::BytesView wire) const override;
+  core::Bytes encode_distribution(
+      const protocol::groups::SenderKeyDistributionMessage& message) const override;
   core::Result<protocol::groups::SenderKeyDistributionMessage> decode_distribution(
       core::BytesView wire) const override;
 };

@@ -24,7 +24,7 @@ struct ChainUpdate {
   std::optional<std::uint32_t> used_stored;  // a stored message key to delete, or
   std::uint32_t next_iteration = 0;          // else the chain moves here,
   core::Key32 next_chain_key;
-  std::vector<SenderMessageKey> skipped;     // keeping these seeds (the newest kMaxSenderMessageKeys)
+  std::vector<SenderMessageKey> skipped;  // keeping these seeds (the newest kMaxSenderMessageKeys)
 };
 
 // Applies an update returned for this very record.
@@ -39,7 +39,8 @@ struct Distribution {
   SenderKeyDistributionMessage message;
 };
 core::Result<Distribution> create_distribution(const std::optional<SenderKeyRecord>& existing,
-                                               const DistributionId& distribution_id, crypto::Entropy& entropy);
+                                               const DistributionId& distribution_id,
+                                               crypto::Entropy& entropy);
 
 // Processes a received distribution message into the receiver's record for (sender, its
 // distribution id); `record` may be empty. Cannot fail: the codec checked the message.

@@ -35,7 +35,9 @@ struct SenderKeyState {
   std::optional<core::SecretBytes> signing_private;  // the sender's own states only
   std::deque<SenderMessageKey> message_keys;         // oldest first, at most kMaxSenderMessageKeys
 
-  std::uint32_t effective_message_version() const { return message_version == 0 ? kSenderKeyVersion : message_version; }
+  std::uint32_t effective_message_version() const {
+    return message_version == 0 ? kSenderKeyVersion : message_version;
+  }
   friend bool operator==(const SenderKeyState&, const SenderKeyState&) = default;
 };
 
