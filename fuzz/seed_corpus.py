@@ -385,6 +385,24 @@ def media_sidecar_seeds():
     seed("huge-length", (1 << 64) - 1, 0xffffffff, b"", entries=255, valid=False)
 
 
+def sender_key_seeds(vectors):
+    """fuzz_sender_key: mode byte, then a message from libsignal's recorded sender-key conversation."""
+    steps = json.loads((vectors / "signal-sender-key.json").read_text())["cases"][0]["steps"]
+    skdm = bytes.fromhex(steps[0]["distribution_message"])
+    record = bytes.fromhex(steps[-1]["record"])
+    messages = [bytes.fromhex(s["message"]) for s in steps if s["op"] == "encrypt"]
+    write("fuzz_sender_key", "distribution", b"\x00" + skdm)
+    write("fuzz_sender_key", "distribution-key-type-6", b"\x00" + skdm[:-33] + b"\x06" + skdm[-32:])
+    write("fuzz_sender_key", "distribution-truncated", b"\x00" + skdm[:64])
+    write("fuzz_sender_key", "message", b"\x01" + messages[0])
+    write("fuzz_sender_key", "message-version-2", b"\x01\x23" + messages[0][1:])
+    for i in (0, 3, 4):
+        write("fuzz_sender_key", "receive-m%d" % i, b"\x02" + messages[i])
+    write("fuzz_sender_key", "receive-flipped-ciphertext", b"\x02" + messages[1][:-65] + bytes([messages[1][-65] ^ 1]) + messages[1][-64:])
+    write("fuzz_sender_key", "record", b"\x03" + record)
+    write("fuzz_sender_key", "sender-record", b"\x03" + bytes.fromhex(steps[0]["sender_record"]))
+
+
 def main():
     vectors = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests" / "data" / "external"
     vector_reader_seeds(vectors)
@@ -400,6 +418,7 @@ def main():
     media_sidecar_seeds()
     content_seeds()
     client_engine_seeds()
+    sender_key_seeds(vectors)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ constexpr std::array kGenerators{
     GeneratorEntry{{"fingerprint", ""}, detail::generate_fingerprint},
     GeneratorEntry{{"receipts", ""}, detail::generate_receipts},
     GeneratorEntry{{"whatsapp-media", ""}, detail::generate_whatsapp_media},
+    GeneratorEntry{{"signal-sender-key", ""}, detail::generate_signal_sender_key},
 };
 
 }  // namespace

@@ -31,6 +31,7 @@ constexpr std::array kVerifiers{
     VerifierEntry{"fingerprint", 1, detail::verify_fingerprint},
     VerifierEntry{"receipts", 1, detail::verify_receipts},
     VerifierEntry{"whatsapp-media", 1, detail::verify_whatsapp_media},
+    VerifierEntry{"signal-sender-key", 1, detail::verify_signal_sender_key},
 };
 
 }  // namespace

@@ -402,5 +402,67 @@ TEST(tampered_vectors, NoisePipesSuitesFailWithAnotherByteOrSuite) {
   expect(channel, ik, Verdict::skip);
 }
 
+
+// Sender keys: every decrypt step's expectation changed fails (another plaintext, another error
+// kind, success instead of an error), as do a changed sent message, record and summary; the
+// external recording fails with a byte of a message before its signature changed.
+TEST(tampered_vectors, SignalSenderKeyFailsWithAnyExpectationChanged) {
+  const auto file = committed("signal-sender-key.json");
+  std::size_t decrypts = 0;
+  for (const auto& c : file["cases"]) {
+    SCOPED_TRACE(c["id"].get<std::string>());
+    expect(file, c, Verdict::pass);
+    for (std::size_t i = 0; i < c["steps"].size(); ++i) {
+      const auto& step = c["steps"][i];
+      auto tampered = c;
+      auto& t = tampered["steps"][i];
+      if (step["op"] == "decrypt") {
+        ++decrypts;
+        if (step.contains("expected_error")) {
+          t["expected_error"] = step["expected_error"] == "duplicate" ? "bad_signature" : "duplicate";
+          expect(file, tampered, Verdict::fail);
+          t.erase("expected_error");
+          t["expected_plaintext"] = "";
+        } else {
+          flip_hex(t["expected_plaintext"]);
+        }
+        expect(file, tampered, Verdict::fail);
+      } else if (step["op"] == "encrypt") {
+        flip_hex(t["message"]);  // the last byte: the signature, reproduced from signature_random
+        expect(file, tampered, Verdict::fail);
+      } else if (step["op"] == "check_receiver_record") {
+        flip_hex(t["record_sha256"]);
+        expect(file, tampered, Verdict::fail);
+        auto summary = c;
+        summary["steps"][i]["summary"][0]["chain_key_iteration"] =
+            step["summary"][0]["chain_key_iteration"].get<std::uint64_t>() + 1;
+        expect(file, summary, Verdict::fail);
+      } else if (step["op"] == "process_distribution" && step.contains("expected_error")) {
+        t["expected_error"] = "duplicate";
+        expect(file, tampered, Verdict::fail);
+      }
+    }
+  }
+  EXPECT_GE(decrypts, 40u);
+
+  std::ifstream in(std::string(PARLEY_SOURCE_DIR) + "/tests/data/external/signal-sender-key.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto external = json::parse(text.str());
+  auto sample = external["cases"][0];
+  expect(external, sample, Verdict::pass);
+  for (std::size_t i = 0; i < sample["steps"].size(); ++i) {
+    if (sample["steps"][i]["op"] != "encrypt") continue;
+    auto tampered = sample;
+    auto hex = tampered["steps"][i]["message"].get<std::string>();
+    hex[hex.size() - 130] = hex[hex.size() - 130] == '0' ? '1' : '0';  // the last ciphertext byte
+    tampered["steps"][i]["message"] = hex;
+    expect(external, tampered, Verdict::fail);
+  }
+  auto record = sample;
+  flip_hex(record["steps"].back()["record"]);
+  expect(external, record, Verdict::fail);
+}
+
 }  // namespace
 }  // namespace parley::conformance

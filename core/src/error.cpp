@@ -38,6 +38,9 @@ constexpr std::array kNames{
     NamedErrc{Errc::replayed, "replayed"},
     NamedErrc{Errc::unauthorized, "unauthorized"},
     NamedErrc{Errc::rate_limited, "rate_limited"},
+    NamedErrc{Errc::too_short, "too_short"},
+    NamedErrc{Errc::legacy_version, "legacy_version"},
+    NamedErrc{Errc::message_version_mismatch, "message_version_mismatch"},
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "parley/wire/protobuf.h"
 
+#include <string>
+
 namespace parley::wire::protobuf {
 
 using core::Errc;
@@ -21,6 +23,18 @@ void write_bytes_field(core::Bytes& out, std::uint32_t field, core::BytesView va
   write_varint(out, (static_cast<std::uint64_t>(field) << 3) | static_cast<std::uint8_t>(WireType::length_delimited));
   write_varint(out, value.size());
   core::append(out, value);
+}
+
+core::Result<core::BytesView> bytes_of(const Field& f) {
+  if (f.type != WireType::length_delimited)
+    return core::make_error(Errc::malformed, "field " + std::to_string(f.number) + " is not bytes");
+  return f.bytes;
+}
+
+core::Result<std::uint32_t> uint32_of(const Field& f) {
+  if (f.type != WireType::varint)
+    return core::make_error(Errc::malformed, "field " + std::to_string(f.number) + " is not a varint");
+  return static_cast<std::uint32_t>(f.varint);
 }
 
 core::Result<std::uint64_t> Reader::read_varint() {

@@ -29,5 +29,6 @@ core::Result<std::string> generate_fanout();
 core::Result<std::string> generate_fingerprint();
 core::Result<std::string> generate_receipts();
 core::Result<std::string> generate_whatsapp_media();
+core::Result<std::string> generate_signal_sender_key();
 
 }  // namespace parley::conformance::detail

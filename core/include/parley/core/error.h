@@ -43,6 +43,11 @@ enum class Errc {
   // Refusals a client hears from the server (spec §6.9), each as its own code.
   unauthorized,         // not logged in, or acting for another device or account
   rate_limited,         // a rate limit of the server; its frame says when to try again
+  // Sender keys (spec §11.1): libsignal tells these apart from `malformed` and
+  // `unsupported_version`, and so must a compatible receiver.
+  too_short,                 // shorter than the fixed parts of its layout (version byte, signature)
+  legacy_version,            // a version older than any this build speaks (libsignal's "too old")
+  message_version_mismatch,  // a message whose version is not the version of the state it names
 };
 
 std::string_view errc_name(Errc code);

@@ -31,6 +31,18 @@ inline constexpr std::size_t kMaxArchivedSessions = 40;
 inline constexpr std::uint32_t kDhStepWork = 64;  // a DH ratchet step (X25519 and a root HKDF), in chain steps
 inline constexpr std::uint32_t kMaxReceiveWork = 2 * (kMaxForwardJump + 1 + kDhStepWork);
 
+// Sender keys (spec §11.1), libsignal's values so that a group behaves the same on either side:
+// a sender-key message at most this many iterations past the chain's next one is accepted
+// (inclusive), so a member who missed a long burst still reads on, while a hostile iteration of
+// 2^32 - 1 costs at most this many HMACs.
+inline constexpr std::uint32_t kMaxSenderKeyForwardJump = 25000;
+// Message keys kept per sender-key state for iterations not received yet; past it the oldest go
+// first (a late message then counts as a duplicate).
+inline constexpr std::size_t kMaxSenderMessageKeys = 2000;
+// States kept per (sender, distribution id): the sender's current chain and a few it replaced,
+// so messages still in flight from before a rekey decrypt; the oldest is dropped first.
+inline constexpr std::size_t kMaxSenderKeyStates = 5;
+
 // The session version this implementation speaks (libsignal v3).
 inline constexpr std::uint8_t kSessionVersion = 3;
 

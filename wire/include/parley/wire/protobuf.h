@@ -23,6 +23,12 @@ struct Field {
   core::BytesView bytes;     // for length-delimited (a view into the input)
 };
 
+// A length-delimited field's bytes; another wire type is `malformed`.
+core::Result<core::BytesView> bytes_of(const Field& f);
+// A varint field as protobuf's uint32 reads it (the low 32 bits, as prost and protobuf-c do);
+// another wire type is `malformed`.
+core::Result<std::uint32_t> uint32_of(const Field& f);
+
 // Reads fields one at a time; every length is checked against what is left, a varint longer than
 // 10 bytes or a field number of 0 is `malformed`, and groups (wire types 3, 4) are refused.
 class Reader {
