@@ -9,6 +9,7 @@
 #include <string>
 
 #include "parley/crypto/entropy.h"
+#include "parley/crypto/hash.h"
 #include "parley/crypto/x25519.h"
 #include "parley/crypto/xeddsa.h"
 #include "parley/server/store/memory_backend.h"
@@ -256,6 +257,36 @@ TEST_F(RouterTest, RateBucketsAreForExistingAccountsOnly) {
   EXPECT_EQ(router.rate_buckets(), before);
   send(c, 3, wire::FetchPreKeys{alice.account.value});
   EXPECT_EQ(router.rate_buckets(), before + 1);
+}
+
+// The resume question of spec §7.1: after a broken-off upload a device asks where the server's
+// bytes end, continues there, and learns when the blob is complete; unknown blobs are notFound,
+// a malformed hash is malformed, and a device not logged in is refused.
+TEST_F(RouterTest, AnUploadResumesWhereBlobStatusSaysTheBytesEnd) {
+  const auto alice = store.create_account(keys(1)).value();
+  const auto c = connect(alice);
+  const core::Bytes blob(3000, 0x5a);
+  const auto digest = crypto::sha256(blob);
+  const core::Bytes hash(digest.begin(), digest.end());
+
+  EXPECT_EQ(refusal(frames_for(send(c, 1, wire::BlobStatus{hash}), c), 1), wire::ErrorCode::not_found);
+  EXPECT_EQ(refusal(frames_for(send(c, 2, wire::BlobUpload{hash, 0, blob.size(), core::Bytes(blob.begin(), blob.begin() + 1234)}), c), 2),
+            std::nullopt);
+  auto frames = frames_for(send(c, 3, wire::BlobStatus{hash}), c);
+  ASSERT_EQ(frames.size(), 1u);
+  const auto* state = frames[0].get<wire::BlobState>();
+  ASSERT_NE(state, nullptr);
+  EXPECT_EQ(*state, (wire::BlobState{hash, blob.size(), 1234, false}));
+  send(c, 4, wire::BlobUpload{hash, state->received, blob.size(), core::Bytes(blob.begin() + 1234, blob.end())});
+  frames = frames_for(send(c, 5, wire::BlobStatus{hash}), c);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(*frames[0].get<wire::BlobState>(), (wire::BlobState{hash, blob.size(), blob.size(), true}));
+
+  EXPECT_EQ(refusal(frames_for(send(c, 6, wire::BlobStatus{core::Bytes(31, 1)}), c), 6), wire::ErrorCode::malformed);
+  // A device may not send the server's answer.
+  EXPECT_EQ(refusal(frames_for(send(c, 7, wire::BlobState{hash, 1, 1, true}), c), 7), wire::ErrorCode::malformed);
+  const auto stranger = open(core::Bytes(kNoiseStaticKeySize, 9), {});
+  EXPECT_EQ(refusal(frames_for(send(stranger, 8, wire::BlobStatus{hash}), stranger), 8), wire::ErrorCode::unauthorized);
 }
 
 }  // namespace
