@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "chat_screen.h"
+#include "progress_bar.h"
 #include "commands.h"
 #include "render.h"
 
@@ -25,6 +26,9 @@ std::optional<Status> status_named(const std::string& name) {
 struct SendArgs {
   std::string contact;
   std::vector<std::string> words;
+  std::string file;     // --file: an attachment instead of a text
+  std::string type;     // --type: image, video, audio, voice or document; guessed when empty
+  std::string caption;  // --caption
   std::string wait = "sent";
   int timeout_s = 30;
 };
@@ -37,10 +41,22 @@ asio::awaitable<int> send(Profile& profile, const Terminal& term, SendArgs args)
   }
   std::string text;
   for (const auto& w : args.words) text += (text.empty() ? "" : " ") + w;
+  if (args.file.empty() == text.empty()) {
+    term.error("cannot send", core::make_error(Errc::malformed, "give a TEXT or a --file (with --caption for its text)"));
+    co_return 1;
+  }
+  std::string media_type = client::media::guess_media_type(args.file);
+  if (!args.type.empty()) media_type = *client::media::media_type_for_option(args.type);  // checked by the option
   CommandRun s{profile, term, nullptr};
   if (!co_await s.connect_and_catch_up()) co_return 1;
   term.progress("sending to " + profile.name_of(*chat));
-  auto id = co_await s.client->send_text(*chat, text);
+  core::Result<std::uint64_t> id = core::make_error(Errc::internal, "not sent");
+  if (args.file.empty()) {
+    id = co_await s.client->send_text(*chat, text);
+  } else {
+    ProgressBar bar("uploading", term.quiet());
+    id = co_await s.client->send_file(*chat, args.file, media_type, args.caption, std::ref(bar));
+  }
   if (!id.ok()) {
     std::string hint;
     for (const auto& e : s.client->events())
@@ -116,7 +132,12 @@ void add_chat_commands(CLI::App& app, Action& action) {
   auto* send_cmd = app.add_subcommand("send", "send a message and wait for its single tick (or --wait delivered|read)");
   auto send_args = std::make_shared<SendArgs>();
   send_cmd->add_option("CONTACT", send_args->contact, "a contact's name or an account number")->required();
-  send_cmd->add_option("TEXT", send_args->words, "the message")->required();
+  send_cmd->add_option("TEXT", send_args->words, "the message (or --file)");
+  send_cmd->add_option("--file", send_args->file, "send this file as an attachment (photo, video, voice note, document)")
+      ->check(CLI::ExistingFile);
+  send_cmd->add_option("--type", send_args->type, "image, video, audio, voice or document (default: from the file's name)")
+      ->check(CLI::IsMember({"image", "video", "audio", "voice", "document"}));
+  send_cmd->add_option("--caption", send_args->caption, "the attachment's text");
   send_cmd->add_option("--wait", send_args->wait, "sent, delivered or read")
       ->check(CLI::IsMember({"sent", "delivered", "read"}))->capture_default_str();
   send_cmd->add_option("--timeout", send_args->timeout_s, "seconds --wait waits")->capture_default_str();

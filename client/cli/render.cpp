@@ -1,5 +1,7 @@
 #include "render.h"
 
+#include "progress_bar.h"
+
 #include <ctime>
 
 namespace parley::cli {
@@ -30,6 +32,20 @@ std::string render_ticks(Status status, const Terminal& term) {
   return "";
 }
 
+// A text as it is; an attachment as its kind, name, size and caption, with the id `parley media get`
+// takes.
+static std::string render_body(const client::StoredMessage& m, const Terminal& term) {
+  if (m.media.empty()) return m.body;
+  auto media = wire::decode_media(m.media);
+  if (!media.ok()) return term.dim("(an attachment that cannot be read)");
+  const std::string kind = media->type == "ptt" ? "voice note" : media->type;
+  std::string out = "[" + kind + ": " + media->file_name + ", " + human_bytes(media->file_length);
+  if (media->width != 0) out += ", " + std::to_string(media->width) + "x" + std::to_string(media->height);
+  out += "]";
+  if (!media->caption.empty()) out += " " + media->caption;
+  return out + term.dim("  (id " + std::to_string(m.message_id) + ")");
+}
+
 std::string render_message(client::Client& client, const client::StoredMessage& m, const Profile& profile,
                            const Terminal& term) {
   const auto& me = client.identity();
@@ -42,7 +58,7 @@ std::string render_message(client::Client& client, const client::StoredMessage& 
   } else {
     who = profile.name_of(m.sender_account);
   }
-  return term.dim(clock_time(m.timestamp_ms)) + "  " + term.bold(who) + ": " + m.body + ticks;
+  return term.dim(clock_time(m.timestamp_ms)) + "  " + term.bold(who) + ": " + render_body(m, term) + ticks;
 }
 
 std::string render_chat(client::Client& client, std::uint64_t chat, const Profile& profile, const Terminal& term,

@@ -15,6 +15,7 @@ class Terminal {
   Terminal(const std::string& colour, bool quiet);
   bool colour() const { return colour_; }
   bool interactive() const { return interactive_; }
+  bool quiet() const { return quiet_; }
   // "connecting to …", "waiting for …": for anything that may take a while.
   void progress(const std::string& what) const;
   void notice(const std::string& what) const;

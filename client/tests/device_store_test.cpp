@@ -242,7 +242,8 @@ TEST(SqliteDeviceStore, AFileOfAnotherSchemaIsRefused) {
   EXPECT_EQ(open_sqlite_device_store(kind.file).code(), core::Errc::storage_failure);
 }
 
-// A profile made before version 3 keeps its keys, sessions and messages, and gets the new tables.
+// A profile made before version 3 keeps its keys, sessions and messages, and gets the new tables and
+// columns of versions 3 and 4.
 TEST(SqliteDeviceStore, AVersionTwoFileIsUpgraded) {
   Sqlite kind;
   {
@@ -252,6 +253,13 @@ TEST(SqliteDeviceStore, AVersionTwoFileIsUpgraded) {
         next_key_index INTEGER);
       CREATE TABLE signed_prekeys(id INTEGER PRIMARY KEY, private_key BLOB NOT NULL, signature BLOB NOT NULL) STRICT;
       INSERT INTO signed_prekeys VALUES (1, zeroblob(32), zeroblob(64));
+      CREATE TABLE messages(
+        chat INTEGER NOT NULL, direction INTEGER NOT NULL,
+        sender_account INTEGER NOT NULL, sender_device INTEGER NOT NULL, message_id INTEGER NOT NULL,
+        timestamp_ms INTEGER NOT NULL, body BLOB NOT NULL,
+        sent INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (sender_account, sender_device, message_id)) STRICT;
+      INSERT INTO messages VALUES (9, 0, 9, 1, 5, 1000, CAST('hello' AS BLOB), 0);
       PRAGMA user_version = 2;)sql", 2}).value();
   }
   auto& store = kind.reopen();
@@ -261,6 +269,15 @@ TEST(SqliteDeviceStore, AVersionTwoFileIsUpgraded) {
   EXPECT_EQ(kept->front().created_ms, 0u);  // an old key: due for rotation at once
   EXPECT_TRUE(store.record_send(1, 2, 3, {4}).ok());
   EXPECT_TRUE(store.hold_message({1, 2, 3, 4, {}}).ok());
+  // Version 4 (attachments): the messages kept are texts.
+  const auto messages = store.messages(9);
+  ASSERT_TRUE(messages.ok()) << core::to_string(messages.error());
+  ASSERT_EQ(messages->size(), 1u);
+  EXPECT_EQ(messages->front().body, "hello");
+  EXPECT_TRUE(messages->front().media.empty());
+  const StoredMessage photo{9, Direction::incoming, 9, 1, 6, 1001, "", core::Bytes{1, 2, 3}};
+  ASSERT_TRUE(store.add_message(photo).ok());
+  EXPECT_EQ(store.message(9, 1, 6).value(), photo);
 }
 
 }  // namespace

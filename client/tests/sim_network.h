@@ -282,6 +282,25 @@ class SimNetwork {
     settle();
     EXPECT_FALSE(server_.is_open(c.connection));  // the server closed the removed device's session
   }
+  // Any other command of a device's engine (a blob transfer, say): what it said goes to the
+  // server, and the network settles.
+  template <typename Command>
+  void run(const std::string& name, Command&& command) {
+    auto& d = devices_.at(name);
+    auto out = act(d, std::forward<Command>(command));
+    ASSERT_TRUE(out.ok()) << core::to_string(out.error());
+    deliver(d, std::move(*out));
+    settle();
+  }
+  // The connection drops and the device connects again (as the reference client does: the engine
+  // hears that it was disconnected first).
+  void reconnect(const std::string& name) {
+    auto& d = devices_.at(name);
+    server_.disconnect(d.connection);
+    d.engine->disconnected();
+    d.connection = server_.connect(d.engine->identity().noise.public_key, d.engine->credentials());
+    settle();
+  }
 
 
  private:

@@ -41,6 +41,7 @@ constexpr std::array kNames{
     NamedErrc{Errc::too_short, "too_short"},
     NamedErrc{Errc::legacy_version, "legacy_version"},
     NamedErrc{Errc::message_version_mismatch, "message_version_mismatch"},
+    NamedErrc{Errc::quota_exceeded, "quota_exceeded"},
 };
 
 }  // namespace

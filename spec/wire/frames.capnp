@@ -48,6 +48,7 @@ struct Frame {
     retryRequest @27 :RetryRequest;  # a device that could not decrypt -> server -> the sender device
     blobStatus @28 :BlobStatus;      # where does this upload continue? (spec §7.1)
     blobState @29 :BlobState;        # the reply to blobStatus
+    blobFetched @30 :BlobFetched;    # a recipient device holds the blob: the server may delete it (spec §7.1)
   }
 }
 
@@ -159,6 +160,7 @@ struct Send {
   destinationAccount @1 :UInt64;
   ciphertexts @2 :List(DeviceCiphertext);
   retryOf @3 :UInt64;            # nonzero: a resend of that message to exactly one device (spec §8.5)
+  blobRefs @4 :List(Data);       # the content hashes of the blobs the message names: each destination device may download them (spec §7.1)
 }
 
 # The single tick: the send is committed for every destination device.
@@ -216,6 +218,12 @@ struct BlobState {
   complete @3 :Bool;             # every byte received and the hash checked: nothing to upload
 }
 
+# device -> server: this recipient device has downloaded and checked the blob; once every device it
+# was sent to has said so, the server deletes it (spec §7.1). Answered with ok.
+struct BlobFetched {
+  contentHash @0 :Data;
+}
+
 struct BlobData {
   contentHash @0 :Data;
   offset @1 :UInt64;
@@ -236,6 +244,7 @@ enum ErrorCode {
   conflict @9;                   # another connection of this device replaced this one
   prekeysLow @10;                # a warning: upload more one-time prekeys
   unsupported @11;               # a frame kind this server does not implement (yet)
+  quotaExceeded @12;             # an upload past the account's blob quota (spec §7.1)
 }
 
 struct Error {

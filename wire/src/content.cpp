@@ -197,4 +197,14 @@ core::Result<Content> decode_content(core::BytesView bytes) {
   });
 }
 
+core::Result<core::Bytes> encode_media(const MediaBody& media) {
+  return encode_content(Content{0, 0, {}, std::nullopt, std::nullopt, media});
+}
+
+core::Result<MediaBody> decode_media(core::BytesView bytes) {
+  PARLEY_TRY(auto content, decode_content(bytes));
+  if (!content.media) return core::make_error(Errc::malformed, "no attachment");
+  return std::move(*content.media);
+}
+
 }  // namespace parley::wire

@@ -49,7 +49,7 @@ std::vector<FrameBody> samples() {
       GetDeviceList{77},
       PutDeviceList{77, 3, blob},
       DeviceListReply{78, 4, blob, {{1, 5}, {2, 9}}},
-      Send{11, 78, {{1, 2, blob}, {2, 3, blob}}, 0},
+      Send{11, 78, {{1, 2, blob}, {2, 3, blob}}, 0, {key32}},
       SendAck{11, 900, 1'700'000'000'000},
       Deliver{900, 1'700'000'000'000, 77, 1, blob},
       Ack{900},
@@ -68,6 +68,7 @@ std::vector<FrameBody> samples() {
       RetryRequest{7, 2, 99, 2, bundle},
       BlobStatus{key32},
       BlobState{key32, 300, 128, false},
+      BlobFetched{key32},
   };
 }
 
@@ -122,7 +123,7 @@ TEST(Frames, EveryErrorCodeMapsToItsOwnErrc) {
   // Each code but the prekeysLow warning comes back to a client as an Errc of its own, and the
   // server sends each of those Errcs as that code again.
   std::vector<Errc> seen;
-  for (std::uint16_t v = 0; v <= static_cast<std::uint16_t>(ErrorCode::unsupported); ++v) {
+  for (std::uint16_t v = 0; v <= static_cast<std::uint16_t>(ErrorCode::quota_exceeded); ++v) {
     const auto code = static_cast<ErrorCode>(v);
     const auto errc = errc_for(code);
     if (code == ErrorCode::prekeys_low) continue;
@@ -146,7 +147,7 @@ TEST(Frames, AnotherProtocolVersionIsUnsupportedVersion) {
 TEST(Frames, AKindFromALaterBuildIsUnsupported) {
   // The union's discriminant one past the last member this build knows.
   auto bytes = encode_frame(1, Ok{}).value();
-  const auto last = static_cast<std::uint16_t>(schema::Frame::Body::BLOB_STATE);
+  const auto last = static_cast<std::uint16_t>(schema::Frame::Body::BLOB_FETCHED);
   bool patched = false;
   for (std::size_t i = flat_message::kSegmentTableSize; i + 1 < bytes.size(); ++i) {
     const auto which = static_cast<std::uint16_t>(bytes[i] | bytes[i + 1] << 8);

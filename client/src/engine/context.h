@@ -32,8 +32,13 @@ struct RetrySendRequest {};
 struct LinkRequest {};
 struct UploadRequest {};  // one-time prekeys (and a signed prekey): refused keys are deleted here too
 struct PlainRequest {};   // publications and the like: only errors matter
-using Request =
-    std::variant<ListRequest, BundleRequest, SendRequest, RetrySendRequest, LinkRequest, UploadRequest, PlainRequest>;
+// A blob transfer's question (blobStatus), upload chunk (`end`: where it ends) or download.
+struct BlobRequest {
+  core::Bytes hash;
+  std::uint64_t end = 0;
+};
+using Request = std::variant<ListRequest, BundleRequest, SendRequest, RetrySendRequest, LinkRequest, UploadRequest,
+                             PlainRequest, BlobRequest>;
 
 class Requests {
  public:
@@ -53,6 +58,8 @@ class Requests {
     return out;
   }
   bool empty() const { return waiting_.empty(); }
+  // A request whose answer will never come (its connection is gone).
+  void forget(std::uint32_t id) { waiting_.erase(id); }
   void clear() { waiting_.clear(); }
 
  private:

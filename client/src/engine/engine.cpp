@@ -17,6 +17,7 @@
 #include "retry.h"
 #include "sessions.h"
 #include "ticks.h"
+#include "transfers.h"
 
 namespace parley::client {
 
@@ -40,7 +41,8 @@ struct Engine::Parts {
         outbox(ctx, lists, sessions, ticks, retry),
         receipts(ctx, outbox, ticks),
         inbox(ctx, lists, prekeys, retry, receipts, ticks),
-        linking(ctx, lists) {}
+        linking(ctx, lists),
+        transfers(ctx) {}
 
   EngineContext ctx;
   PreKeyStock prekeys;
@@ -52,6 +54,7 @@ struct Engine::Parts {
   Receipts receipts;
   Inbox inbox;
   Linking linking;
+  Transfers transfers;
 };
 
 Engine::Engine(DeviceStore& store, LocalIdentity identity, crypto::Entropy& entropy, WallClock clock)
@@ -67,6 +70,7 @@ void Engine::device_list_changed(std::uint64_t account) { parts_->lists.forget(a
 bool Engine::reading() const { return parts_->inbox.waiting(); }
 
 void Engine::disconnected() {
+  parts_->transfers.disconnected();
   logged_in_ = false;
   needs_restart_ = false;
 }
@@ -162,6 +166,24 @@ core::Result<T> Engine::in_unit_of_work(Body&& body) {
   return *failure;
 }
 
+core::Result<EngineOutput> Engine::upload_blob(core::Bytes hash, std::uint64_t size, std::shared_ptr<BlobSource> source) {
+  return parts_->transfers.upload(std::move(hash), size, std::move(source), logged_in_);
+}
+
+core::Result<EngineOutput> Engine::download_blob(core::Bytes hash, std::uint64_t size, std::shared_ptr<BlobSink> sink) {
+  return parts_->transfers.download(std::move(hash), size, std::move(sink), logged_in_);
+}
+
+core::Result<EngineOutput> Engine::blob_fetched(core::Bytes hash) {
+  EngineOutput out;
+  if (!logged_in_) return core::make_error(Errc::connection_closed, "not logged in");
+  PARLEY_TRY(auto frame, parts_->ctx.frame(PlainRequest{}, wire::BlobFetched{std::move(hash)}));
+  out.frames.push_back(std::move(frame));
+  return out;
+}
+
+bool Engine::transferring(const core::Bytes& hash) const { return parts_->transfers.active(hash); }
+
 EngineOutput Engine::on_frame(const wire::Frame& frame) {
   auto out = in_unit_of_work<EngineOutput>([&]() -> core::Result<EngineOutput> {
     PARLEY_TRY(auto handled, dispatch(frame));
@@ -212,16 +234,28 @@ core::Result<EngineOutput> Engine::dispatch(const wire::Frame& frame) {
           const auto* asked = answered ? std::get_if<BundleRequest>(&*answered) : nullptr;
           if (asked == nullptr || asked->account != body.account) return EngineOutput{};
           return p.outbox.on_bundles(body);
+        } else if constexpr (std::is_same_v<T, wire::BlobState>) {
+          const auto* blob = answered ? std::get_if<BlobRequest>(&*answered) : nullptr;
+          if (blob == nullptr) return EngineOutput{};
+          return p.transfers.on_state(frame.request_id, *blob, body);
+        } else if constexpr (std::is_same_v<T, wire::BlobData>) {
+          const auto* blob = answered ? std::get_if<BlobRequest>(&*answered) : nullptr;
+          if (blob == nullptr) return EngineOutput{};
+          return p.transfers.on_data(frame.request_id, *blob, body);
         } else if constexpr (std::is_same_v<T, wire::SendAck>) {
           const auto* send = answered ? std::get_if<SendRequest>(&*answered) : nullptr;
           if (send == nullptr) return EngineOutput{};
           return p.outbox.on_send_ack(*send, body);
         } else if constexpr (std::is_same_v<T, wire::Ok>) {
+          if (const auto* blob = answered ? std::get_if<BlobRequest>(&*answered) : nullptr)
+            return p.transfers.on_ok(frame.request_id, *blob);
           if (answered && std::holds_alternative<UploadRequest>(*answered))
             PARLEY_CHECK(p.prekeys.on_upload_answered(frame.request_id, true));
           return EngineOutput{};
         } else if constexpr (std::is_same_v<T, wire::ErrorFrame>) {
           if (answered) {
+            if (const auto* blob = std::get_if<BlobRequest>(&*answered))
+              return p.transfers.on_refused(frame.request_id, *blob, body);
             if (std::holds_alternative<UploadRequest>(*answered)) {
               PARLEY_CHECK(p.prekeys.on_upload_answered(frame.request_id, false));
               return engine::failed(0, wire::to_error(body));
@@ -298,6 +332,8 @@ core::Result<EngineOutput> Engine::on_logged_in(const wire::LoggedIn& frame) {
   }
   PARLEY_TRY(auto sends, p.outbox.advance());
   out.append(std::move(sends));
+  PARLEY_TRY(auto transfers, p.transfers.resume());
+  out.append(std::move(transfers));
   // Messages held for a decision the person took while this device was offline.
   PARLEY_TRY(auto held, p.inbox.replay_held());
   out.append(std::move(held));
@@ -334,6 +370,16 @@ core::Result<std::pair<std::uint64_t, EngineOutput>> Engine::send_text(std::uint
   return in_unit_of_work<std::pair<std::uint64_t, EngineOutput>>(
       [&]() -> core::Result<std::pair<std::uint64_t, EngineOutput>> {
         PARLEY_TRY(const auto id, parts_->outbox.add_text(peer_account, std::move(text)));
+        PARLEY_TRY(auto out, parts_->outbox.advance());
+        return std::pair{id, std::move(out)};
+      });
+}
+
+core::Result<std::pair<std::uint64_t, EngineOutput>> Engine::send_media(std::uint64_t peer_account, wire::MediaBody media) {
+  if (!registered()) return core::make_error(Errc::no_session, "this device is not registered yet");
+  return in_unit_of_work<std::pair<std::uint64_t, EngineOutput>>(
+      [&]() -> core::Result<std::pair<std::uint64_t, EngineOutput>> {
+        PARLEY_TRY(const auto id, parts_->outbox.add_media(peer_account, std::move(media)));
         PARLEY_TRY(auto out, parts_->outbox.advance());
         return std::pair{id, std::move(out)};
       });

@@ -196,6 +196,10 @@ Output Inbox::receive(const wire::Deliver& d, bool refreshed) {
                   decoded->message_id,
                   decoded->timestamp_ms,
                   decoded->text};
+  if (decoded->media) {
+    PARLEY_TRY(auto kept, wire::encode_media(*decoded->media));
+    m.media = std::move(kept);
+  }
   PARLEY_TRY(const bool added, ctx_.store.add_message(m));
   // The copy reached us through the server, which took the send: the single tick at least.
   if (own_copy) {

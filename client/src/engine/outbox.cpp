@@ -29,7 +29,15 @@ core::Result<void> Outbox::load() {
   entries_.clear();
   bundles_wanted_.clear();
   PARLEY_TRY(const auto unsent, ctx_.store.unsent(ctx_.identity.account, ctx_.identity.device));
-  for (const auto& m : unsent) entries_.insert_or_assign(m.message_id, OutboxEntry{m.chat, m.timestamp_ms, m.body, {}, {}, {}, {}, {}, 0});
+  for (const auto& m : unsent) {
+    OutboxEntry entry{m.chat, m.timestamp_ms, m.body, {}, {}, {}, {}, {}, 0};
+    if (!m.media.empty()) {
+      auto media = wire::decode_media(m.media);
+      if (!media.ok()) return media.error();  // cannot be: this device wrote it
+      entry.media = std::move(*media);
+    }
+    entries_.insert_or_assign(m.message_id, std::move(entry));
+  }
   PARLEY_TRY(const auto receipts, ctx_.store.pending_receipts());
   for (const auto& r : receipts) {
     auto content = wire::decode_content(r.content);
@@ -49,6 +57,19 @@ core::Result<std::uint64_t> Outbox::add_text(std::uint64_t peer, std::string tex
   PARLEY_CHECK(ctx_.store.add_message(mine));
   ticks_.note_outgoing(peer, ctx_.identity.device, id, false);
   entries_.insert_or_assign(id, OutboxEntry{peer, now, std::move(text), {}, {}, {}, {}, {}, 0});
+  return id;
+}
+
+core::Result<std::uint64_t> Outbox::add_media(std::uint64_t peer, wire::MediaBody media) {
+  PARLEY_TRY(auto kept, wire::encode_media(media));  // checks it as a receiver will
+  PARLEY_TRY(const auto id, ctx_.store.take_message_id());
+  const auto now = ctx_.clock();
+  const StoredMessage mine{peer, Direction::outgoing, ctx_.identity.account, ctx_.identity.device, id, now, {}, std::move(kept)};
+  PARLEY_CHECK(ctx_.store.add_message(mine));
+  ticks_.note_outgoing(peer, ctx_.identity.device, id, false);
+  OutboxEntry entry{peer, now, {}, {}, {}, {}, {}, {}, 0};
+  entry.media = std::move(media);
+  entries_.insert_or_assign(id, std::move(entry));
   return id;
 }
 
@@ -148,6 +169,8 @@ Output Outbox::advance(std::uint64_t message_id, OutboxEntry& entry) {
                                    [&](const fanout::Encryption& e) { return e.to.account != account || entry.made.contains(e.to); });
     if (!ready) continue;
     wire::Send send{client_message_id(message_id, account == ctx_.identity.account), account, {}, 0};
+    // The send names the attachment's blob: the server lets these devices download it (spec §7.1).
+    if (entry.media) send.blob_refs.push_back(entry.media->file_enc_sha256);
     const auto* list = lists_.find(account);
     for (const auto& e : planned->encryptions)
       if (e.to.account == account) send.targets.push_back({e.to.device, list->incarnation(e.to.device, e.incarnation), entry.made.at(e.to)});
@@ -166,7 +189,7 @@ Output Outbox::advance(std::uint64_t message_id, OutboxEntry& entry) {
 }
 
 core::Result<core::Bytes> Outbox::encrypt_for(const fanout::Encryption& e, std::uint64_t message_id, const OutboxEntry& entry) {
-  wire::Content content{message_id, entry.timestamp_ms, entry.text, std::nullopt, entry.receipt};
+  wire::Content content{message_id, entry.timestamp_ms, entry.text, std::nullopt, entry.receipt, entry.media};
   // A receipt is the same for both accounts: it names its chat itself.
   if (e.payload == fanout::Payload::sent_to_own_device && !entry.receipt) content.sent_to = entry.peer;
   return sessions_.encrypt(e.to, content);

@@ -34,6 +34,7 @@ struct OutboxEntry {
   std::optional<protocol::fanout::FanoutPlan> plan;
   std::uint32_t replans = 0;  // deviceMismatch answers so far
   std::uint32_t bundle_fetches = 0;  // fetches this entry asked for
+  std::optional<wire::MediaBody> media = std::nullopt;  // set: the message is this attachment (spec §12.4)
 };
 
 class Outbox {
@@ -47,6 +48,10 @@ class Outbox {
 
   // A text for `peer`, stored as outgoing and not yet sent; its message id.
   core::Result<std::uint64_t> add_text(std::uint64_t peer, std::string text);
+  // An attachment for `peer` (its upload on the server already), stored like a text; its send
+  // names the blob, so the recipients may download it (spec §7.1). `malformed` or
+  // `limit_exceeded` for a description spec §12.4 refuses.
+  core::Result<std::uint64_t> add_media(std::uint64_t peer, wire::MediaBody media);
   // A receipt for `peer`'s devices (and, read receipts, ours), kept until the server has it.
   Output add_receipt(std::uint64_t peer, wire::ReceiptBody receipt);
   // Every entry as far as the lists, sessions and bundles allow.

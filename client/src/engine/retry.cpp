@@ -67,6 +67,11 @@ Output Retry::on_request(const wire::RetryRequest& asked) {
     PARLEY_CHECK(ctx_.store.save_session(session));
   }
   wire::Content content{message_id, stored->timestamp_ms, stored->body, std::nullopt, std::nullopt};
+  if (!stored->media.empty()) {
+    auto media = wire::decode_media(stored->media);
+    if (!media.ok()) return EngineOutput{};  // cannot be: this device kept it
+    content.media = std::move(*media);
+  }
   if (to.account == ctx_.identity.account) content.sent_to = stored->chat;
   auto ciphertext = sessions_.encrypt(to, content, asked.server_id);
   if (!ciphertext.ok()) {
@@ -77,7 +82,8 @@ Output Retry::on_request(const wire::RetryRequest& asked) {
   if (!session) return EngineOutput{};
   const auto incarnation = list == nullptr ? session->incarnation : list->incarnation(to.device, session->incarnation);
   PARLEY_TRY(const auto client_id, ctx_.store.take_message_id());  // a resend is a send of its own for the server
-  const wire::Send resend_frame{client_id << 1, to.account, {{to.device, incarnation, std::move(*ciphertext)}}, asked.server_id};
+  wire::Send resend_frame{client_id << 1, to.account, {{to.device, incarnation, std::move(*ciphertext)}}, asked.server_id};
+  if (content.media) resend_frame.blob_refs.push_back(content.media->file_enc_sha256);  // the resend grants it too
   auto frame = ctx_.frame(RetrySendRequest{}, resend_frame);
   if (!frame.ok()) return EngineOutput{};
   EngineOutput out;

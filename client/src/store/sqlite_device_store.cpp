@@ -18,7 +18,7 @@ using core::Result;
 
 namespace {
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 // The tables version 3 added (the retry recipients, the receipt marks ahead counted, held
 // messages): one text for a new file and for the upgrade of an old one.
@@ -61,6 +61,7 @@ CREATE TABLE messages(
   sender_account INTEGER NOT NULL, sender_device INTEGER NOT NULL, message_id INTEGER NOT NULL,
   timestamp_ms INTEGER NOT NULL, body BLOB NOT NULL,
   sent INTEGER NOT NULL DEFAULT 0,
+  media BLOB NOT NULL DEFAULT x'',
   UNIQUE (sender_account, sender_device, message_id)) STRICT;
 CREATE INDEX messages_by_chat ON messages(chat, timestamp_ms);
 CREATE TABLE receipts(
@@ -72,13 +73,19 @@ CREATE TABLE read_marks(
   PRIMARY KEY (chat, sender_device)) STRICT, WITHOUT ROWID;
 CREATE TABLE settings(name BLOB PRIMARY KEY, value INTEGER NOT NULL) STRICT, WITHOUT ROWID;
 CREATE TABLE pending_receipts(id INTEGER PRIMARY KEY, peer INTEGER NOT NULL, content BLOB NOT NULL) STRICT;
-)sql") + kTablesAddedIn3 + "PRAGMA user_version = 3;\n";
+)sql") + kTablesAddedIn3 + "PRAGMA user_version = 4;\n";
 
 // From version 2 (before the retry recipients, the signed prekey's age, the receipt marks ahead
 // counted, and held messages): the same tables added; marks ahead are counted from now on.
 const std::string kUpgradeFrom2 = std::string(R"sql(
 ALTER TABLE signed_prekeys ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0;
 )sql") + kTablesAddedIn3 + "PRAGMA user_version = 3;\n";
+
+// From version 3 (before attachments, spec §12.4): every message kept is a text.
+constexpr const char* kUpgradeFrom3 = R"sql(
+ALTER TABLE messages ADD COLUMN media BLOB NOT NULL DEFAULT x'';
+PRAGMA user_version = 4;
+)sql";
 
 }  // namespace
 
@@ -107,7 +114,7 @@ Result<std::unique_ptr<DeviceStore>> open_sqlite_device_store(const std::filesys
   // beside it, are created readable by their owner only (the umask covers the moment of creation,
   // when a chmod afterwards would leave a window), and an existing file is made so too.
   const mode_t previous = ::umask(077);
-  auto db = sqlite::Database::open(file, {}, {kSchema.c_str(), kSchemaVersion, {kUpgradeFrom2.c_str()}, 2});
+  auto db = sqlite::Database::open(file, {}, {kSchema.c_str(), kSchemaVersion, {kUpgradeFrom2.c_str(), kUpgradeFrom3}, 2});
   ::umask(previous);
   if (!db.ok()) return db.error();
   for (const char* suffix : {"", "-wal", "-shm"}) {

@@ -15,15 +15,16 @@ using protocol::receipts::Status;
 StoredMessage read_message(const Statement& row) {
   const auto body = row.bytes(6);
   return StoredMessage{row.u64(0), row.u64(1) == 1 ? Direction::outgoing : Direction::incoming, row.u64(2), row.u32(3),
-                       row.u64(4), row.u64(5), std::string(body.begin(), body.end())};
+                       row.u64(4), row.u64(5), std::string(body.begin(), body.end()), row.bytes(8)};
 }
 
 Result<bool> SqliteDeviceStore::add_message(const StoredMessage& m) {
   return db_->transaction([&]() -> Result<bool> {
-    PARLEY_TRY(auto s, db_->statement("INSERT OR IGNORE INTO messages VALUES (?, ?, ?, ?, ?, ?, ?, 0)"));
+    PARLEY_TRY(auto s, db_->statement("INSERT OR IGNORE INTO messages(chat, direction, sender_account, sender_device, message_id, timestamp_ms, body, sent, media) "
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)"));
     PARLEY_TRY(const auto changed, s.bind(m.chat).bind(std::uint64_t{static_cast<std::uint8_t>(m.direction)})
                                        .bind(m.sender_account).bind(std::uint64_t{m.sender_device}).bind(m.message_id)
-                                       .bind(m.timestamp_ms).bind(core::as_bytes(m.body)).run_counting());
+                                       .bind(m.timestamp_ms).bind(core::as_bytes(m.body)).bind(m.media).run_counting());
     return changed == 1;
   });
 }
@@ -31,7 +32,7 @@ Result<bool> SqliteDeviceStore::add_message(const StoredMessage& m) {
 Result<std::optional<StoredMessage>> SqliteDeviceStore::message(std::uint64_t sender_account, std::uint32_t sender_device,
                                                           std::uint64_t message_id) {
   PARLEY_TRY(auto s, db_->statement(
-                         "SELECT chat, direction, sender_account, sender_device, message_id, timestamp_ms, body "
+                         "SELECT chat, direction, sender_account, sender_device, message_id, timestamp_ms, body, sent, media "
                          "FROM messages WHERE sender_account = ? AND sender_device = ? AND message_id = ?"));
   s.bind(sender_account).bind(std::uint64_t{sender_device}).bind(message_id);
   PARLEY_TRY(auto rows, s.rows<StoredMessage>(read_message));
@@ -41,7 +42,7 @@ Result<std::optional<StoredMessage>> SqliteDeviceStore::message(std::uint64_t se
 
 Result<std::vector<StoredMessage>> SqliteDeviceStore::messages(std::uint64_t chat) {
   PARLEY_TRY(auto s, db_->statement(
-                         "SELECT chat, direction, sender_account, sender_device, message_id, timestamp_ms, body "
+                         "SELECT chat, direction, sender_account, sender_device, message_id, timestamp_ms, body, sent, media "
                          "FROM messages WHERE chat = ? ORDER BY timestamp_ms, rowid"));
   s.bind(chat);
   return s.rows<StoredMessage>(read_message);
@@ -49,7 +50,7 @@ Result<std::vector<StoredMessage>> SqliteDeviceStore::messages(std::uint64_t cha
 
 Result<std::vector<StoredMessage>> SqliteDeviceStore::unsent(std::uint64_t own_account, std::uint32_t own_device) {
   PARLEY_TRY(auto s, db_->statement(
-                         "SELECT chat, direction, sender_account, sender_device, message_id, timestamp_ms, body "
+                         "SELECT chat, direction, sender_account, sender_device, message_id, timestamp_ms, body, sent, media "
                          "FROM messages WHERE direction = 1 AND sent = 0 AND sender_account = ? AND sender_device = ? "
                          "ORDER BY message_id"));
   s.bind(own_account).bind(std::uint64_t{own_device});
@@ -74,7 +75,7 @@ Result<std::vector<ChatSummary>> SqliteDeviceStore::chats() {
   std::vector<ChatSummary> out;
   for (auto& row : rows) {
     PARLEY_TRY(auto last, db_->statement(
-                              "SELECT chat, direction, sender_account, sender_device, message_id, timestamp_ms, body "
+                              "SELECT chat, direction, sender_account, sender_device, message_id, timestamp_ms, body, sent, media "
                               "FROM messages WHERE rowid = ?"));
     last.bind(row.last_rowid);
     PARLEY_TRY(auto found, last.rows<StoredMessage>(read_message));

@@ -18,6 +18,7 @@ std::variant<PreparedSend, HandlerOutput> FrameHandler::prepare_send(ConnectionS
   send.retry = frame.retry_of != 0;
   send.ciphertexts.reserve(frame.targets.size());
   for (const auto& t : frame.targets) send.ciphertexts.push_back({DeviceId{t.device}, Incarnation{t.incarnation}, t.ciphertext});
+  send.blob_refs = frame.blob_refs;
   return PreparedSend{id, std::move(send)};
 }
 

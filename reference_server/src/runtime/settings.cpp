@@ -57,6 +57,8 @@ core::Result<std::optional<ServerSettings>> parse_server_settings(int argc, cons
       ->capture_default_str();
   app.add_option("--max-blob-size", s.store.max_blob_size)->capture_default_str();
   app.add_option("--blob-retention-ms", s.store.blob_retention_ms)->capture_default_str();
+  app.add_option("--max-blob-bytes-per-account", s.store.max_blob_bytes_per_account, "the blob quota of one account")
+      ->capture_default_str();
 
   try {
     app.parse(argc, argv);

@@ -57,6 +57,7 @@ class MemoryDatabase {
   std::map<MessageKey, StoredMessage> messages;
   std::map<BlobHash, BlobState> blobs;
   std::map<std::pair<BlobHash, std::uint64_t>, core::Bytes> blob_pieces;
+  std::map<std::pair<BlobHash, MailboxAddress>, bool> blob_grants;  // fetched?
 };
 
 namespace {
@@ -245,6 +246,7 @@ class MemoryBackend final : public StorageBackend {
   Result<void> delete_blob(const BlobHash& hash) override {
     erase(db_->blobs, hash);
     erase_if(db_->blob_pieces, [&](const auto& e) { return e.first.first == hash; });
+    erase_if(db_->blob_grants, [&](const auto& e) { return e.first.first == hash; });
     return {};
   }
   Result<std::size_t> expire_blobs(TimestampMs complete_cutoff, TimestampMs incomplete_cutoff) override {
@@ -253,6 +255,30 @@ class MemoryBackend final : public StorageBackend {
       if (state.created_ms < (state.complete ? complete_cutoff : incomplete_cutoff)) old.push_back(hash);
     for (const auto& hash : old) PARLEY_CHECK(delete_blob(hash));
     return old.size();
+  }
+  Result<std::uint64_t> account_blob_bytes(AccountId account) override {
+    std::uint64_t total = 0;
+    for (const auto& [hash, state] : db_->blobs)
+      if (state.uploader.account == account) total += state.total_size;
+    return total;
+  }
+  Result<void> grant_blob(const BlobHash& hash, const MailboxAddress& device) override {
+    if (!db_->blob_grants.count({hash, device})) set(db_->blob_grants, std::pair{hash, device}, false);
+    return {};
+  }
+  Result<std::optional<bool>> blob_grant(const BlobHash& hash, const MailboxAddress& device) override {
+    return find(db_->blob_grants, std::pair{hash, device});
+  }
+  Result<void> set_blob_fetched(const BlobHash& hash, const MailboxAddress& device) override {
+    set(db_->blob_grants, std::pair{hash, device}, true);
+    return {};
+  }
+  Result<std::size_t> unfetched_blob_grants(const BlobHash& hash) override {
+    std::size_t waiting = 0;
+    for (auto it = db_->blob_grants.lower_bound({hash, MailboxAddress{}});
+         it != db_->blob_grants.end() && it->first.first == hash; ++it)
+      waiting += it->second ? 0 : 1;
+    return waiting;
   }
 
  private:

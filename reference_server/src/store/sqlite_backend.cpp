@@ -12,7 +12,7 @@ namespace parley::server {
 namespace {
 
 // user_version of a database this build created; another value is refused.
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // Tables mirror the spec's concepts. Queue usage per device is kept in `devices` by triggers, so
 // the cap check of a send costs one row read, not a count over the mailbox. Tables with small
@@ -83,13 +83,24 @@ CREATE TABLE blobs(
   total_size INTEGER NOT NULL,
   received INTEGER NOT NULL,
   complete INTEGER NOT NULL,
-  created_ms INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+  created_ms INTEGER NOT NULL,
+  uploader_account INTEGER NOT NULL DEFAULT 0,
+  uploader_device INTEGER NOT NULL DEFAULT 0,
+  uploader_incarnation INTEGER NOT NULL DEFAULT 0) STRICT, WITHOUT ROWID;
+CREATE INDEX blobs_by_uploader ON blobs(uploader_account);
 CREATE TABLE blob_pieces(
   hash BLOB NOT NULL,
   piece_offset INTEGER NOT NULL,
   data BLOB NOT NULL,
   UNIQUE (hash, piece_offset)) STRICT;
-PRAGMA user_version = 2;
+CREATE TABLE blob_grants(
+  hash BLOB NOT NULL,
+  account_id INTEGER NOT NULL,
+  device_id INTEGER NOT NULL,
+  incarnation INTEGER NOT NULL,
+  fetched INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (hash, account_id, device_id, incarnation)) STRICT, WITHOUT ROWID;
+PRAGMA user_version = 3;
 )sql";
 
 // Version 1 had no `listed`: its devices were all taken as listed, as they stay.
@@ -98,11 +109,28 @@ ALTER TABLE devices ADD COLUMN listed INTEGER NOT NULL DEFAULT 1;
 PRAGMA user_version = 2;
 )sql";
 
+// Version 2 had no uploaders and no grants: its blobs keep uploader 0, which no device is, so
+// nobody may read or name them and they expire as before (spec §7.1).
+constexpr const char* kUpgradeFrom2 = R"sql(
+ALTER TABLE blobs ADD COLUMN uploader_account INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE blobs ADD COLUMN uploader_device INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE blobs ADD COLUMN uploader_incarnation INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX blobs_by_uploader ON blobs(uploader_account);
+CREATE TABLE blob_grants(
+  hash BLOB NOT NULL,
+  account_id INTEGER NOT NULL,
+  device_id INTEGER NOT NULL,
+  incarnation INTEGER NOT NULL,
+  fetched INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (hash, account_id, device_id, incarnation)) STRICT, WITHOUT ROWID;
+PRAGMA user_version = 3;
+)sql";
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteBackend>> SqliteBackend::open(const std::filesystem::path& file,
                                                            const SqliteOptions& options) {
-  PARLEY_TRY(auto db, sqlite::Database::open(file, options, {kSchema, kSchemaVersion, {kUpgradeFrom1}, 1}));
+  PARLEY_TRY(auto db, sqlite::Database::open(file, options, {kSchema, kSchemaVersion, {kUpgradeFrom1, kUpgradeFrom2}, 1}));
   return std::unique_ptr<SqliteBackend>(new SqliteBackend(std::move(db)));
 }
 
@@ -372,21 +400,26 @@ Result<std::size_t> SqliteBackend::expire_messages(TimestampMs cutoff) {
 
 Result<std::optional<BlobState>> SqliteBackend::blob(const BlobHash& hash) {
   PARLEY_TRY(auto s,
-             statement("SELECT total_size, received, complete, created_ms FROM blobs WHERE hash = ?"));
+             statement("SELECT total_size, received, complete, created_ms, uploader_account, uploader_device, "
+                       "uploader_incarnation FROM blobs WHERE hash = ?"));
   PARLEY_TRY(bool row, s.bind(hash).step());
   if (!row) return std::optional<BlobState>{};
-  return std::optional(BlobState{s.u64(0), s.u64(1), s.u64(2) != 0, s.u64(3)});
+  return std::optional(BlobState{s.u64(0), s.u64(1), s.u64(2) != 0, s.u64(3),
+                                 MailboxAddress{AccountId{s.u64(4)}, DeviceId{s.u32(5)}, Incarnation{s.u64(6)}}});
 }
 
 Result<void> SqliteBackend::put_blob(const BlobHash& hash, const BlobState& state) {
   PARLEY_TRY(auto s,
-             statement("INSERT OR REPLACE INTO blobs(hash, total_size, received, complete, created_ms) "
-                       "VALUES (?, ?, ?, ?, ?)"));
+             statement("INSERT OR REPLACE INTO blobs(hash, total_size, received, complete, created_ms, "
+                       "uploader_account, uploader_device, uploader_incarnation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
   return s.bind(hash)
       .bind(state.total_size)
       .bind(state.received)
       .bind(state.complete ? 1 : 0)
       .bind(state.created_ms)
+      .bind(state.uploader.account.value)
+      .bind(state.uploader.device.value)
+      .bind(state.uploader.incarnation.value)
       .run();
 }
 
@@ -407,7 +440,8 @@ Result<std::vector<BlobPiece>> SqliteBackend::blob_pieces(const BlobHash& hash, 
 }
 
 Result<void> SqliteBackend::delete_blob(const BlobHash& hash) {
-  for (const char* sql : {"DELETE FROM blob_pieces WHERE hash = ?", "DELETE FROM blobs WHERE hash = ?"}) {
+  for (const char* sql : {"DELETE FROM blob_pieces WHERE hash = ?", "DELETE FROM blob_grants WHERE hash = ?",
+                          "DELETE FROM blobs WHERE hash = ?"}) {
     PARLEY_TRY(auto s, statement(sql));
     PARLEY_CHECK(s.bind(hash).run());
   }
@@ -418,9 +452,45 @@ Result<std::size_t> SqliteBackend::expire_blobs(TimestampMs complete_cutoff, Tim
   PARLEY_TRY(auto pieces, statement("DELETE FROM blob_pieces WHERE hash IN (SELECT hash FROM blobs WHERE "
                                     "CASE complete WHEN 1 THEN created_ms < ?1 ELSE created_ms < ?2 END)"));
   PARLEY_CHECK(pieces.bind(complete_cutoff).bind(incomplete_cutoff).run());
+  PARLEY_TRY(auto grants, statement("DELETE FROM blob_grants WHERE hash IN (SELECT hash FROM blobs WHERE "
+                                    "CASE complete WHEN 1 THEN created_ms < ?1 ELSE created_ms < ?2 END)"));
+  PARLEY_CHECK(grants.bind(complete_cutoff).bind(incomplete_cutoff).run());
   PARLEY_TRY(auto blobs, statement("DELETE FROM blobs WHERE "
                                    "CASE complete WHEN 1 THEN created_ms < ?1 ELSE created_ms < ?2 END"));
   return blobs.bind(complete_cutoff).bind(incomplete_cutoff).run_counting();
+}
+
+Result<std::uint64_t> SqliteBackend::account_blob_bytes(AccountId account) {
+  PARLEY_TRY(auto s, statement("SELECT coalesce(sum(total_size), 0) FROM blobs WHERE uploader_account = ?"));
+  PARLEY_TRY(bool row, s.bind(account.value).step());
+  return row ? s.u64(0) : 0;
+}
+
+Result<void> SqliteBackend::grant_blob(const BlobHash& hash, const MailboxAddress& device) {
+  PARLEY_TRY(auto s, statement("INSERT OR IGNORE INTO blob_grants(hash, account_id, device_id, incarnation) "
+                               "VALUES (?, ?, ?, ?)"));
+  return s.bind(hash).bind(device.account.value).bind(device.device.value).bind(device.incarnation.value).run();
+}
+
+Result<std::optional<bool>> SqliteBackend::blob_grant(const BlobHash& hash, const MailboxAddress& device) {
+  PARLEY_TRY(auto s, statement("SELECT fetched FROM blob_grants WHERE hash = ? AND account_id = ? AND "
+                               "device_id = ? AND incarnation = ?"));
+  PARLEY_TRY(bool row,
+             s.bind(hash).bind(device.account.value).bind(device.device.value).bind(device.incarnation.value).step());
+  if (!row) return std::optional<bool>{};
+  return std::optional(s.u64(0) != 0);
+}
+
+Result<void> SqliteBackend::set_blob_fetched(const BlobHash& hash, const MailboxAddress& device) {
+  PARLEY_TRY(auto s, statement("UPDATE blob_grants SET fetched = 1 WHERE hash = ? AND account_id = ? AND "
+                               "device_id = ? AND incarnation = ?"));
+  return s.bind(hash).bind(device.account.value).bind(device.device.value).bind(device.incarnation.value).run();
+}
+
+Result<std::size_t> SqliteBackend::unfetched_blob_grants(const BlobHash& hash) {
+  PARLEY_TRY(auto s, statement("SELECT count(*) FROM blob_grants WHERE hash = ? AND fetched = 0"));
+  PARLEY_TRY(bool row, s.bind(hash).step());
+  return row ? static_cast<std::size_t>(s.u64(0)) : 0;
 }
 
 // --- Opening -----------------------------------------------------------------------------------

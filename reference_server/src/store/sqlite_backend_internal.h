@@ -59,6 +59,11 @@ class SqliteBackend final : public StorageBackend {
                                              std::uint64_t end) override;
   Result<void> delete_blob(const BlobHash& hash) override;
   Result<std::size_t> expire_blobs(TimestampMs complete_cutoff, TimestampMs incomplete_cutoff) override;
+  Result<std::uint64_t> account_blob_bytes(AccountId account) override;
+  Result<void> grant_blob(const BlobHash& hash, const MailboxAddress& device) override;
+  Result<std::optional<bool>> blob_grant(const BlobHash& hash, const MailboxAddress& device) override;
+  Result<void> set_blob_fetched(const BlobHash& hash, const MailboxAddress& device) override;
+  Result<std::size_t> unfetched_blob_grants(const BlobHash& hash) override;
 
   using Statement = sqlite::Database::Statement;
 

@@ -58,6 +58,10 @@ Result<void> check_send_shape(const Send& send, const StoreSettings& settings) {
   std::sort(ids.begin(), ids.end());
   if (std::adjacent_find(ids.begin(), ids.end()) != ids.end())
     return make_error(Errc::malformed, "two ciphertexts for one device");
+  if (send.blob_refs.size() > settings.max_blobs_per_send)
+    return make_error(Errc::limit_exceeded, "a send names more than " + std::to_string(settings.max_blobs_per_send) + " blobs");
+  for (const auto& ref : send.blob_refs)
+    if (ref.size() != kBlobHashSize) return make_error(Errc::malformed, "a blob reference of the wrong size");
   return {};
 }
 
@@ -111,9 +115,12 @@ Result<SendOutcome> Store::commit_one(const Send& send, TimestampMs now) {
       return SendOutcome(
           make_error(Errc::queue_full, "device " + std::to_string(c.device.value) + "'s queue is full"));
   }
+  PARLEY_TRY(auto refused, check_blob_refs(send));
+  if (refused) return SendOutcome(std::move(*refused));
   PARLEY_TRY(ServerId id, backend_->insert_send(key, now));
   for (const auto& c : send.ciphertexts)
     PARLEY_CHECK(backend_->enqueue({send.destination, c.device, c.incarnation}, id, now, key, c.ciphertext));
+  PARLEY_CHECK(grant_blob_refs(send));
   return SendOutcome(SendReceipt{id, now, false});
 }
 

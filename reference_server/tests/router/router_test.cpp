@@ -289,5 +289,48 @@ TEST_F(RouterTest, AnUploadResumesWhereBlobStatusSaysTheBytesEnd) {
   EXPECT_EQ(refusal(frames_for(send(stranger, 8, wire::BlobStatus{hash}), stranger), 8), wire::ErrorCode::unauthorized);
 }
 
+// A blob's life through the frames (spec §7.1): the uploader's send names it, so its recipient
+// downloads it and nobody else can; the recipient's blobFetched deletes it.
+TEST_F(RouterTest, OnlyTheDevicesASendNamedABlobToDownloadItAndTheirWordDeletesIt) {
+  const auto alice = store.create_account(keys(1)).value();
+  const auto bob = store.create_account(keys(2)).value();
+  const auto mallory = store.create_account(keys(3)).value();
+  const auto a = connect(alice), b = connect(bob), m = connect(mallory);
+  const core::Bytes blob(5000, 0x3c);
+  const auto digest = crypto::sha256(blob);
+  const core::Bytes hash(digest.begin(), digest.end());
+  const auto download = [&](ConnectionId c, std::uint32_t request) {
+    return frames_for(send(c, request, wire::BlobDownload{hash, 0, blob.size()}), c);
+  };
+  ASSERT_EQ(refusal(frames_for(send(a, 1, wire::BlobUpload{hash, 0, blob.size(), blob}), a), 1), std::nullopt);
+  EXPECT_EQ(refusal(download(b, 2), 2), wire::ErrorCode::not_found);
+  // Mallory knows the hash: she can neither read the blob, nor upload into it, nor name it.
+  EXPECT_EQ(refusal(download(m, 3), 3), wire::ErrorCode::not_found);
+  EXPECT_EQ(refusal(frames_for(send(m, 4, wire::BlobStatus{hash}), m), 4), wire::ErrorCode::not_found);
+  EXPECT_EQ(refusal(frames_for(send(m, 5, wire::BlobUpload{hash, 0, blob.size(), blob}), m), 5), wire::ErrorCode::conflict);
+  EXPECT_EQ(refusal(frames_for(send(m, 6, wire::Send{1, bob.account.value, {{1, bob.incarnation.value, core::Bytes(8, 1)}}, 0, {hash}}), m), 6),
+            wire::ErrorCode::not_found);
+  EXPECT_EQ(refusal(download(b, 7), 7), wire::ErrorCode::not_found);
+  // Alice's send names it.
+  const auto sent = frames_for(send(a, 8, wire::Send{1, bob.account.value, {{1, bob.incarnation.value, core::Bytes(8, 2)}}, 0, {hash}}), a);
+  EXPECT_EQ(count<wire::SendAck>(sent), 1u);
+  const auto got = download(b, 9);
+  ASSERT_EQ(count<wire::BlobData>(got), 1u);
+  for (const auto& f : got) {
+    if (const auto* data = f.get<wire::BlobData>()) {
+      EXPECT_EQ(data->data, blob);
+    }
+  }
+  EXPECT_EQ(refusal(download(m, 10), 10), wire::ErrorCode::not_found);
+  EXPECT_EQ(refusal(frames_for(send(m, 11, wire::BlobFetched{hash}), m), 11), wire::ErrorCode::not_found);
+  // Bob has it: the blob goes, for Alice too.
+  EXPECT_EQ(refusal(frames_for(send(b, 12, wire::BlobFetched{hash}), b), 12), std::nullopt);
+  EXPECT_EQ(refusal(download(b, 13), 13), wire::ErrorCode::not_found);
+  EXPECT_EQ(refusal(frames_for(send(a, 14, wire::BlobStatus{hash}), a), 14), wire::ErrorCode::not_found);
+  EXPECT_EQ(refusal(frames_for(send(b, 15, wire::BlobFetched{core::Bytes(31, 1)}), b), 15), wire::ErrorCode::malformed);
+  const auto stranger = open(core::Bytes(kNoiseStaticKeySize, 9), {});
+  EXPECT_EQ(refusal(frames_for(send(stranger, 16, wire::BlobFetched{hash}), stranger), 16), wire::ErrorCode::unauthorized);
+}
+
 }  // namespace
 }  // namespace parley::server

@@ -77,8 +77,8 @@ TEST_F(SqliteStoreTest, AFullDiskFailsWritesWithoutCommittingAndTheyWorkAgainAft
     EXPECT_EQ(o.code(), Errc::storage_failure);  // the repeat too: nothing is committed
   EXPECT_NE(outcomes[0].error().detail.find("database or disk is full"), std::string::npos)
       << outcomes[0].error().detail;
-  EXPECT_EQ(store().put_blob_chunk({hash, 0, blob.size(), blob}).code(), Errc::storage_failure);
-  EXPECT_EQ(store().blob_state(hash).code(), Errc::not_found);
+  EXPECT_EQ(store().put_blob_chunk({hash, 0, blob.size(), blob}, kUploader).code(), Errc::storage_failure);
+  EXPECT_EQ(store().blob_state(hash, kUploader).code(), Errc::not_found);
   // Reads still work, and nothing of the failed writes is there.
   const auto queued = store().fetch(mailbox(b), ServerId{0}, 10).value();
   ASSERT_EQ(queued.size(), 1u);
@@ -90,7 +90,7 @@ TEST_F(SqliteStoreTest, AFullDiskFailsWritesWithoutCommittingAndTheyWorkAgainAft
   ASSERT_TRUE(retried[0].ok()) << core::to_string(retried[0].error());
   EXPECT_GT(retried[0].receipt().server_id, earlier.server_id);
   EXPECT_EQ(retried[1].receipt(), (SendReceipt{earlier.server_id, earlier.timestamp_ms, true}));
-  EXPECT_TRUE(store().put_blob_chunk({hash, 0, blob.size(), blob}).value().complete);
+  EXPECT_TRUE(store().put_blob_chunk({hash, 0, blob.size(), blob}, kUploader).value().complete);
   EXPECT_EQ(store().fetch(mailbox(b), ServerId{0}, 10).value().size(), 2u);
 }
 

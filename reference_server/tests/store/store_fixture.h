@@ -113,4 +113,8 @@ inline Send send_to(const DeviceRecord& from, const std::vector<DeviceRecord>& t
 
 inline MailboxAddress mailbox(const DeviceRecord& d) { return {d.account, d.device, d.incarnation}; }
 
+// The device blob tests upload as when who uploads does not matter (the store does not check that
+// the device exists: the router lets only logged-in devices send blob frames).
+inline const MailboxAddress kUploader{AccountId{900}, DeviceId{1}, Incarnation{900}};
+
 }  // namespace parley::server::testing

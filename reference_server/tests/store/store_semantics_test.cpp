@@ -578,30 +578,30 @@ TYPED_TEST(StoreTest, BlobsUploadInChunksAndReadByRange) {
   const std::size_t cuts[] = {0, 100'000, 100'001, 600'000, blob.size()};
   for (std::size_t i = 0; i + 1 < std::size(cuts); ++i) {
     const core::Bytes part(blob.begin() + cuts[i], blob.begin() + cuts[i + 1]);
-    const auto state = s.put_blob_chunk({hash, cuts[i], blob.size(), part});
+    const auto state = s.put_blob_chunk({hash, cuts[i], blob.size(), part}, kUploader);
     ASSERT_TRUE(state.ok()) << core::to_string(state.error());
     EXPECT_EQ(state->received, cuts[i + 1]);
     EXPECT_EQ(state->complete, i + 2 == std::size(cuts));
     if (i + 2 < std::size(cuts)) {
-      EXPECT_EQ(s.read_blob(hash, 0, 10).code(), Errc::not_found);
+      EXPECT_EQ(s.read_blob(hash, 0, 10, kUploader).code(), Errc::not_found);
     }
   }
-  EXPECT_EQ(s.blob_state(hash).value(), (BlobState{blob.size(), blob.size(), true, FakeClock::kStart}));
+  EXPECT_EQ(s.blob_state(hash, kUploader).value(), (BlobState{blob.size(), blob.size(), true, FakeClock::kStart, kUploader}));
   for (auto [offset, length] : std::vector<std::pair<std::size_t, std::size_t>>{
            {0, 10}, {262'143, 3}, {262'144, 262'144}, {100'000, 500'000}, {blob.size() - 5, 100}}) {
-    const auto got = s.read_blob(hash, offset, length);
+    const auto got = s.read_blob(hash, offset, length, kUploader);
     ASSERT_TRUE(got.ok()) << core::to_string(got.error());
     const std::size_t n = std::min({length, blob.size() - offset, this->settings.max_blob_read});
     EXPECT_EQ(*got, core::Bytes(blob.begin() + offset, blob.begin() + offset + n)) << offset;
   }
   // One read returns at most max_blob_read bytes.
-  EXPECT_EQ(s.read_blob(hash, 1, this->settings.max_blob_read).value().size(), this->settings.max_blob_read);
-  EXPECT_EQ(s.read_blob(hash, 1, this->settings.max_blob_read + 1).value().size(),
+  EXPECT_EQ(s.read_blob(hash, 1, this->settings.max_blob_read, kUploader).value().size(), this->settings.max_blob_read);
+  EXPECT_EQ(s.read_blob(hash, 1, this->settings.max_blob_read + 1, kUploader).value().size(),
             this->settings.max_blob_read);
-  EXPECT_TRUE(s.read_blob(hash, blob.size(), 10).value().empty());
-  EXPECT_EQ(s.read_blob(hash, blob.size() + 1, 10).code(), Errc::malformed);
+  EXPECT_TRUE(s.read_blob(hash, blob.size(), 10, kUploader).value().empty());
+  EXPECT_EQ(s.read_blob(hash, blob.size() + 1, 10, kUploader).code(), Errc::malformed);
   // Uploading a complete blob again stores nothing and succeeds.
-  EXPECT_TRUE(s.put_blob_chunk({hash, 0, blob.size(), core::Bytes(blob.begin(), blob.begin() + 10)})
+  EXPECT_TRUE(s.put_blob_chunk({hash, 0, blob.size(), core::Bytes(blob.begin(), blob.begin() + 10)}, kUploader)
                   .value()
                   .complete);
 }
@@ -613,15 +613,15 @@ TYPED_TEST(StoreTest, BlobUploadsResumeAndRefuseGaps) {
   const auto first = [&](std::size_t from, std::size_t to) {
     return core::Bytes(blob.begin() + from, blob.begin() + to);
   };
-  ASSERT_EQ(s.put_blob_chunk({hash, 0, 1000, first(0, 400)}).value().received, 400u);
-  EXPECT_EQ(s.put_blob_chunk({hash, 0, 1000, first(0, 400)}).value().received, 400u);       // a repeat
-  EXPECT_EQ(s.put_blob_chunk({hash, 500, 1000, first(500, 600)}).code(), Errc::malformed);  // a gap
-  EXPECT_EQ(s.put_blob_chunk({hash, 0, 999, first(0, 10)}).code(), Errc::malformed);        // another size
-  EXPECT_EQ(s.put_blob_chunk({hash, 400, 1000, {}}).value().received, 400u);                // where to resume
-  EXPECT_EQ(s.put_blob_chunk({hash, 300, 1000, first(300, 700)}).value().received, 700u);   // overlaps
-  EXPECT_EQ(s.blob_state(hash).value().received, 700u);
-  EXPECT_TRUE(s.put_blob_chunk({hash, 700, 1000, first(700, 1000)}).value().complete);
-  EXPECT_EQ(s.read_blob(hash, 0, 1000).value(), blob);
+  ASSERT_EQ(s.put_blob_chunk({hash, 0, 1000, first(0, 400)}, kUploader).value().received, 400u);
+  EXPECT_EQ(s.put_blob_chunk({hash, 0, 1000, first(0, 400)}, kUploader).value().received, 400u);       // a repeat
+  EXPECT_EQ(s.put_blob_chunk({hash, 500, 1000, first(500, 600)}, kUploader).code(), Errc::malformed);  // a gap
+  EXPECT_EQ(s.put_blob_chunk({hash, 0, 999, first(0, 10)}, kUploader).code(), Errc::malformed);        // another size
+  EXPECT_EQ(s.put_blob_chunk({hash, 400, 1000, {}}, kUploader).value().received, 400u);                // where to resume
+  EXPECT_EQ(s.put_blob_chunk({hash, 300, 1000, first(300, 700)}, kUploader).value().received, 700u);   // overlaps
+  EXPECT_EQ(s.blob_state(hash, kUploader).value().received, 700u);
+  EXPECT_TRUE(s.put_blob_chunk({hash, 700, 1000, first(700, 1000)}, kUploader).value().complete);
+  EXPECT_EQ(s.read_blob(hash, 0, 1000, kUploader).value(), blob);
 }
 
 TYPED_TEST(StoreTest, ABlobWhoseBytesDoNotMatchItsHashIsDiscarded) {
@@ -629,44 +629,179 @@ TYPED_TEST(StoreTest, ABlobWhoseBytesDoNotMatchItsHashIsDiscarded) {
   core::Bytes hash = hash_of(blob);
   hash[0] ^= 1;
   auto& s = this->store();
-  EXPECT_EQ(s.put_blob_chunk({hash, 0, 300, blob}).code(), Errc::malformed);
-  EXPECT_EQ(s.blob_state(hash).code(), Errc::not_found);
+  EXPECT_EQ(s.put_blob_chunk({hash, 0, 300, blob}, kUploader).code(), Errc::malformed);
+  EXPECT_EQ(s.blob_state(hash, kUploader).code(), Errc::not_found);
   hash[0] ^= 1;
-  EXPECT_TRUE(s.put_blob_chunk({hash, 0, 300, blob}).value().complete);
+  EXPECT_TRUE(s.put_blob_chunk({hash, 0, 300, blob}, kUploader).value().complete);
 }
 
 TYPED_TEST(StoreTest, BlobLimitsAndShapes) {
   this->settings.max_blob_size = 2000;
   auto& s = this->store();
   const core::Bytes max = pattern(2000, 5);
-  EXPECT_TRUE(s.put_blob_chunk({hash_of(max), 0, 2000, max}).value().complete);
+  EXPECT_TRUE(s.put_blob_chunk({hash_of(max), 0, 2000, max}, kUploader).value().complete);
   const core::Bytes over = pattern(2001, 5);
-  EXPECT_EQ(s.put_blob_chunk({hash_of(over), 0, 2001, over}).code(), Errc::message_too_large);
-  EXPECT_EQ(s.put_blob_chunk({core::Bytes(31), 0, 10, pattern(10, 1)}).code(), Errc::malformed);
-  EXPECT_EQ(s.put_blob_chunk({hash_of({}), 0, 0, {}}).code(), Errc::malformed);
-  EXPECT_EQ(s.put_blob_chunk({hash_of(max), 1990, 2000, pattern(11, 1)}).code(), Errc::malformed);
-  EXPECT_EQ(s.put_blob_chunk({hash_of(max), ~0ull, 2000, pattern(11, 1)}).code(), Errc::malformed);
-  EXPECT_EQ(s.blob_state(hash_of(over)).code(), Errc::not_found);
-  EXPECT_EQ(s.read_blob(hash_of(over), 0, 1).code(), Errc::not_found);
-  EXPECT_EQ(s.read_blob(core::Bytes(3), 0, 1).code(), Errc::malformed);
+  EXPECT_EQ(s.put_blob_chunk({hash_of(over), 0, 2001, over}, kUploader).code(), Errc::message_too_large);
+  EXPECT_EQ(s.put_blob_chunk({core::Bytes(31), 0, 10, pattern(10, 1)}, kUploader).code(), Errc::malformed);
+  EXPECT_EQ(s.put_blob_chunk({hash_of({}), 0, 0, {}}, kUploader).code(), Errc::malformed);
+  EXPECT_EQ(s.put_blob_chunk({hash_of(max), 1990, 2000, pattern(11, 1)}, kUploader).code(), Errc::malformed);
+  EXPECT_EQ(s.put_blob_chunk({hash_of(max), ~0ull, 2000, pattern(11, 1)}, kUploader).code(), Errc::malformed);
+  EXPECT_EQ(s.blob_state(hash_of(over), kUploader).code(), Errc::not_found);
+  EXPECT_EQ(s.read_blob(hash_of(over), 0, 1, kUploader).code(), Errc::not_found);
+  EXPECT_EQ(s.read_blob(core::Bytes(3), 0, 1, kUploader).code(), Errc::malformed);
 }
 
 TYPED_TEST(StoreTest, BlobsExpire) {
   auto& s = this->store();
   const core::Bytes done = pattern(100, 1), partial = pattern(100, 2);
-  ASSERT_TRUE(s.put_blob_chunk({hash_of(done), 0, 100, done}).ok());
+  ASSERT_TRUE(s.put_blob_chunk({hash_of(done), 0, 100, done}, kUploader).ok());
   ASSERT_TRUE(
-      s.put_blob_chunk({hash_of(partial), 0, 100, core::Bytes(partial.begin(), partial.begin() + 50)}).ok());
+      s.put_blob_chunk({hash_of(partial), 0, 100, core::Bytes(partial.begin(), partial.begin() + 50)}, kUploader).ok());
   this->clock.advance(this->settings.blob_upload_timeout_ms);
   EXPECT_EQ(s.expire_blobs().value(), 0u);
   this->clock.advance(1);
   EXPECT_EQ(s.expire_blobs().value(), 1u);
-  EXPECT_EQ(s.blob_state(hash_of(partial)).code(), Errc::not_found);
+  EXPECT_EQ(s.blob_state(hash_of(partial), kUploader).code(), Errc::not_found);
   this->clock.advance(this->settings.blob_retention_ms - this->settings.blob_upload_timeout_ms - 1);
   EXPECT_EQ(s.expire_blobs().value(), 0u);
   this->clock.advance(1);
   EXPECT_EQ(s.expire_blobs().value(), 1u);
-  EXPECT_EQ(s.read_blob(hash_of(done), 0, 1).code(), Errc::not_found);
+  EXPECT_EQ(s.read_blob(hash_of(done), 0, 1, kUploader).code(), Errc::not_found);
+}
+
+// Who may read a blob (spec §7.1): its uploader and the devices a committed send named it to.
+TYPED_TEST(StoreTest, ABlobIsReadOnlyByItsUploaderAndTheDevicesASendNamedItTo) {
+  const auto a = this->new_account();
+  const auto b = this->new_account();
+  const auto b2 = this->link(b.account);
+  const auto c = this->new_account();
+  auto& s = this->store();
+  const core::Bytes blob = pattern(3000, 6);
+  const core::Bytes hash = hash_of(blob);
+  ASSERT_TRUE(s.put_blob_chunk({hash, 0, 3000, core::Bytes(blob.begin(), blob.begin() + 1000)}, mailbox(a)).ok());
+  // An upload in progress is its uploader's alone: another device (which knows the hash) can
+  // neither see it, nor read it, nor add to it.
+  EXPECT_EQ(s.blob_state(hash, mailbox(c)).code(), Errc::not_found);
+  EXPECT_EQ(s.put_blob_chunk({hash, 1000, 3000, core::Bytes(blob.begin() + 1000, blob.end())}, mailbox(c)).code(),
+            Errc::conflict);
+  // Naming an incomplete blob is not_found, and queues nothing.
+  auto send = send_to(a, {b, b2}, 1);
+  send.blob_refs = {hash};
+  EXPECT_EQ(s.commit_send(send).code(), Errc::not_found);
+  EXPECT_TRUE(this->fetch_all(b).empty());
+  ASSERT_TRUE(s.put_blob_chunk({hash, 1000, 3000, core::Bytes(blob.begin() + 1000, blob.end())}, mailbox(a))
+                  .value()
+                  .complete);
+  EXPECT_EQ(s.read_blob(hash, 0, 3000, mailbox(a)).value(), blob);
+  EXPECT_EQ(s.read_blob(hash, 0, 3000, mailbox(b)).code(), Errc::not_found);  // not sent yet
+  // A complete blob is no one else's either: uploading it again does not make it theirs.
+  EXPECT_EQ(s.put_blob_chunk({hash, 0, 3000, blob}, mailbox(c)).code(), Errc::conflict);
+  EXPECT_EQ(s.read_blob(hash, 0, 10, mailbox(c)).code(), Errc::not_found);
+  // A device that does not hold the blob cannot hand it out by naming it.
+  auto stolen = send_to(c, {b, b2}, 1);
+  stolen.blob_refs = {hash};
+  EXPECT_EQ(s.commit_send(stolen).code(), Errc::not_found);
+  EXPECT_EQ(s.read_blob(hash, 0, 10, mailbox(b)).code(), Errc::not_found);
+  // The uploader's send names it: every destination device may read it, nobody else.
+  ASSERT_TRUE(s.commit_send(send).ok());
+  for (const auto& d : {b, b2}) {
+    EXPECT_EQ(s.read_blob(hash, 0, 3000, mailbox(d)).value(), blob);
+    EXPECT_TRUE(s.blob_state(hash, mailbox(d)).value().complete);
+  }
+  EXPECT_EQ(s.blob_state(hash, mailbox(c)).code(), Errc::not_found);
+  EXPECT_EQ(s.read_blob(hash, 0, 10, mailbox(c)).code(), Errc::not_found);
+  // Forwarding: a device that was sent the blob may name it again, and its recipient may read it.
+  auto forward = send_to(b, {c}, 1);
+  forward.blob_refs = {hash};
+  ASSERT_TRUE(s.commit_send(forward).ok());
+  EXPECT_EQ(s.read_blob(hash, 2990, 10, mailbox(c)).value(), core::Bytes(blob.end() - 10, blob.end()));
+  // A device id linked again is another device: the old incarnation's grant is not its.
+  ASSERT_TRUE(s.remove_device(b.account, b2.device).ok());
+  const auto b2_again = this->link(b.account);
+  ASSERT_EQ(b2_again.device, b2.device);
+  EXPECT_EQ(s.read_blob(hash, 0, 10, mailbox(b2_again)).code(), Errc::not_found);
+}
+
+TYPED_TEST(StoreTest, ASendNamesAtMostMaxBlobsPerSendWellFormedReferences) {
+  this->settings.max_blobs_per_send = 3;
+  const auto a = this->new_account();
+  const auto b = this->new_account();
+  auto& s = this->store();
+  std::vector<core::Bytes> hashes;
+  for (std::uint32_t i = 0; i < 4; ++i) {
+    const core::Bytes blob = pattern(100, 20 + i);
+    hashes.push_back(hash_of(blob));
+    ASSERT_TRUE(s.put_blob_chunk({hashes.back(), 0, 100, blob}, mailbox(a)).ok());
+  }
+  auto over = send_to(a, {b}, 1);
+  over.blob_refs = hashes;
+  EXPECT_EQ(s.commit_send(over).code(), Errc::limit_exceeded);
+  auto wrong = send_to(a, {b}, 1);
+  wrong.blob_refs = {core::Bytes(31, 1)};
+  EXPECT_EQ(s.commit_send(wrong).code(), Errc::malformed);
+  auto at = send_to(a, {b}, 1);
+  at.blob_refs = {hashes[0], hashes[1], hashes[2]};
+  ASSERT_TRUE(s.commit_send(at).ok());
+  for (std::size_t i = 0; i < 4; ++i)
+    EXPECT_EQ(s.blob_state(hashes[i], mailbox(b)).ok(), i < 3) << i;
+}
+
+// Deletion after delivery (spec §7.1): once every device a blob was sent to said it fetched it.
+TYPED_TEST(StoreTest, ABlobIsDeletedOnceEveryDeviceItWasSentToFetchedIt) {
+  const auto a = this->new_account();
+  const auto b = this->new_account();
+  const auto b2 = this->link(b.account);
+  auto& s = this->store();
+  const core::Bytes blob = pattern(500, 7);
+  const core::Bytes hash = hash_of(blob);
+  ASSERT_TRUE(s.put_blob_chunk({hash, 0, 500, blob}, mailbox(a)).ok());
+  // Before any send, no device waits for it: nothing deletes it but expiry.
+  EXPECT_EQ(s.blob_fetched(hash, mailbox(a)).code(), Errc::not_found);  // the uploader holds no grant
+  auto send = send_to(a, {b, b2}, 1);
+  send.blob_refs = {hash};
+  ASSERT_TRUE(s.commit_send(send).ok());
+  EXPECT_FALSE(s.blob_fetched(hash, mailbox(b)).value());
+  EXPECT_FALSE(s.blob_fetched(hash, mailbox(b)).value());  // saying it twice changes nothing
+  EXPECT_EQ(s.read_blob(hash, 0, 500, mailbox(b2)).value(), blob);
+  EXPECT_TRUE(s.blob_fetched(hash, mailbox(b2)).value());
+  for (const auto& d : {a, b, b2}) EXPECT_EQ(s.blob_state(hash, mailbox(d)).code(), Errc::not_found);
+  EXPECT_EQ(s.blob_fetched(hash, mailbox(b)).code(), Errc::not_found);
+  // A forward after deletion uploads again (the same bytes: the media key fixes the ciphertext),
+  // and the forward's send names it as before.
+  auto forward = send_to(b, {a}, 2);
+  forward.blob_refs = {hash};
+  EXPECT_EQ(s.commit_send(forward).code(), Errc::not_found);
+  ASSERT_TRUE(s.put_blob_chunk({hash, 0, 500, blob}, mailbox(b)).value().complete);
+  ASSERT_TRUE(s.commit_send(forward).ok());
+  EXPECT_EQ(s.read_blob(hash, 0, 500, mailbox(a)).value(), blob);
+}
+
+TYPED_TEST(StoreTest, TheBlobQuotaAtNAndNPlusOne) {
+  this->settings.max_blob_bytes_per_account = 1000;
+  const auto a = this->new_account();
+  const auto a2 = this->link(a.account);
+  const auto b = this->new_account();
+  auto& s = this->store();
+  const core::Bytes big = pattern(600, 1), rest = pattern(400, 2), one = pattern(1, 3);
+  // An upload counts from its first chunk, complete or not, for every device of the account.
+  ASSERT_TRUE(s.put_blob_chunk({hash_of(big), 0, 600, core::Bytes(big.begin(), big.begin() + 10)}, mailbox(a)).ok());
+  ASSERT_TRUE(s.put_blob_chunk({hash_of(rest), 0, 400, rest}, mailbox(a2)).ok());  // exactly the quota
+  EXPECT_EQ(s.put_blob_chunk({hash_of(one), 0, 1, one}, mailbox(a)).code(), Errc::quota_exceeded);
+  EXPECT_EQ(s.put_blob_chunk({hash_of(one), 0, 1, one}, mailbox(a2)).code(), Errc::quota_exceeded);
+  EXPECT_EQ(s.blob_state(hash_of(one), mailbox(a)).code(), Errc::not_found);  // nothing stored
+  // The upload in progress goes on: its bytes were counted when it started.
+  EXPECT_TRUE(s.put_blob_chunk({hash_of(big), 10, 600, core::Bytes(big.begin() + 10, big.end())}, mailbox(a))
+                  .value()
+                  .complete);
+  // Another account has its own quota.
+  EXPECT_TRUE(s.put_blob_chunk({hash_of(one), 0, 1, one}, mailbox(b)).ok());
+  // A deleted blob frees its share.
+  auto from_a2 = send_to(a2, {b}, 1);
+  from_a2.blob_refs = {hash_of(rest)};
+  ASSERT_TRUE(s.commit_send(from_a2).ok());
+  ASSERT_TRUE(s.blob_fetched(hash_of(rest), mailbox(b)).value());
+  const core::Bytes fits = pattern(400, 4);
+  EXPECT_TRUE(s.put_blob_chunk({hash_of(fits), 0, 400, fits}, mailbox(a)).value().complete);
 }
 
 // --- Reopening ---------------------------------------------------------------------------------
@@ -681,7 +816,7 @@ TYPED_TEST(StoreTest, EverythingCommittedSurvivesReopening) {
   const auto sent = this->store().commit_send(send_to(a, {b, b2}, 1)).receipt();
   const core::Bytes blob = pattern(500, 1);
   ASSERT_TRUE(this->store()
-                  .put_blob_chunk({hash_of(blob), 0, 500, core::Bytes(blob.begin(), blob.begin() + 200)})
+                  .put_blob_chunk({hash_of(blob), 0, 500, core::Bytes(blob.begin(), blob.begin() + 200)}, kUploader)
                   .ok());
 
   this->reopen();
@@ -694,9 +829,9 @@ TYPED_TEST(StoreTest, EverythingCommittedSurvivesReopening) {
   EXPECT_EQ(got[0].server_id, sent.server_id);
   EXPECT_TRUE(s.commit_send(send_to(a, {b, b2}, 1)).receipt().repeated);  // idempotency keys too
   EXPECT_GT(s.commit_send(send_to(a, {b, b2}, 2)).receipt().server_id, sent.server_id);  // ids go on
-  EXPECT_EQ(s.blob_state(hash_of(blob)).value().received, 200u);
-  ASSERT_TRUE(s.put_blob_chunk({hash_of(blob), 200, 500, core::Bytes(blob.begin() + 200, blob.end())}).ok());
-  EXPECT_EQ(s.read_blob(hash_of(blob), 0, 500).value(), blob);
+  EXPECT_EQ(s.blob_state(hash_of(blob), kUploader).value().received, 200u);
+  ASSERT_TRUE(s.put_blob_chunk({hash_of(blob), 200, 500, core::Bytes(blob.begin() + 200, blob.end())}, kUploader).ok());
+  EXPECT_EQ(s.read_blob(hash_of(blob), 0, 500, kUploader).value(), blob);
   const auto bundle = s.fetch_prekey_bundles(b.account).value().at(0);
   EXPECT_EQ(bundle.one_time_prekey, one_time_prekey(5));
   EXPECT_EQ(bundle.signed_prekey, signed_prekey(1));

@@ -51,6 +51,10 @@ void write(Body::Builder body, const BlobState& f) {
   b.setComplete(f.complete);
 }
 
+void write(Body::Builder body, const BlobFetched& f) { body.initBlobFetched().setContentHash(as_data(f.content_hash)); }
+
+BlobFetched read_blob_fetched(Body::Reader body) { return {to_bytes(body.getBlobFetched().getContentHash())}; }
+
 BlobStatus read_blob_status(Body::Reader body) { return {to_bytes(body.getBlobStatus().getContentHash())}; }
 
 BlobState read_blob_state(Body::Reader body) {

@@ -90,6 +90,8 @@ void write(Body::Builder body, const BlobStatus& f);
 void write(Body::Builder body, const BlobState& f);
 BlobStatus read_blob_status(Body::Reader body);
 BlobState read_blob_state(Body::Reader body);
+void write(Body::Builder body, const BlobFetched& f);
+BlobFetched read_blob_fetched(Body::Reader body);
 BlobData read_blob_data(Body::Reader body);
 std::size_t estimate_words(const BlobUpload& f);
 std::size_t estimate_words(const BlobData& f);

@@ -35,15 +35,15 @@ static_assert(index_of<RetiredReceipt>() == static_cast<std::size_t>(Which::RECE
 static_assert(index_of<ErrorFrame>() == static_cast<std::size_t>(Which::ERROR));
 static_assert(index_of<LinkDevice>() == static_cast<std::size_t>(Which::LINK_DEVICE));
 static_assert(index_of<RetryRequest>() == static_cast<std::size_t>(Which::RETRY_REQUEST));
-static_assert(index_of<BlobState>() == static_cast<std::size_t>(Which::BLOB_STATE));
-static_assert(std::variant_size_v<FrameBody> == static_cast<std::size_t>(Which::BLOB_STATE) + 1);
+static_assert(index_of<BlobFetched>() == static_cast<std::size_t>(Which::BLOB_FETCHED));
+static_assert(std::variant_size_v<FrameBody> == static_cast<std::size_t>(Which::BLOB_FETCHED) + 1);
 
 constexpr std::string_view kNames[] = {
     "register",     "login",        "loggedIn",     "uploadPreKeys", "fetchPreKeys", "preKeyBundles", "getDeviceList",
     "putDeviceList", "deviceList",  "send",         "sendAck",       "deliver",      "ack",           "receipt",
     "blobUpload",   "blobDownload", "blobData",     "queueEmpty",    "error",        "ok",            "linkDevice",
     "deviceLinked", "removeDevice", "linkApproval", "linkConfirmation", "retryRequest",
-    "blobStatus",   "blobState"};
+    "blobStatus",   "blobState",    "blobFetched"};
 static_assert(std::size(kNames) == std::variant_size_v<FrameBody>);
 
 FrameBody read_body(schema::Frame::Body::Reader body) {
@@ -77,6 +77,7 @@ FrameBody read_body(schema::Frame::Body::Reader body) {
     case Which::RETRY_REQUEST: return read_retry_request(body);
     case Which::BLOB_STATUS: return read_blob_status(body);
     case Which::BLOB_STATE: return read_blob_state(body);
+    case Which::BLOB_FETCHED: return read_blob_fetched(body);
   }
   return Ok{};  // unreachable: decode_frame refused unknown kinds
 }

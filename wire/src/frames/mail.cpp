@@ -14,6 +14,9 @@ void write(Body::Builder body, const Send& f) {
     list[i].setIncarnation(f.targets[i].incarnation);
     list[i].setCiphertext(as_data(f.targets[i].ciphertext));
   }
+  if (f.blob_refs.empty()) return;
+  auto refs = s.initBlobRefs(static_cast<unsigned>(f.blob_refs.size()));
+  for (unsigned i = 0; i < f.blob_refs.size(); ++i) refs.set(i, as_data(f.blob_refs[i]));
 }
 
 void write(Body::Builder body, const SendAck& f) {
@@ -51,6 +54,9 @@ Send read_send(Body::Reader body) {
   const auto list = s.getCiphertexts();
   out.targets.reserve(list.size());
   for (auto c : list) out.targets.push_back({c.getDeviceId(), c.getIncarnation(), to_bytes(c.getCiphertext())});
+  const auto refs = s.getBlobRefs();
+  out.blob_refs.reserve(refs.size());
+  for (auto r : refs) out.blob_refs.push_back(to_bytes(r));
   return out;
 }
 
@@ -76,6 +82,7 @@ RetryRequest read_retry_request(Body::Reader body) {
 std::size_t estimate_words(const Send& f) {
   std::size_t words = 8;
   for (const auto& t : f.targets) words += 4 + words_for(t.ciphertext);
+  for (const auto& r : f.blob_refs) words += 1 + words_for(r);
   return words;
 }
 

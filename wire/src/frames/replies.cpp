@@ -22,6 +22,7 @@ ErrorCode error_code_for(Errc code) {
     case Errc::not_found: return ErrorCode::not_found;
     case Errc::conflict: return ErrorCode::conflict;
     case Errc::unsupported: return ErrorCode::unsupported;
+    case Errc::quota_exceeded: return ErrorCode::quota_exceeded;
     default: return ErrorCode::malformed;  // malformed, bad_key, limit_exceeded: a bad request
   }
 }
@@ -40,6 +41,7 @@ Errc errc_for(ErrorCode code) {
     case ErrorCode::conflict: return Errc::conflict;
     case ErrorCode::prekeys_low: return Errc::limit_exceeded;
     case ErrorCode::unsupported: return Errc::unsupported;
+    case ErrorCode::quota_exceeded: return Errc::quota_exceeded;
   }
   return Errc::unsupported;  // a code added after this build
 }

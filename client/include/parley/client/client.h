@@ -10,6 +10,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -17,6 +19,7 @@
 #include <vector>
 
 #include "parley/client/engine.h"
+#include "parley/client/media/attachment.h"
 #include "parley/crypto/entropy.h"
 #include "parley/transport/net/connection.h"
 
@@ -74,6 +77,44 @@ class Client {
   // Primary: removes a companion.
   asio::awaitable<core::Result<void>> remove_device(std::uint32_t device);
 
+  // --- Blobs (spec §7.1, §12.3) ------------------------------------------------------------
+  // Uploads `file` (an encrypted upload, its SHA-256 `hash`) and waits until the server holds all
+  // of it and checked its hash, calling `progress` with each BlobEvent. A dropped connection ends
+  // the wait with its error; after connect() again, calling this again goes on where the server's
+  // bytes end (so does a new Client, after a restart).
+  asio::awaitable<core::Result<void>> upload_blob(core::Bytes hash, std::filesystem::path file,
+                                                  std::chrono::milliseconds timeout,
+                                                  std::function<void(const BlobEvent&)> progress = {});
+  // Downloads the blob into `part_file` (0600), from where that file ends, likewise. The bytes are
+  // checked by the caller (spec §12.2), who then tells the server with blob_fetched.
+  asio::awaitable<core::Result<void>> download_blob(core::Bytes hash, std::uint64_t size, std::filesystem::path part_file,
+                                                    std::chrono::milliseconds timeout,
+                                                    std::function<void(const BlobEvent&)> progress = {});
+  asio::awaitable<core::Result<void>> blob_fetched(core::Bytes hash);
+
+  // --- Attachments (spec §12) ---------------------------------------------------------------
+  // Encrypts `file` as `media_type` (spec §12.1's table) into the media folder under a fresh key.
+  core::Result<media::PreparedAttachment> prepare_file(const std::filesystem::path& file, const std::string& media_type,
+                                                       const std::string& caption);
+  // Uploads a prepared attachment (going on where a broken-off upload of it stopped: call it again
+  // after connect()) and sends it to `peer_account`; the message id once the server holds every copy.
+  asio::awaitable<core::Result<std::uint64_t>> send_attachment(std::uint64_t peer_account,
+                                                               media::PreparedAttachment prepared,
+                                                               std::function<void(const BlobEvent&)> progress = {});
+  // prepare_file, then send_attachment.
+  asio::awaitable<core::Result<std::uint64_t>> send_file(std::uint64_t peer_account, std::filesystem::path file,
+                                                         std::string media_type, std::string caption,
+                                                         std::function<void(const BlobEvent&)> progress = {});
+  // Saves the attachment `message` carries to `out` (by default the media folder, under its file
+  // name): downloaded into a partial file (a download broken off goes on there), checked and
+  // decrypted (nothing is written under `out` unless every check passed), and then the server is
+  // told this device has it. Returns where it went.
+  asio::awaitable<core::Result<std::filesystem::path>> save_attachment(const StoredMessage& message,
+                                                                       std::optional<std::filesystem::path> out = {},
+                                                                       std::function<void(const BlobEvent&)> progress = {});
+  // The profile's folder for attachments and their uploads, the user's alone.
+  std::filesystem::path media_dir() const { return profile_ / "media"; }
+
   const LocalIdentity& identity() const { return engine_->identity(); }
   DeviceStore& store() { return *store_; }
   // Every event the engine reported, in order.
@@ -81,14 +122,21 @@ class Client {
 
  private:
   Client(std::unique_ptr<DeviceStore> store, std::unique_ptr<Engine> engine);
+  // Until the server holds every copy of message `id` (its SentEvent), or why not.
+  asio::awaitable<core::Result<std::uint64_t>> wait_sent(std::uint64_t id);
   asio::awaitable<void> read_loop(std::shared_ptr<transport::net::Connection> connection);
   asio::awaitable<core::Result<void>> write(EngineOutput out);
   asio::awaitable<core::Result<void>> restart();
   // Waits until `done()` holds, the connection fails, or `timeout` passes.
   template <typename Done>
   asio::awaitable<core::Result<void>> wait(Done done, std::chrono::milliseconds timeout);
+  // Writes what starting a transfer said, then waits for the transfer's end.
+  asio::awaitable<core::Result<void>> run_transfer(const core::Bytes& hash, core::Result<EngineOutput> started,
+                                                   std::chrono::milliseconds timeout,
+                                                   const std::function<void(const BlobEvent&)>& progress);
 
   crypto::SystemEntropy entropy_;
+  std::filesystem::path profile_;
   std::unique_ptr<DeviceStore> store_;
   std::unique_ptr<Engine> engine_;
   std::shared_ptr<transport::net::Connection> connection_;
@@ -99,6 +147,7 @@ class Client {
   std::vector<Event> events_;
   std::size_t links_before_ = 0;  // LinkedEvents seen when the last link() started
   std::size_t connected_at_ = 0;  // events_.size() when the current connection began
+  std::map<core::Bytes, std::size_t> transfer_from_;  // events_.size() when each blob's transfer began
   // Cleared when the Client goes: a read loop still suspended on its (closed) connection checks it
   // before touching the Client again.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

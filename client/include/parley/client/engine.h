@@ -13,15 +13,18 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "parley/client/blob_io.h"
 #include "parley/client/events.h"
 #include "parley/client/store/device_store.h"
 #include "parley/core/error.h"
 #include "parley/crypto/entropy.h"
 #include "parley/transport/channel/payloads.h"
+#include "parley/wire/content.h"
 #include "parley/wire/frames/frame.h"
 
 namespace parley::client {
@@ -110,6 +113,10 @@ class Engine {
   // Writes `text` to `peer_account`: stored in the outbox, then planned, encrypted and sent as the
   // lists and sessions allow; the frames may follow later, as replies come in. Returns the id.
   core::Result<std::pair<std::uint64_t, EngineOutput>> send_text(std::uint64_t peer_account, std::string text);
+  // An attachment (spec §12.4) to `peer_account`, sent like a text; its upload must be on the server
+  // already (upload_blob), and the send names it so that the recipients may download it (§7.1).
+  // A description spec §12.4 refuses is `malformed` or `limit_exceeded`, and nothing is stored.
+  core::Result<std::pair<std::uint64_t, EngineOutput>> send_media(std::uint64_t peer_account, wire::MediaBody media);
   // The person accepted a device's new identity key (after an IdentityChangeEvent): its old
   // session goes, the messages held for the decision are read, and the next message builds a
   // session with the new key.
@@ -125,6 +132,21 @@ class Engine {
   // The ticks of one of our account's messages as this device knows them.
   core::Result<protocol::receipts::Status> status(std::uint64_t chat, std::uint32_t sender_device,
                                                   std::uint64_t message_id);
+
+  // --- Blobs (spec §7.1, §12.3) -----------------------------------------------------------
+  // Uploads the blob `source` reads (`size` bytes whose SHA-256 is `hash`): the server is asked how
+  // much it holds, and the rest goes in chunks; after a dropped connection it goes on at the next
+  // login. BlobEvents report progress, completion (the server checked the hash) or why it stopped.
+  // An upload of a blob already on its way does nothing.
+  core::Result<EngineOutput> upload_blob(core::Bytes hash, std::uint64_t size, std::shared_ptr<BlobSource> source);
+  // Downloads the blob into `sink`, from where the sink ends, likewise. The bytes are not checked
+  // here: the media layer checks them against the message's hashes (spec §12.2).
+  core::Result<EngineOutput> download_blob(core::Bytes hash, std::uint64_t size, std::shared_ptr<BlobSink> sink);
+  // This device has the blob, checked and stored: the server may delete it once every recipient
+  // said so (spec §7.1).
+  core::Result<EngineOutput> blob_fetched(core::Bytes hash);
+  // A transfer of this blob is on its way (not yet complete or stopped).
+  bool transferring(const core::Bytes& hash) const;
 
   // The account's device list changed (this device published it, or was told): fetched and
   // verified again before the next send plans over it.

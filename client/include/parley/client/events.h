@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <variant>
 #include <vector>
 
@@ -44,7 +45,18 @@ struct TicksEvent {
 };
 // The server delivered the backlog this connection found (its queueEmpty, spec §7.3).
 struct CaughtUpEvent {};
-using Event = std::variant<MessageEvent, IdentityChangeEvent, SentEvent, FailedEvent, LinkedEvent, TicksEvent, CaughtUpEvent>;
+// A blob transfer moved (spec §7.1): bytes the server took (upload) or the sink holds (download);
+// `complete` once all are, or `error` when it stopped.
+struct BlobEvent {
+  core::Bytes hash;
+  bool upload = true;
+  std::uint64_t done = 0;
+  std::uint64_t total = 0;
+  bool complete = false;
+  std::optional<core::Error> error;
+};
+using Event = std::variant<MessageEvent, IdentityChangeEvent, SentEvent, FailedEvent, LinkedEvent, TicksEvent, CaughtUpEvent,
+                           BlobEvent>;
 
 struct EngineOutput {
   std::vector<core::Bytes> frames;  // for the server, in order; sent only after the input committed

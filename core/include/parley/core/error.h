@@ -48,6 +48,8 @@ enum class Errc {
   too_short,                 // shorter than the fixed parts of its layout (version byte, signature)
   legacy_version,            // a version older than any this build speaks (libsignal's "too old")
   message_version_mismatch,  // a message whose version is not the version of the state it names
+  // The blob store (spec §7.1).
+  quota_exceeded,  // an upload that would take the account's blobs past its quota
 };
 
 std::string_view errc_name(Errc code);

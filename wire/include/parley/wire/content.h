@@ -84,4 +84,9 @@ core::Result<core::Bytes> encode_content(const Content& content);
 // An attachment must pass check_media: encode refuses what decode would.
 core::Result<Content> decode_content(core::BytesView bytes);
 
+// An attachment's description alone, as a device keeps it with the message it came in: the content
+// encoding of a Content that holds only it, so that what is kept is what the wire checks.
+core::Result<core::Bytes> encode_media(const MediaBody& media);
+core::Result<MediaBody> decode_media(core::BytesView bytes);  // `malformed` if it holds no attachment
+
 }  // namespace parley::wire

@@ -67,6 +67,8 @@ struct StoredMessage {
   std::uint64_t message_id = 0;  // the sender's id for it: with the sender, a message's identity
   std::uint64_t timestamp_ms = 0;
   std::string body;
+  // Empty, or the attachment the message is (spec §12.4), as wire::encode_media keeps it.
+  core::Bytes media{};
   friend bool operator==(const StoredMessage&, const StoredMessage&) = default;
 };
 

@@ -110,10 +110,19 @@ class StorageBackend {
   // The pieces with min_offset <= offset < end, by offset.
   virtual Result<std::vector<BlobPiece>> blob_pieces(const BlobHash& hash, std::uint64_t min_offset,
                                                      std::uint64_t end) = 0;
-  virtual Result<void> delete_blob(const BlobHash& hash) = 0;  // with its pieces
+  virtual Result<void> delete_blob(const BlobHash& hash) = 0;  // with its pieces and grants
   // Deletes complete blobs created before complete_cutoff and incomplete ones created before
   // incomplete_cutoff; returns how many.
   virtual Result<std::size_t> expire_blobs(TimestampMs complete_cutoff, TimestampMs incomplete_cutoff) = 0;
+  // The sum of total_size over the blobs the account's devices uploaded (complete or not).
+  virtual Result<std::uint64_t> account_blob_bytes(AccountId account) = 0;
+  // Grants (spec §7.1): a destination device of a send that named the blob may read it. A grant
+  // that exists is kept as it is (fetched or not).
+  virtual Result<void> grant_blob(const BlobHash& hash, const MailboxAddress& device) = 0;
+  // Whether the device holds a grant: nullopt if not, else whether it said it fetched the blob.
+  virtual Result<std::optional<bool>> blob_grant(const BlobHash& hash, const MailboxAddress& device) = 0;
+  virtual Result<void> set_blob_fetched(const BlobHash& hash, const MailboxAddress& device) = 0;
+  virtual Result<std::size_t> unfetched_blob_grants(const BlobHash& hash) = 0;
 };
 
 }  // namespace parley::server

@@ -7,6 +7,7 @@
 
 #include "parley/core/bytes.h"
 #include "parley/server/store/ids.h"
+#include "parley/server/store/mailboxes.h"
 
 namespace parley::server {
 
@@ -26,6 +27,9 @@ struct BlobState {
   std::uint64_t received = 0;  // an upload resumes here
   bool complete = false;       // received == total_size and the hash verified
   TimestampMs created_ms = 0;  // when the upload started
+  // The device whose chunk started the upload: it may read the blob, and it counts against its
+  // account's quota (spec §7.1).
+  MailboxAddress uploader{};
   friend bool operator==(const BlobState&, const BlobState&) = default;
 };
 

@@ -38,6 +38,9 @@ struct Send {
   // A resend to one device that could not decrypt the original (spec §8.5): exactly one
   // ciphertext, for a current device of the account; the others are not missing.
   bool retry = false;
+  // The content hashes of the blobs the message names (spec §7.1): each must be complete and
+  // readable by the sending device, and each destination device may read them once committed.
+  std::vector<core::Bytes> blob_refs{};
 };
 
 // A committed send (frames.capnp SendAck).

@@ -63,6 +63,13 @@ struct StoreSettings {
   // A complete blob is kept this long after its upload started, like undelivered messages: a
   // media message that waited 30 days in a mailbox can still be downloaded.
   TimestampMs blob_retention_ms = 30 * kDayMs;
+  // What one account's devices may hold in the blob store at once (the total sizes of their
+  // uploads, complete or not, until deleted): four attachments of the largest size. Past it an
+  // upload is quota_exceeded; a blob frees its share when deleted.
+  std::uint64_t max_blob_bytes_per_account = 8ull << 30;
+  // Blobs one message may name: a media message names one; an album of WhatsApp's 30 pictures is
+  // 30 messages. Bounds the grants one send writes.
+  std::size_t max_blobs_per_send = 16;
 };
 
 }  // namespace parley::server

@@ -91,16 +91,27 @@ class Store {
   Result<std::size_t> expire_messages();
 
   // --- Blob store --------------------------------------------------------------------------
-  // Adds a chunk at chunk.offset. A chunk may repeat bytes already received (a resumed upload);
-  // it may not leave a gap (malformed, the state says where to resume) or pass total_size. The
-  // chunk that completes the blob checks its SHA-256: on mismatch the upload is discarded
-  // (malformed). message_too_large above max_blob_size. An already complete blob returns its
-  // state and stores nothing.
-  Result<BlobState> put_blob_chunk(const BlobChunk& chunk);
-  Result<BlobState> blob_state(core::BytesView content_hash);  // not_found
+  // A device may read a blob (its state, its bytes) when it uploaded it or a committed send named
+  // the blob to it (a grant); to any other device the blob does not exist (not_found).
+  //
+  // Adds a chunk at chunk.offset from `uploader`. The chunk that starts an upload makes its device
+  // the uploader, and is quota_exceeded when the account's blobs would pass
+  // max_blob_bytes_per_account. A chunk may repeat bytes already received (a resumed upload); it
+  // may not leave a gap (malformed, the state says where to resume) or pass total_size. The chunk
+  // that completes the blob checks its SHA-256: on mismatch the upload is discarded (malformed).
+  // message_too_large above max_blob_size. A chunk for a blob held for another device, which this
+  // one may not read, is conflict; for a complete blob this one may read, it returns the state and
+  // stores nothing.
+  Result<BlobState> put_blob_chunk(const BlobChunk& chunk, const MailboxAddress& uploader);
+  Result<BlobState> blob_state(core::BytesView content_hash, const MailboxAddress& reader);  // not_found
   // Up to min(length, max_blob_read) bytes from offset, fewer at the end. not_found unless the
-  // blob is complete; malformed for an offset past its end.
-  Result<core::Bytes> read_blob(core::BytesView content_hash, std::uint64_t offset, std::uint64_t length);
+  // blob is complete and `reader` may read it; malformed for an offset past its end.
+  Result<core::Bytes> read_blob(core::BytesView content_hash, std::uint64_t offset, std::uint64_t length,
+                                const MailboxAddress& reader);
+  // A device a send named the blob to has it. Once every such device has said so, the blob is
+  // deleted: returns whether it was. not_found for a device without a grant. Saying it twice
+  // changes nothing.
+  Result<bool> blob_fetched(core::BytesView content_hash, const MailboxAddress& reader);
   // Deletes blobs past blob_retention_ms and uploads not completed within blob_upload_timeout_ms.
   Result<std::size_t> expire_blobs();
 
@@ -109,6 +120,10 @@ class Store {
   auto transaction(StorageBackend::Access access, F&& body) -> decltype(body());
   Result<SendOutcome> commit_one(const Send& send, TimestampMs now);
   Result<void> check_mailbox(const MailboxAddress& mailbox);
+  Result<bool> may_read_blob(const BlobHash& hash, const BlobState& state, const MailboxAddress& device);
+  Result<BlobState> readable_blob(const BlobHash& hash, const MailboxAddress& reader);
+  Result<std::optional<core::Error>> check_blob_refs(const Send& send);
+  Result<void> grant_blob_refs(const Send& send);
 
   std::unique_ptr<StorageBackend> backend_;
   StoreSettings settings_;

@@ -40,6 +40,12 @@ struct BlobState {
   friend bool operator==(const BlobState&, const BlobState&) = default;
 };
 
+// device -> server: a recipient device has downloaded and checked the blob (spec §7.1).
+struct BlobFetched {
+  core::Bytes content_hash;
+  friend bool operator==(const BlobFetched&, const BlobFetched&) = default;
+};
+
 // server -> device: the reply to blobDownload.
 struct BlobData {
   core::Bytes content_hash;

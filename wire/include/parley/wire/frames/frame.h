@@ -33,7 +33,7 @@ using FrameBody = std::variant<Register, Login, LoggedIn, UploadPreKeys, FetchPr
                                PutDeviceList, DeviceListReply, Send, SendAck, Deliver, Ack, RetiredReceipt,
                                BlobUpload, BlobDownload, BlobData, QueueEmpty, ErrorFrame, Ok, LinkDevice,
                                DeviceLinked, RemoveDevice, LinkApproval, LinkConfirmation, RetryRequest,
-                               BlobStatus, BlobState>;
+                               BlobStatus, BlobState, BlobFetched>;
 
 struct Frame {
   std::uint32_t request_id = 0;  // a reply repeats its request's; 0 on frames the server pushes

@@ -27,6 +27,9 @@ struct Send {
   std::uint64_t destination = 0;        // the account written to
   std::vector<SendTarget> targets;
   std::uint64_t retry_of = 0;  // nonzero: a resend of that server id to one device (spec §8.5)
+  // The content hashes of the blobs the message names (spec §7.1): every destination device may
+  // download them. The server checks their size and count, not that the message names them.
+  std::vector<core::Bytes> blob_refs{};
   friend bool operator==(const Send&, const Send&) = default;
 };
 

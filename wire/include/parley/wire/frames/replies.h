@@ -26,6 +26,7 @@ enum class ErrorCode : std::uint16_t {
   conflict = 9,
   prekeys_low = 10,  // a warning, not a refusal
   unsupported = 11,
+  quota_exceeded = 12,
 };
 
 // server -> device: a request that answers nothing else succeeded.
