@@ -13,6 +13,7 @@
 #include <set>
 
 #include "check.h"
+#include "device_keys.h"
 #include "parley/crypto/entropy.h"
 #include "parley/crypto/hash.h"
 #include "parley/crypto/x25519.h"
@@ -26,14 +27,6 @@ using namespace parley::server;
 
 constexpr std::size_t kDevices = 3;
 constexpr std::array<std::size_t, 4> kSizes = {1, 16, 4097, 70'000};
-
-DeviceKeys keys(std::uint64_t seed) {
-  crypto::StreamEntropy entropy(seed);
-  auto identity = crypto::generate_x25519_key_pair(entropy).value();
-  auto noise = crypto::generate_x25519_key_pair(entropy).value();
-  return DeviceKeys{crypto::serialize_public_key(identity.public_key),
-                    core::Bytes(noise.public_key.begin(), noise.public_key.end()), 7};
-}
 
 struct Blob {
   core::Bytes bytes;
@@ -69,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   settings.max_blob_read = 40'000;
   Store store = make_memory_store(settings, [&now] { return now++; });
   std::array<DeviceRecord, kDevices> devices;
-  for (std::size_t i = 0; i < kDevices; ++i) devices[i] = store.create_account(keys(i + 1)).value();
+  for (std::size_t i = 0; i < kDevices; ++i) devices[i] = store.create_account(fuzz::device_keys(i + 1)).value();
 
   Metrics metrics;
   std::chrono::steady_clock::time_point steady{};

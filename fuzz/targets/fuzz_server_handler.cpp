@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "check.h"
+#include "device_keys.h"
 #include "parley/crypto/entropy.h"
 #include "parley/crypto/x25519.h"
 #include "parley/server/router/router.h"
@@ -17,21 +18,13 @@ namespace {
 using namespace parley;
 using namespace parley::server;
 
-DeviceKeys keys(std::uint64_t seed) {
-  crypto::StreamEntropy entropy(seed);
-  auto identity = crypto::generate_x25519_key_pair(entropy).value();
-  auto noise = crypto::generate_x25519_key_pair(entropy).value();
-  return DeviceKeys{crypto::serialize_public_key(identity.public_key),
-                    core::Bytes(noise.public_key.begin(), noise.public_key.end()), 7};
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   TimestampMs now = 1'700'000'000'000;
   Store store = make_memory_store(StoreSettings{}, [&now] { return now++; });
-  const auto alice = store.create_account(keys(1)).value();
-  const auto bob = store.create_account(keys(2)).value();
+  const auto alice = store.create_account(fuzz::device_keys(1)).value();
+  const auto bob = store.create_account(fuzz::device_keys(2)).value();
   (void)bob;
 
   Metrics metrics;

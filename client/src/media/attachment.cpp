@@ -107,6 +107,9 @@ core::Result<PreparedAttachment> prepare_attachment(const std::filesystem::path&
   media.streaming_sidecar = summary.sidecar;
   if (media_type == "image" && media.mime_type == "image/jpeg") add_thumbnail(file, media);
   PARLEY_CHECK(wire::check_media(media));
+  // A long video's sidecar would not fit in a message (spec §12.4): it goes without.
+  if (!wire::encode_media(media).ok()) media.streaming_sidecar.clear();
+  if (auto encoded = wire::encode_media(media); !encoded.ok()) return encoded.error();
   const auto upload = upload_dir / (core::to_hex(media.file_enc_sha256) + ".enc");
   std::filesystem::rename(pending, upload, ec);
   if (ec) return core::make_error(Errc::storage_failure, "cannot name the upload " + upload.string() + ": " + ec.message());

@@ -2,6 +2,7 @@
 // connection, write transactions that take the write lock at BEGIN, and every SQLite error turned
 // into storage_failure.
 #include <limits>
+#include <string>
 
 #include "parley/server/store/store.h"
 #include "sqlite_backend_internal.h"
@@ -14,11 +15,23 @@ namespace {
 // user_version of a database this build created; another value is refused.
 constexpr int kSchemaVersion = 3;
 
+// Who may read a blob (version 3, spec §7.1): one text for a new file and for the upgrade of an old one.
+constexpr const char* kBlobAccessTables = R"sql(
+CREATE INDEX blobs_by_uploader ON blobs(uploader_account);
+CREATE TABLE blob_grants(
+  hash BLOB NOT NULL,
+  account_id INTEGER NOT NULL,
+  device_id INTEGER NOT NULL,
+  incarnation INTEGER NOT NULL,
+  fetched INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (hash, account_id, device_id, incarnation)) STRICT, WITHOUT ROWID;
+)sql";
+
 // Tables mirror the spec's concepts. Queue usage per device is kept in `devices` by triggers, so
 // the cap check of a send costs one row read, not a count over the mailbox. Tables with small
 // rows are WITHOUT ROWID (the key is the row); messages and blob pieces, which hold up to 96 KiB
 // and 256 KiB, keep a rowid so that their key index stays small.
-constexpr const char* kSchema = R"sql(
+const std::string kSchema = std::string(R"sql(
 CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT, WITHOUT ROWID;
 INSERT INTO counters VALUES ('account', 0), ('incarnation', 0);
 CREATE TABLE accounts(
@@ -87,21 +100,12 @@ CREATE TABLE blobs(
   uploader_account INTEGER NOT NULL DEFAULT 0,
   uploader_device INTEGER NOT NULL DEFAULT 0,
   uploader_incarnation INTEGER NOT NULL DEFAULT 0) STRICT, WITHOUT ROWID;
-CREATE INDEX blobs_by_uploader ON blobs(uploader_account);
 CREATE TABLE blob_pieces(
   hash BLOB NOT NULL,
   piece_offset INTEGER NOT NULL,
   data BLOB NOT NULL,
   UNIQUE (hash, piece_offset)) STRICT;
-CREATE TABLE blob_grants(
-  hash BLOB NOT NULL,
-  account_id INTEGER NOT NULL,
-  device_id INTEGER NOT NULL,
-  incarnation INTEGER NOT NULL,
-  fetched INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (hash, account_id, device_id, incarnation)) STRICT, WITHOUT ROWID;
-PRAGMA user_version = 3;
-)sql";
+)sql") + kBlobAccessTables + "PRAGMA user_version = 3;\n";
 
 // Version 1 had no `listed`: its devices were all taken as listed, as they stay.
 constexpr const char* kUpgradeFrom1 = R"sql(
@@ -111,26 +115,17 @@ PRAGMA user_version = 2;
 
 // Version 2 had no uploaders and no grants: its blobs keep uploader 0, which no device is, so
 // nobody may read or name them and they expire as before (spec §7.1).
-constexpr const char* kUpgradeFrom2 = R"sql(
+const std::string kUpgradeFrom2 = std::string(R"sql(
 ALTER TABLE blobs ADD COLUMN uploader_account INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE blobs ADD COLUMN uploader_device INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE blobs ADD COLUMN uploader_incarnation INTEGER NOT NULL DEFAULT 0;
-CREATE INDEX blobs_by_uploader ON blobs(uploader_account);
-CREATE TABLE blob_grants(
-  hash BLOB NOT NULL,
-  account_id INTEGER NOT NULL,
-  device_id INTEGER NOT NULL,
-  incarnation INTEGER NOT NULL,
-  fetched INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (hash, account_id, device_id, incarnation)) STRICT, WITHOUT ROWID;
-PRAGMA user_version = 3;
-)sql";
+)sql") + kBlobAccessTables + "PRAGMA user_version = 3;\n";
 
 }  // namespace
 
 Result<std::unique_ptr<SqliteBackend>> SqliteBackend::open(const std::filesystem::path& file,
                                                            const SqliteOptions& options) {
-  PARLEY_TRY(auto db, sqlite::Database::open(file, options, {kSchema, kSchemaVersion, {kUpgradeFrom1, kUpgradeFrom2}, 1}));
+  PARLEY_TRY(auto db, sqlite::Database::open(file, options, {kSchema.c_str(), kSchemaVersion, {kUpgradeFrom1, kUpgradeFrom2.c_str()}, 1}));
   return std::unique_ptr<SqliteBackend>(new SqliteBackend(std::move(db)));
 }
 
