@@ -382,10 +382,6 @@ asio::awaitable<core::Result<void>> Client::blob_fetched(core::Bytes hash) {
 
 namespace {
 
-// The upload's length for a plaintext of `length` bytes (spec §12.1): whole blocks with at least one
-// byte of padding, and the 10-byte MAC.
-std::uint64_t upload_length(std::uint64_t length) { return (length / 16 + 1) * 16 + 10; }
-
 // `name` in `dir`, or `name (2)`, `name (3)`... when taken: a save never replaces a file.
 std::filesystem::path free_name(const std::filesystem::path& dir, const std::string& name) {
   const std::filesystem::path base(name.empty() ? "attachment" : name);
@@ -449,7 +445,7 @@ asio::awaitable<core::Result<std::filesystem::path>> Client::save_attachment(con
   if (!media.ok()) co_return media.error();
   if (auto made = make_private_dir(media_dir()); !made.ok()) co_return made.error();
   const auto part = media_dir() / (core::to_hex(media->file_enc_sha256) + ".part");
-  const auto size = upload_length(media->file_length);
+  const auto size = media::upload_size(media->file_length);
   const auto timeout = std::chrono::seconds(60) + std::chrono::milliseconds(size / 1000);
   auto downloaded = co_await download_blob(media->file_enc_sha256, size, part,
                                            std::chrono::duration_cast<std::chrono::milliseconds>(timeout), progress);

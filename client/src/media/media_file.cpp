@@ -75,8 +75,6 @@ core::Result<void> commit_file(Fd& fd, const fs::path& from, const fs::path& to)
   return {};
 }
 
-// The uploaded file of the largest plaintext allowed: whole blocks with PKCS#7's, and the MAC.
-std::uint64_t max_upload_size(std::uint64_t max_plaintext) { return (max_plaintext / 16 + 1) * 16 + pm::kMediaMacSize; }
 
 core::Result<std::uint64_t> file_size(const Fd& fd, const fs::path& path) {
   struct stat st {};
@@ -146,7 +144,7 @@ core::Result<void> decrypt_media_file(const pm::MediaKeys& keys, const pm::Media
   Fd in(::open(upload.c_str(), O_RDONLY | O_CLOEXEC));
   if (!in.ok()) return io_error("cannot open", upload);
   PARLEY_TRY(const auto total, file_size(in, upload));
-  if (total > max_upload_size(options.max_size))
+  if (total > upload_size(options.max_size))
     return core::make_error(core::Errc::message_too_large, "the upload is over max_media_size");
 
   PARLEY_TRY(auto temporary, private_temporary(out));
@@ -162,7 +160,7 @@ core::Result<void> decrypt_media_file(const pm::MediaKeys& keys, const pm::Media
   } remover{temp_path};
 
   PARLEY_TRY(auto decryptor, pm::MediaDecryptor::start(keys, expected));
-  PARLEY_CHECK(pump(in, upload, fd, temp_path, max_upload_size(options.max_size), options, total,
+  PARLEY_CHECK(pump(in, upload, fd, temp_path, upload_size(options.max_size), options, total,
                     [&](core::BytesView piece, core::Bytes& produced) { return decryptor.update(piece, produced); }));
   core::Bytes unverified;
   auto checked = decryptor.finish(unverified);
@@ -176,6 +174,10 @@ core::Result<void> decrypt_media_file(const pm::MediaKeys& keys, const pm::Media
   PARLEY_CHECK(commit_file(fd, temp_path, out));
   remover.armed = false;
   return {};
+}
+
+std::uint64_t upload_size(std::uint64_t plaintext_length) {
+  return (plaintext_length / 16 + 1) * 16 + pm::kMediaMacSize;
 }
 
 }  // namespace parley::client::media

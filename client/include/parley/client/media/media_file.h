@@ -20,6 +20,10 @@ inline constexpr std::uint64_t kDefaultMaxMediaSize = 2ull << 30;
 // The piece read and written at a time; the whole of a transfer's memory is a few of these.
 inline constexpr std::size_t kMediaFileBuffer = 1 << 20;
 
+// The uploaded file's size for a plaintext of this many bytes (spec §12.1): whole blocks with
+// PKCS#7's at least one byte of padding, and the 10-byte MAC.
+std::uint64_t upload_size(std::uint64_t plaintext_length);
+
 struct MediaFileOptions {
   std::uint64_t max_size = kDefaultMaxMediaSize;
   bool sidecar = false;
