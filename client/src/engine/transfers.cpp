@@ -4,45 +4,31 @@
 
 #include <algorithm>
 
+#include "parley/core/hex.h"
+
 namespace parley::client::engine {
 
 using core::Errc;
 
-namespace {
-
-std::string short_hash(const core::Bytes& hash) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < std::min<std::size_t>(hash.size(), 4); ++i) {
-    out += digits[hash[i] >> 4];
-    out += digits[hash[i] & 15];
-  }
-  return out;
-}
-
-}  // namespace
 
 Output Transfers::upload(core::Bytes hash, std::uint64_t size, std::shared_ptr<BlobSource> source, bool logged_in) {
-  if (hash.size() != 32 || size == 0)
-    return failed(0, core::make_error(Errc::malformed, "a blob is named by its SHA-256 and has at least one byte"));
-  if (transfers_.count(hash)) return EngineOutput{};  // on its way already
   Transfer t;
-  t.upload = true;
-  t.size = size;
   t.source = std::move(source);
-  auto it = transfers_.emplace(std::move(hash), std::move(t)).first;
-  if (!logged_in) return EngineOutput{};
-  return start(it);
+  return add(std::move(hash), size, std::move(t), logged_in);
 }
 
 Output Transfers::download(core::Bytes hash, std::uint64_t size, std::shared_ptr<BlobSink> sink, bool logged_in) {
-  if (hash.size() != 32 || size == 0)
-    return failed(0, core::make_error(Errc::malformed, "a blob is named by its SHA-256 and has at least one byte"));
-  if (transfers_.count(hash)) return EngineOutput{};
   Transfer t;
   t.upload = false;
-  t.size = size;
   t.sink = std::move(sink);
+  return add(std::move(hash), size, std::move(t), logged_in);
+}
+
+Output Transfers::add(core::Bytes hash, std::uint64_t size, Transfer t, bool logged_in) {
+  if (hash.size() != 32 || size == 0)
+    return failed(0, core::make_error(Errc::malformed, "a blob is named by its SHA-256 and has at least one byte"));
+  if (transfers_.count(hash)) return EngineOutput{};  // on its way already
+  t.size = size;
   auto it = transfers_.emplace(std::move(hash), std::move(t)).first;
   if (!logged_in) return EngineOutput{};
   return start(it);
@@ -106,6 +92,14 @@ Transfers::Table::iterator Transfers::answered(std::uint32_t id, const BlobReque
   return it;
 }
 
+// Moved on without ending: say how far, and send what the window allows.
+Output Transfers::carry_on(Table::iterator it) {
+  auto out = progress(it);
+  PARLEY_TRY(auto chunks, pump(it));
+  out.append(std::move(chunks));
+  return out;
+}
+
 EngineOutput Transfers::progress(Table::iterator it) {
   const auto& t = it->second;
   return event(BlobEvent{it->first, t.upload, t.confirmed, t.size, false, std::nullopt});
@@ -115,7 +109,7 @@ EngineOutput Transfers::progress(Table::iterator it) {
 EngineOutput Transfers::finish(Table::iterator it, std::optional<core::Error> error) {
   auto& t = it->second;
   for (const auto id : t.requests) ctx_.requests.forget(id);
-  if (error) error->detail = "blob " + short_hash(it->first) + ": " + error->detail;
+  if (error) error->detail = "blob " + core::to_hex(core::BytesView(it->first).first(4)) + ": " + error->detail;
   auto out = event(BlobEvent{it->first, t.upload, t.confirmed, t.size, !error, std::move(error)});
   transfers_.erase(it);
   return out;
@@ -133,10 +127,7 @@ Output Transfers::on_state(std::uint32_t id, const BlobRequest& asked, const wir
     t.confirmed = t.size;
     return finish(it, std::nullopt);  // held already: nothing to send
   }
-  auto out = progress(it);
-  PARLEY_TRY(auto chunks, pump(it));
-  out.append(std::move(chunks));
-  return out;
+  return carry_on(it);
 }
 
 Output Transfers::on_ok(std::uint32_t id, const BlobRequest& asked) {
@@ -147,10 +138,7 @@ Output Transfers::on_ok(std::uint32_t id, const BlobRequest& asked) {
   t.confirmed = std::max(t.confirmed, asked.end);
   // The last chunk's ok means the server checked the whole blob against its hash (spec §7.1).
   if (t.confirmed >= t.size) return finish(it, std::nullopt);
-  auto out = progress(it);
-  PARLEY_TRY(auto chunks, pump(it));
-  out.append(std::move(chunks));
-  return out;
+  return carry_on(it);
 }
 
 Output Transfers::on_data(std::uint32_t id, const BlobRequest& asked, const wire::BlobData& data) {
@@ -166,10 +154,7 @@ Output Transfers::on_data(std::uint32_t id, const BlobRequest& asked, const wire
   if (auto stored = t.sink->append(data.data); !stored.ok()) return finish(it, stored.error());
   t.confirmed += data.data.size();
   if (t.confirmed == t.size) return finish(it, std::nullopt);
-  auto out = progress(it);
-  PARLEY_TRY(auto chunks, pump(it));
-  out.append(std::move(chunks));
-  return out;
+  return carry_on(it);
 }
 
 Output Transfers::on_refused(std::uint32_t id, const BlobRequest& asked, const wire::ErrorFrame& refusal) {

@@ -54,7 +54,9 @@ class Transfers {
   };
   using Table = std::map<core::Bytes, Transfer>;
 
+  Output add(core::Bytes hash, std::uint64_t size, Transfer t, bool logged_in);
   Output start(Table::iterator it);
+  Output carry_on(Table::iterator it);
   // As many chunks as the window allows.
   Output pump(Table::iterator it);
   EngineOutput progress(Table::iterator it);
