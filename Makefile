@@ -3,7 +3,7 @@
 #   make test   install what is missing, build with sanitizers, run every test (ctest)
 #   make fuzz   build the libFuzzer targets with clang-14 and run each for FUZZ_SECONDS
 #   make bench  build optimized and run the benchmarks (median of repetitions)
-#   make bench-media   the media cipher against its primitives, and a 1 GiB file's peak memory
+#   make bench-media   the media cipher against its primitives, a 1 GiB file's peak memory, a 100 MiB blob through the server
 #   make bench-server  the server's load benchmark (parley-load against parley-server, with its floor)
 #   make soak   the fault test long: parley-load while the server is SIGKILLed 200 times
 #   make sim    the adversarial simulation long (SIM_CASES cases, optimized; make test runs 400)
@@ -48,13 +48,17 @@ bench: build-release
 	./scripts/bench.sh
 
 # Spec §12: throughput against the sum of the primitives in the same run, then a MEDIA_MIB file
-# encrypted and decrypted from disk to disk with the process's peak RSS (JSON on one line).
+# encrypted and decrypted from disk to disk with the process's peak RSS (JSON on one line), then a
+# BLOB_MIB blob up to and down from the real server over loopback against the channel's own
+# throughput in the same run (JSON on one line).
 MEDIA_MIB ?= 1024
+BLOB_MIB ?= 100
 bench-media: deps
 	cmake --preset release >/dev/null
-	cmake --build --preset release -j $(JOBS) --target parley-bench-media parley-media-rss
+	cmake --build --preset release -j $(JOBS) --target parley-bench-media parley-media-rss parley-blob-loopback parley-server
 	BENCH_PROGRAMS=media ./scripts/bench.sh
 	./build/release/bin/parley-media-rss --mib $(MEDIA_MIB)
+	./build/release/bin/parley-blob-loopback --server ./build/release/bin/parley-server --mib $(BLOB_MIB)
 
 bench-server: build-release
 	./scripts/bench-server.py

@@ -72,9 +72,10 @@ link_by_qr() {
   grep '^Linked' "$WORK/$companion.link" | sed 's/^/  /'
 }
 
-# Shows device $1's chat with $2 (as `parley chat --once` prints it) and keeps it in $SHOWN.
+# Shows device $1's chat with $2 (as `parley chat --once` prints it, with any further options) and
+# keeps it in $SHOWN.
 show() {
-  SHOWN=$(as "$1" chat "$2" --once) || fail "$1 could not open its chat with $2"
+  SHOWN=$(as "$1" chat "$2" --once "${@:3}") || fail "$1 could not open its chat with $2"
   echo "  $1's screen:"
   sed 's/^/    │ /' <<<"$SHOWN"
   SHOWN=$(strip <<<"$SHOWN")

@@ -14,7 +14,7 @@ packages=(
   clang-14 libclang-rt-14-dev llvm-14
   spin
   libsignal-protocol-c-dev libolm-dev
-  libturbojpeg0-dev
+  libturbojpeg0-dev libchafa-dev libglib2.0-dev libjpeg-turbo-progs sox
 )
 
 missing=()

@@ -156,7 +156,7 @@ asio::awaitable<int> run_chat_screen(CommandRun& session, std::uint64_t chat) {
   });
   const auto redraw = [&] {
     if (term.interactive()) std::cout << "\x1b[H\x1b[2J";
-    std::cout << render_chat(c, chat, profile, term, screen_rows() - 4) << "\n"
+    std::cout << render_chat(c, chat, profile, term, screen_rows() - 4, term.interactive()) << "\n"
               << term.dim("type a message and press Enter; /quit to leave") << "\n";
     draw_prompt(*state);
   };

@@ -32,6 +32,10 @@ struct CommandRun {
 // The server's address: HOST:PORT, HOST a name or an address.
 asio::awaitable<core::Result<transport::net::tcp::endpoint>> resolve_server(const std::string& host_port);
 
+// The one stored message with this id that carries an attachment (`parley media get`, `parley
+// forward`); `not_found` when none or several (ids are per sending device) have it.
+core::Result<client::StoredMessage> attachment_with_id(client::Client& c, std::uint64_t id);
+
 // Runs `command` to its end on a fresh io_context; its result is the exit status.
 int run(std::function<asio::awaitable<int>()> command);
 

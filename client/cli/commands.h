@@ -1,5 +1,5 @@
 // The `parley` commands (README), each registered on the command line by its file: account
-// (init, link, devices, whoami, contacts, trust, settings), chat (send, chat, inbox) and the
+// (init, link, devices, whoami, contacts, trust, settings), chat (send, forward, chat, inbox) and the
 // safety number, and media (attachments). A command is an Action the main function runs after parsing.
 #pragma once
 

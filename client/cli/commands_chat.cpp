@@ -1,4 +1,4 @@
-// Conversation commands: send, chat (interactive, or --once) and inbox.
+// Conversation commands: send, forward, chat (interactive, or --once) and inbox.
 #include "command_run.h"  // first: Asio
 
 #include <iostream>
@@ -33,6 +33,41 @@ struct SendArgs {
   int timeout_s = 30;
 };
 
+// Connects, sends with `send` (a text, a file or a forward) and reports as `parley send` does: the
+// message with its ticks, after waiting for `args.wait`; an identity change explained.
+template <typename SendFn>
+asio::awaitable<int> send_and_report(Profile& profile, const Terminal& term, const SendArgs& args, std::uint64_t chat,
+                                     SendFn send) {
+  CommandRun s{profile, term, nullptr};
+  if (!co_await s.connect_and_catch_up()) co_return 1;
+  term.progress("sending to " + profile.name_of(chat));
+  core::Result<std::uint64_t> id = co_await send(*s.client);
+  if (!id.ok()) {
+    std::string hint;
+    for (const auto& e : s.client->events())
+      if (const auto* c = std::get_if<client::IdentityChangeEvent>(&e); c && c->account == chat)
+        hint = profile.name_of(chat) + "'s device " + std::to_string(c->device) +
+               " has a new identity key (replaced or reinstalled, or someone in the middle). Check with them, then run "
+               "`parley trust " + args.contact + " " + std::to_string(c->device) +
+               "`; this message is kept and goes out on the next connection.";
+    term.error("the message was not sent to " + profile.name_of(chat), id.error(), hint);
+    co_return 1;
+  }
+  const auto device = s.client->identity().device;
+  if (const auto wanted = status_named(args.wait); wanted && *wanted > Status::sent) {
+    term.progress("waiting until it is " + args.wait + " (up to " + std::to_string(args.timeout_s) + " s)");
+    if (auto reached = co_await s.client->wait_for_status(chat, device, *id, *wanted, std::chrono::seconds(args.timeout_s));
+        !reached.ok()) {
+      term.error("the message is on the server, but not " + args.wait + " yet", reached.error());
+      co_return 1;
+    }
+  }
+  auto stored = s.client->store().message(s.client->identity().account, device, *id);
+  if (stored.ok() && stored->has_value()) std::cout << render_message(*s.client, **stored, profile, term) << std::endl;
+  co_await s.finish();
+  co_return 0;
+}
+
 asio::awaitable<int> send(Profile& profile, const Terminal& term, SendArgs args) {
   auto chat = profile.resolve(args.contact);
   if (!chat.ok()) {
@@ -47,43 +82,38 @@ asio::awaitable<int> send(Profile& profile, const Terminal& term, SendArgs args)
   }
   std::string media_type = client::media::guess_media_type(args.file);
   if (!args.type.empty()) media_type = *client::media::media_type_for_option(args.type);  // checked by the option
-  CommandRun s{profile, term, nullptr};
-  if (!co_await s.connect_and_catch_up()) co_return 1;
-  term.progress("sending to " + profile.name_of(*chat));
-  core::Result<std::uint64_t> id = core::make_error(Errc::internal, "not sent");
-  if (args.file.empty()) {
-    id = co_await s.client->send_text(*chat, text);
-  } else {
-    ProgressBar bar("uploading", term.quiet());
-    id = co_await s.client->send_file(*chat, args.file, media_type, args.caption, std::ref(bar));
-  }
-  if (!id.ok()) {
-    std::string hint;
-    for (const auto& e : s.client->events())
-      if (const auto* c = std::get_if<client::IdentityChangeEvent>(&e); c && c->account == *chat)
-        hint = profile.name_of(*chat) + "'s device " + std::to_string(c->device) +
-               " has a new identity key (replaced or reinstalled, or someone in the middle). Check with them, then run "
-               "`parley trust " + args.contact + " " + std::to_string(c->device) +
-               "`; this message is kept and goes out on the next connection.";
-    term.error("the message was not sent to " + profile.name_of(*chat), id.error(), hint);
-    co_return 1;
-  }
-  const auto device = s.client->identity().device;
-  if (const auto wanted = status_named(args.wait); wanted && *wanted > Status::sent) {
-    term.progress("waiting until it is " + args.wait + " (up to " + std::to_string(args.timeout_s) + " s)");
-    if (auto reached = co_await s.client->wait_for_status(*chat, device, *id, *wanted, std::chrono::seconds(args.timeout_s));
-        !reached.ok()) {
-      term.error("the message is on the server, but not " + args.wait + " yet", reached.error());
-      co_return 1;
-    }
-  }
-  auto stored = s.client->store().message(s.client->identity().account, device, *id);
-  if (stored.ok() && stored->has_value()) std::cout << render_message(*s.client, **stored, profile, term) << std::endl;
-  co_await s.finish();
-  co_return 0;
+  ProgressBar bar("uploading", term.quiet());
+  co_return co_await send_and_report(profile, term, args, *chat,
+                                     [&](client::Client& c) -> asio::awaitable<core::Result<std::uint64_t>> {
+                                       if (args.file.empty()) co_return co_await c.send_text(*chat, text);
+                                       // A run broken off during its upload goes on with it (prepare_file).
+                                       co_return co_await c.send_file(*chat, args.file, media_type, args.caption,
+                                                                      std::ref(bar));
+                                     });
 }
 
-asio::awaitable<int> chat(Profile& profile, const Terminal& term, std::string contact, bool once) {
+// `parley forward MESSAGE_ID CONTACT [--file ORIGINAL]`: the attachment again, same key and upload.
+asio::awaitable<int> forward(Profile& profile, const Terminal& term, std::uint64_t id, SendArgs args) {
+  auto chat = profile.resolve(args.contact);
+  if (!chat.ok()) {
+    term.error("cannot forward", chat.error());
+    co_return 1;
+  }
+  ProgressBar bar("uploading", term.quiet());
+  co_return co_await send_and_report(
+      profile, term, args, *chat, [&](client::Client& c) -> asio::awaitable<core::Result<std::uint64_t>> {
+        auto found = attachment_with_id(c, id);
+        if (!found.ok()) co_return found.error();
+        std::optional<std::filesystem::path> original;
+        if (!args.file.empty()) original = args.file;
+        auto sent = co_await c.forward_attachment(*chat, *found, original, std::ref(bar));
+        if (!sent.ok() && sent.code() == Errc::not_found && !original)
+          term.notice("the server no longer holds this attachment: give its file with --file to upload it again");
+        co_return sent;
+      });
+}
+
+asio::awaitable<int> chat(Profile& profile, const Terminal& term, std::string contact, bool once, bool pictures) {
   auto chat_id = profile.resolve(contact);
   if (!chat_id.ok()) {
     term.error("cannot open the chat", chat_id.error());
@@ -97,7 +127,7 @@ asio::awaitable<int> chat(Profile& profile, const Terminal& term, std::string co
   if (auto read = co_await c.mark_read(chat); !read.ok()) term.error("read receipts were not sent", read.error());
   if (once) {
     co_await s.finish();
-    std::cout << render_chat(c, chat, profile, term) << std::flush;
+    std::cout << render_chat(c, chat, profile, term, 0, pictures || term.interactive()) << std::flush;
     co_return 0;
   }
 
@@ -143,12 +173,27 @@ void add_chat_commands(CLI::App& app, Action& action) {
   send_cmd->add_option("--timeout", send_args->timeout_s, "seconds --wait waits")->capture_default_str();
   on_command(send_cmd, action, [send_args](Profile& p, const Terminal& t) { return send(p, t, *send_args); });
 
+  auto* forward_cmd = app.add_subcommand("forward", "send a message's attachment to another contact, reusing its upload");
+  auto forward_id = std::make_shared<std::uint64_t>(0);
+  auto forward_args = std::make_shared<SendArgs>();
+  forward_cmd->add_option("MESSAGE_ID", *forward_id, "the message's id, as `parley chat` shows it")->required();
+  forward_cmd->add_option("CONTACT", forward_args->contact, "a contact's name or an account number")->required();
+  forward_cmd->add_option("--file", forward_args->file, "the attachment's file, to upload again if the server no longer has it")
+      ->check(CLI::ExistingFile);
+  on_command(forward_cmd, action, [forward_id, forward_args](Profile& p, const Terminal& t) {
+    return forward(p, t, *forward_id, *forward_args);
+  });
+
   auto* chat_cmd = app.add_subcommand("chat", "the conversation, live: messages arrive, ticks move; type to write");
   auto contact = std::make_shared<std::string>();
   auto once = std::make_shared<bool>(false);
   chat_cmd->add_option("CONTACT", *contact, "a contact's name or an account number")->required();
+  auto pictures = std::make_shared<bool>(false);
   chat_cmd->add_flag("--once", *once, "print the conversation (marking it read) and leave");
-  on_command(chat_cmd, action, [contact, once](Profile& p, const Terminal& t) { return chat(p, t, *contact, *once); });
+  chat_cmd->add_flag("--pictures", *pictures, "with --once: draw each photo's thumbnail even when not on a terminal");
+  on_command(chat_cmd, action, [contact, once, pictures](Profile& p, const Terminal& t) {
+    return chat(p, t, *contact, *once, *pictures);
+  });
 
   auto* inbox_cmd = app.add_subcommand("inbox", "fetch what arrived and list the chats, the latest first");
   on_command(inbox_cmd, action, [](Profile& p, const Terminal& t) { return inbox(p, t); });

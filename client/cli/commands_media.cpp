@@ -12,11 +12,8 @@ namespace parley::cli {
 
 using core::Errc;
 
-namespace {
-
-// The messages with this id that carry an attachment (an id is the sending device's: several chats
-// may each have one).
-core::Result<std::vector<client::StoredMessage>> attachments_with_id(client::Client& c, std::uint64_t id) {
+core::Result<client::StoredMessage> attachment_with_id(client::Client& c, std::uint64_t id) {
+  // An id is the sending device's: several chats may each have one.
   std::vector<client::StoredMessage> found;
   PARLEY_TRY(const auto chats, c.store().chats());
   for (const auto& chat : chats) {
@@ -24,28 +21,26 @@ core::Result<std::vector<client::StoredMessage>> attachments_with_id(client::Cli
     for (const auto& m : messages)
       if (m.message_id == id && !m.media.empty()) found.push_back(m);
   }
-  return found;
+  if (found.size() != 1)
+    return core::make_error(Errc::not_found, found.empty() ? "no message " + std::to_string(id) + " with an attachment"
+                                                           : "several messages have id " + std::to_string(id));
+  return found.front();
 }
+
+namespace {
 
 asio::awaitable<int> get(Profile& profile, const Terminal& term, std::uint64_t id, std::string out) {
   CommandRun s{profile, term, nullptr};
   if (!co_await s.connect_and_catch_up()) co_return 1;
-  auto found = attachments_with_id(*s.client, id);
+  auto found = attachment_with_id(*s.client, id);
   if (!found.ok()) {
-    term.error("cannot read the messages", found.error());
-    co_return 1;
-  }
-  if (found->size() != 1) {
-    term.error("cannot save the attachment",
-               core::make_error(Errc::not_found, found->empty() ? "no message " + std::to_string(id) + " with an attachment"
-                                                                : "several messages have id " + std::to_string(id)),
-               "`parley chat CONTACT --once` shows each attachment's message id.");
+    term.error("cannot save the attachment", found.error(), "`parley chat CONTACT --once` shows each attachment's message id.");
     co_return 1;
   }
   ProgressBar bar("downloading", term.quiet());
   std::optional<std::filesystem::path> target;
   if (!out.empty()) target = out;
-  auto saved = co_await s.client->save_attachment(found->front(), target, std::ref(bar));
+  auto saved = co_await s.client->save_attachment(*found, target, std::ref(bar));
   co_await s.finish();
   if (!saved.ok()) {
     const std::string hint = saved.code() == Errc::decrypt_failed

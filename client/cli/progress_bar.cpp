@@ -38,7 +38,11 @@ std::string ProgressBar::line(const client::BlobEvent& e) const {
     const double left = rate > 0 ? static_cast<double>(e.total - e.done) / rate : 0;
     std::snprintf(tail, sizeof tail, " %3d%%  %s/s  %.0f s left", percent, human_bytes(static_cast<std::uint64_t>(rate)).c_str(), left);
   }
-  return label_ + " " + bar + " " + human_bytes(e.done) + " / " + human_bytes(e.total) + tail;
+  std::string out = label_ + " " + bar + " " + human_bytes(e.done) + " / " + human_bytes(e.total) + tail;
+  // Said, so that a person sees that running the command again did not start over.
+  if (first_done_ != 0 && first_done_ == e.total) out += "  (already on the server)";
+  else if (first_done_ != 0) out += "  (went on from " + human_bytes(first_done_) + ")";
+  return out;
 }
 
 void ProgressBar::operator()(const client::BlobEvent& e) {

@@ -1,6 +1,6 @@
 // A transfer's progress on stderr (`parley send --file`, `parley media get`): bytes, percentage,
-// rate and time left, redrawn in place on a terminal and said once at the end otherwise, so that a
-// log stays readable. Never on stdout, which carries results.
+// rate, time left and where a resumed transfer went on from, redrawn in place on a terminal and said
+// once at the end otherwise, so that a log stays readable. Never on stdout, which carries results.
 #pragma once
 
 #include <chrono>

@@ -1,7 +1,9 @@
 #include "render.h"
 
+#include "picture.h"
 #include "progress_bar.h"
 
+#include <algorithm>
 #include <ctime>
 
 namespace parley::cli {
@@ -9,6 +11,9 @@ namespace parley::cli {
 using protocol::receipts::Status;
 
 namespace {
+
+// How wide a thumbnail is drawn, in terminal cells.
+constexpr int kPictureColumns = 24;
 
 std::string clock_time(std::uint64_t ms) {
   const std::time_t t = static_cast<std::time_t>(ms / 1000);
@@ -61,15 +66,32 @@ std::string render_message(client::Client& client, const client::StoredMessage& 
   return term.dim(clock_time(m.timestamp_ms)) + "  " + term.bold(who) + ": " + render_body(m, term) + ticks;
 }
 
+// The lines of an image's thumbnail, under its message; none for anything else.
+static std::string render_thumbnail(const client::StoredMessage& m, const Terminal& term) {
+  if (m.media.empty()) return {};
+  auto media = wire::decode_media(m.media);
+  if (!media.ok() || media->thumbnail_jpeg.empty()) return {};
+  return render_picture(media->thumbnail_jpeg, kPictureColumns, term.colour(), "          ");
+}
+
 std::string render_chat(client::Client& client, std::uint64_t chat, const Profile& profile, const Terminal& term,
-                        std::size_t limit) {
+                        std::size_t rows, bool pictures) {
   std::string out = term.bold("── " + profile.name_of(chat) + " (account " + std::to_string(chat) + ") ──") + "\n";
   auto messages = client.store().messages(chat);
   if (!messages.ok()) return out + "(the messages cannot be read: " + messages.error().detail + ")\n";
-  std::size_t first = 0;
-  if (limit != 0 && messages->size() > limit) first = messages->size() - limit;
   if (messages->empty()) out += term.dim("(no messages yet)") + "\n";
-  for (std::size_t i = first; i < messages->size(); ++i) out += render_message(client, (*messages)[i], profile, term) + "\n";
+  // From the newest back, as many as fit.
+  std::vector<std::string> shown;
+  std::size_t used = 0;
+  for (auto m = messages->rbegin(); m != messages->rend(); ++m) {
+    std::string text = render_message(client, *m, profile, term) + "\n";
+    if (pictures) text += render_thumbnail(*m, term);
+    const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+    if (rows != 0 && used + lines > rows && !shown.empty()) break;
+    used += lines;
+    shown.push_back(std::move(text));
+  }
+  for (auto t = shown.rbegin(); t != shown.rend(); ++t) out += *t;
   return out;
 }
 

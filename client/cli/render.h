@@ -18,8 +18,9 @@ std::string render_ticks(protocol::receipts::Status status, const Terminal& term
 std::string render_message(client::Client& client, const client::StoredMessage& m, const Profile& profile,
                            const Terminal& term);
 
-// The chat's last `limit` messages (0: all) under a title line.
+// The chat under a title line: as many of its last messages as fit in `rows` lines (0: all), with
+// each image's thumbnail drawn under it when `pictures`.
 std::string render_chat(client::Client& client, std::uint64_t chat, const Profile& profile, const Terminal& term,
-                        std::size_t limit = 0);
+                        std::size_t rows = 0, bool pictures = false);
 
 }  // namespace parley::cli

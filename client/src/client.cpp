@@ -1,7 +1,6 @@
 #include "parley/client/client.h"
 
 #include "parley/client/blob_files.h"
-#include "parley/client/media/attachment.h"
 #include "parley/core/hex.h"
 #include "parley/client/store/sqlite_device_store.h"
 #include "parley/transport/net/connector.h"
@@ -361,8 +360,15 @@ asio::awaitable<core::Result<void>> Client::upload_blob(core::Bytes hash, std::f
   if (ec) co_return core::make_error(Errc::storage_failure, "cannot read " + file.string() + ": " + ec.message());
   auto source = open_blob_source(file);
   if (!source.ok()) co_return source.error();
+  co_return co_await upload_blob(std::move(hash), size, std::move(*source), timeout, std::move(progress));
+}
+
+asio::awaitable<core::Result<void>> Client::upload_blob(core::Bytes hash, std::uint64_t size,
+                                                        std::shared_ptr<BlobSource> source,
+                                                        std::chrono::milliseconds timeout,
+                                                        std::function<void(const BlobEvent&)> progress) {
   if (!engine_->transferring(hash)) transfer_from_[hash] = events_.size();
-  co_return co_await run_transfer(hash, engine_->upload_blob(hash, size, std::move(*source)), timeout, progress);
+  co_return co_await run_transfer(hash, engine_->upload_blob(hash, size, std::move(source)), timeout, progress);
 }
 
 asio::awaitable<core::Result<void>> Client::download_blob(core::Bytes hash, std::uint64_t size, std::filesystem::path part_file,
@@ -378,87 +384,6 @@ asio::awaitable<core::Result<void>> Client::blob_fetched(core::Bytes hash) {
   auto said = engine_->blob_fetched(std::move(hash));
   if (!said.ok()) co_return said.error();
   co_return co_await write(std::move(*said));
-}
-
-namespace {
-
-// `name` in `dir`, or `name (2)`, `name (3)`... when taken: a save never replaces a file.
-std::filesystem::path free_name(const std::filesystem::path& dir, const std::string& name) {
-  const std::filesystem::path base(name.empty() ? "attachment" : name);
-  auto candidate = dir / base;
-  for (int n = 2; std::filesystem::exists(candidate); ++n)
-    candidate = dir / (base.stem().string() + " (" + std::to_string(n) + ")" + base.extension().string());
-  return candidate;
-}
-
-core::Result<void> make_private_dir(const std::filesystem::path& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (!ec) std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
-  if (ec) return core::make_error(Errc::storage_failure, "cannot make " + dir.string() + ": " + ec.message());
-  return {};
-}
-
-}  // namespace
-
-asio::awaitable<core::Result<std::uint64_t>> Client::send_file(std::uint64_t peer_account, std::filesystem::path file,
-                                                               std::string media_type, std::string caption,
-                                                               std::function<void(const BlobEvent&)> progress) {
-  auto prepared = prepare_file(file, media_type, caption);
-  if (!prepared.ok()) co_return prepared.error();
-  co_return co_await send_attachment(peer_account, std::move(*prepared), std::move(progress));
-}
-
-core::Result<media::PreparedAttachment> Client::prepare_file(const std::filesystem::path& file, const std::string& media_type,
-                                                             const std::string& caption) {
-  PARLEY_CHECK(make_private_dir(media_dir()));
-  return media::prepare_attachment(file, media_type, caption, media_dir(), entropy_);
-}
-
-asio::awaitable<core::Result<std::uint64_t>> Client::send_attachment(std::uint64_t peer_account,
-                                                                     media::PreparedAttachment prepared_attachment,
-                                                                     std::function<void(const BlobEvent&)> progress) {
-  const auto* prepared = &prepared_attachment;
-  const auto& hash = prepared->media.file_enc_sha256;
-  // Big files take a while; a stalled connection still ends the wait with its error.
-  const auto timeout = std::chrono::seconds(60) + std::chrono::milliseconds(prepared->media.file_length / 1000);
-  auto uploaded = co_await upload_blob(hash, prepared->upload, std::chrono::duration_cast<std::chrono::milliseconds>(timeout), progress);
-  if (!uploaded.ok()) co_return uploaded.error();
-  auto started = engine_->send_media(peer_account, prepared->media);
-  if (!started.ok()) co_return started.error();
-  const auto id = started->first;
-  auto written = co_await write(std::move(started->second));
-  if (!written.ok()) co_return written.error();
-  auto sent = co_await wait_sent(id);
-  if (sent.ok()) {
-    std::error_code ec;
-    std::filesystem::remove(prepared->upload, ec);  // the server holds it; the original is the sender's
-  }
-  co_return sent;
-}
-
-asio::awaitable<core::Result<std::filesystem::path>> Client::save_attachment(const StoredMessage& message,
-                                                                             std::optional<std::filesystem::path> out,
-                                                                             std::function<void(const BlobEvent&)> progress) {
-  if (message.media.empty()) co_return core::make_error(Errc::not_found, "the message has no attachment");
-  auto media = wire::decode_media(message.media);
-  if (!media.ok()) co_return media.error();
-  if (auto made = make_private_dir(media_dir()); !made.ok()) co_return made.error();
-  const auto part = media_dir() / (core::to_hex(media->file_enc_sha256) + ".part");
-  const auto size = media::upload_size(media->file_length);
-  const auto timeout = std::chrono::seconds(60) + std::chrono::milliseconds(size / 1000);
-  auto downloaded = co_await download_blob(media->file_enc_sha256, size, part,
-                                           std::chrono::duration_cast<std::chrono::milliseconds>(timeout), progress);
-  if (!downloaded.ok()) co_return downloaded.error();
-  const auto target = out ? *out : free_name(media_dir(), media->file_name);
-  auto opened = media::open_attachment(*media, part, target);
-  std::error_code ec;
-  // Checked or refused, the partial file is done with: a refused one is downloaded afresh next time.
-  std::filesystem::remove(part, ec);
-  if (!opened.ok()) co_return opened.error();
-  auto told = co_await blob_fetched(media->file_enc_sha256);
-  if (!told.ok()) co_return told.error();
-  co_return target;
 }
 
 }  // namespace parley::client

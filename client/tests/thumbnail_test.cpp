@@ -57,5 +57,18 @@ TEST(Thumbnail, BytesThatAreNotAJpegAreMalformed) {
   EXPECT_EQ(make_jpeg_thumbnail(cut).code(), core::Errc::malformed);
 }
 
+TEST(Thumbnail, DecodingScalesDownOnlyAsFarAsTheSideAskedFor) {
+  const auto photo = gradient_jpeg(1600, 1200);
+  const auto small = decode_jpeg(photo, 96).value();
+  EXPECT_EQ(small.source_width, 1600u);
+  EXPECT_EQ(small.source_height, 1200u);
+  EXPECT_EQ(small.width, 200u);  // 1/8: the longer side still at least 96
+  EXPECT_EQ(small.height, 150u);
+  EXPECT_EQ(small.rgb.size(), 200u * 150u * 3u);
+  const auto whole = decode_jpeg(photo, 4000).value();  // nothing keeps 4000: full size
+  EXPECT_EQ(whole.width, 1600u);
+  EXPECT_EQ(decode_jpeg(core::Bytes(64, 0x42), 96).code(), core::Errc::malformed);
+}
+
 }  // namespace
 }  // namespace parley::client::media

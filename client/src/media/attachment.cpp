@@ -116,6 +116,24 @@ core::Result<PreparedAttachment> prepare_attachment(const std::filesystem::path&
   return PreparedAttachment{std::move(media), upload};
 }
 
+core::Result<std::filesystem::path> remake_upload(const wire::MediaBody& media, const std::filesystem::path& original,
+                                                  const std::filesystem::path& upload_dir, const MediaFileOptions& options) {
+  PARLEY_CHECK(wire::check_media(media));
+  PARLEY_TRY(const auto keys, keys_for(media.media_key, media.type));
+  const auto name = core::to_hex(media.file_enc_sha256);
+  const auto remade = upload_dir / ("remade-" + name);
+  PARLEY_TRY(const auto summary, encrypt_media_file(keys, original, remade, options));
+  std::error_code ec;
+  if (bytes_of(summary.file_enc_sha256) != media.file_enc_sha256) {
+    std::filesystem::remove(remade, ec);
+    return core::make_error(Errc::malformed, original.string() + " is not the file the message describes");
+  }
+  const auto upload = upload_dir / (name + ".enc");
+  std::filesystem::rename(remade, upload, ec);
+  if (ec) return core::make_error(Errc::storage_failure, "cannot name the upload " + upload.string() + ": " + ec.message());
+  return upload;
+}
+
 core::Result<void> open_attachment(const wire::MediaBody& media, const std::filesystem::path& upload,
                                    const std::filesystem::path& out, const MediaFileOptions& options) {
   PARLEY_CHECK(wire::check_media(media));

@@ -20,15 +20,15 @@ using TjHandle = std::unique_ptr<void, TjDeleter>;
 constexpr int kChannels = 3;  // RGB
 
 // The smallest of libjpeg-turbo's decode-time scalings (1/8 to 2) that keeps the longer side at
-// least kThumbnailSide, so the decoder does most of the shrinking and the box filter the rest.
-tjscalingfactor decode_scale(int width, int height) {
+// least `min_side`, so the decoder does most of the shrinking and the box filter the rest.
+tjscalingfactor decode_scale(int width, int height, int min_side) {
   int count = 0;
   const tjscalingfactor* factors = tjGetScalingFactors(&count);
   tjscalingfactor best{1, 1};
   int best_side = std::max(width, height);
   for (int i = 0; i < count; ++i) {
     const int side = std::max(TJSCALED(width, factors[i]), TJSCALED(height, factors[i]));
-    if (side >= static_cast<int>(kThumbnailSide) && side < best_side) {
+    if (side >= min_side && side < best_side) {
       best = factors[i];
       best_side = side;
     }
@@ -57,7 +57,7 @@ std::vector<unsigned char> shrink(const std::vector<unsigned char>& in, int widt
 
 }  // namespace
 
-core::Result<Thumbnail> make_jpeg_thumbnail(core::BytesView jpeg) {
+core::Result<Picture> decode_jpeg(core::BytesView jpeg, std::uint32_t min_side) {
   TjHandle decoder(tjInitDecompress());
   if (!decoder) return core::make_error(core::Errc::internal, "libjpeg-turbo would not start");
   int width = 0, height = 0, subsampling = 0, colorspace = 0;
@@ -69,18 +69,24 @@ core::Result<Thumbnail> make_jpeg_thumbnail(core::BytesView jpeg) {
   if (width > static_cast<int>(kMaxDecodedSide) || height > static_cast<int>(kMaxDecodedSide))
     return core::make_error(core::Errc::limit_exceeded, "a picture too large to preview");
 
-  const tjscalingfactor scale = decode_scale(width, height);
+  const tjscalingfactor scale = decode_scale(width, height, static_cast<int>(min_side));
   const int dw = TJSCALED(width, scale), dh = TJSCALED(height, scale);
   std::vector<unsigned char> pixels(static_cast<std::size_t>(dw) * dh * kChannels);
   if (tjDecompress2(decoder.get(), jpeg.data(), static_cast<unsigned long>(jpeg.size()), pixels.data(), dw, 0, dh,
                     TJPF_RGB, TJFLAG_ACCURATEDCT) != 0 &&
       tjGetErrorCode(decoder.get()) == TJERR_FATAL)
     return core::make_error(core::Errc::malformed, "an unreadable JPEG");
+  return Picture{static_cast<std::uint32_t>(dw), static_cast<std::uint32_t>(dh), std::move(pixels),
+                 static_cast<std::uint32_t>(width), static_cast<std::uint32_t>(height)};
+}
 
+core::Result<Thumbnail> make_jpeg_thumbnail(core::BytesView jpeg) {
+  PARLEY_TRY(const auto picture, decode_jpeg(jpeg, kThumbnailSide));
+  const int dw = static_cast<int>(picture.width), dh = static_cast<int>(picture.height);
   const double ratio = static_cast<double>(kThumbnailSide) / std::max(dw, dh);
   const int tw = std::max(1, std::min(dw, static_cast<int>(dw * ratio + 0.5)));
   const int th = std::max(1, std::min(dh, static_cast<int>(dh * ratio + 0.5)));
-  const auto small = shrink(pixels, dw, dh, tw, th);
+  const auto small = shrink(picture.rgb, dw, dh, tw, th);
 
   TjHandle encoder(tjInitCompress());
   if (!encoder) return core::make_error(core::Errc::internal, "libjpeg-turbo would not start");
@@ -95,7 +101,7 @@ core::Result<Thumbnail> make_jpeg_thumbnail(core::BytesView jpeg) {
     core::Bytes bytes(out, out + size);
     tjFree(out);
     if (bytes.size() <= wire::kMaxThumbnailSize)
-      return Thumbnail{std::move(bytes), static_cast<std::uint32_t>(width), static_cast<std::uint32_t>(height)};
+      return Thumbnail{std::move(bytes), picture.source_width, picture.source_height};
   }
   return core::make_error(core::Errc::limit_exceeded, "no preview fits the thumbnail limit");
 }

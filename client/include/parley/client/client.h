@@ -90,10 +90,18 @@ class Client {
   asio::awaitable<core::Result<void>> download_blob(core::Bytes hash, std::uint64_t size, std::filesystem::path part_file,
                                                     std::chrono::milliseconds timeout,
                                                     std::function<void(const BlobEvent&)> progress = {});
+  // Uploads what `source` gives (size bytes, SHA-256 `hash`), likewise; when the server holds the
+  // blob already and lets this device read it, nothing is read from `source`.
+  asio::awaitable<core::Result<void>> upload_blob(core::Bytes hash, std::uint64_t size, std::shared_ptr<BlobSource> source,
+                                                  std::chrono::milliseconds timeout,
+                                                  std::function<void(const BlobEvent&)> progress = {});
   asio::awaitable<core::Result<void>> blob_fetched(core::Bytes hash);
 
   // --- Attachments (spec §12) ---------------------------------------------------------------
-  // Encrypts `file` as `media_type` (spec §12.1's table) into the media folder under a fresh key.
+  // Encrypts `file` as `media_type` (spec §12.1's table) into the media folder under a fresh key,
+  // unless an earlier call prepared this file (unchanged) with this type and caption and its message
+  // was not sent yet (a run broken off): then that one, whose upload the server may partly hold
+  // (media/prepared_uploads.h).
   core::Result<media::PreparedAttachment> prepare_file(const std::filesystem::path& file, const std::string& media_type,
                                                        const std::string& caption);
   // Uploads a prepared attachment (going on where a broken-off upload of it stopped: call it again
@@ -101,6 +109,14 @@ class Client {
   asio::awaitable<core::Result<std::uint64_t>> send_attachment(std::uint64_t peer_account,
                                                                media::PreparedAttachment prepared,
                                                                std::function<void(const BlobEvent&)> progress = {});
+  // Sends the attachment `message` carries to `peer_account` with the same key and upload (spec
+  // §7.1): while the server holds the blob and lets this device read it (its uploader or a
+  // recipient), nothing is uploaded; otherwise the upload is made again from `original` (the file,
+  // as saved or sent) and uploaded, or, without it, `not_found`. A file that is not the one the
+  // message describes is `malformed`. The message id once the server holds every copy.
+  asio::awaitable<core::Result<std::uint64_t>> forward_attachment(std::uint64_t peer_account, const StoredMessage& message,
+                                                                  std::optional<std::filesystem::path> original = {},
+                                                                  std::function<void(const BlobEvent&)> progress = {});
   // prepare_file, then send_attachment.
   asio::awaitable<core::Result<std::uint64_t>> send_file(std::uint64_t peer_account, std::filesystem::path file,
                                                          std::string media_type, std::string caption,
@@ -124,6 +140,8 @@ class Client {
   Client(std::unique_ptr<DeviceStore> store, std::unique_ptr<Engine> engine);
   // Until the server holds every copy of message `id` (its SentEvent), or why not.
   asio::awaitable<core::Result<std::uint64_t>> wait_sent(std::uint64_t id);
+  // Sends a media message whose blob the server holds; the id once it holds every copy.
+  asio::awaitable<core::Result<std::uint64_t>> send_media(std::uint64_t peer_account, wire::MediaBody media);
   asio::awaitable<void> read_loop(std::shared_ptr<transport::net::Connection> connection);
   asio::awaitable<core::Result<void>> write(EngineOutput out);
   asio::awaitable<core::Result<void>> restart();

@@ -33,6 +33,14 @@ core::Result<PreparedAttachment> prepare_attachment(const std::filesystem::path&
                                                     const std::string& caption, const std::filesystem::path& upload_dir,
                                                     crypto::Entropy& entropy, const MediaFileOptions& options = {});
 
+// The upload of an attachment made again from its original file (a forward of a blob the server no
+// longer holds, spec §7.1): the media key fixes the ciphertext, so encrypting `original` under it
+// gives the same bytes, written to `upload_dir` as prepare_attachment names them. A file that is not
+// the one `media` describes (another upload hash): `malformed`, and nothing is left behind.
+core::Result<std::filesystem::path> remake_upload(const wire::MediaBody& media, const std::filesystem::path& original,
+                                                  const std::filesystem::path& upload_dir,
+                                                  const MediaFileOptions& options = {});
+
 // Checks and decrypts a downloaded upload into `out` (spec §12.2): nothing under `out` unless every
 // check passed. The media type's keys come from the description.
 core::Result<void> open_attachment(const wire::MediaBody& media, const std::filesystem::path& upload,

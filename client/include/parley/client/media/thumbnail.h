@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "parley/core/bytes.h"
 #include "parley/core/error.h"
@@ -23,5 +24,16 @@ struct Thumbnail {
 // Bytes that are not a JPEG libjpeg-turbo can read: `malformed`; a picture over kMaxDecodedSide:
 // `limit_exceeded`.
 core::Result<Thumbnail> make_jpeg_thumbnail(core::BytesView jpeg);
+
+// A decoded picture: 3 bytes (R, G, B) per pixel, row after row.
+struct Picture {
+  std::uint32_t width = 0, height = 0;
+  std::vector<unsigned char> rgb;
+  std::uint32_t source_width = 0, source_height = 0;  // of the JPEG, before any scaling
+};
+
+// Decodes a JPEG, scaled down by libjpeg-turbo (1/8 to 1) as far as keeps its longer side at least
+// `min_side` (a thumbnail to show, or to shrink further). Errors as make_jpeg_thumbnail's.
+core::Result<Picture> decode_jpeg(core::BytesView jpeg, std::uint32_t min_side);
 
 }  // namespace parley::client::media
