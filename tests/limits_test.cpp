@@ -18,6 +18,7 @@
 #include "parley/protocol/devices/device_list.h"
 #include "parley/protocol/devices/link_offer.h"
 #include "parley/protocol/fanout/planner.h"
+#include "parley/protocol/groups/membership_log.h"
 #include "parley/protocol/limits.h"
 #include "parley/protocol/padding.h"
 #include "parley/protocol/retry/retry.h"
@@ -50,6 +51,9 @@ const std::map<std::string, std::uint64_t>& constants() {
       {"kMaxSenderKeyForwardJump", protocol::kMaxSenderKeyForwardJump},
       {"kMaxSenderMessageKeys", protocol::kMaxSenderMessageKeys},
       {"kMaxSenderKeyStates", protocol::kMaxSenderKeyStates},
+      {"kMaxGroupMembers", protocol::groups::kMaxGroupMembers},
+      {"kMaxGroupSubject", protocol::groups::kMaxGroupSubject},
+      {"kMaxHeldMembershipEntries", protocol::groups::kMaxHeldMembershipEntries},
       {"kDhStepWork", protocol::kDhStepWork},
       {"kMaxReceiveWork", protocol::kMaxReceiveWork},
       {"kMaxSignedPreKeys", protocol::kMaxSignedPreKeys},

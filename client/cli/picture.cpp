@@ -12,6 +12,8 @@ namespace {
 
 // A terminal cell is about twice as tall as it is wide: chafa keeps the picture's proportions with it.
 constexpr float kFontRatio = 0.5f;
+// Ten times a preview's side (kThumbnailSide): a few thumbnails of other clients fit, a bomb does not.
+constexpr std::uint32_t kMaxPictureSide = 10 * client::media::kThumbnailSide;
 
 struct ChafaFree {
   void operator()(ChafaSymbolMap* m) const { chafa_symbol_map_unref(m); }
@@ -25,9 +27,9 @@ using Owned = std::unique_ptr<T, ChafaFree>;
 }  // namespace
 
 std::string render_picture(core::BytesView jpeg, int columns, bool colour, const std::string& indent) {
-  // The thumbnail is small already (spec §12.4), but it comes from another account: decode_jpeg
-  // refuses anything that is not a readable JPEG of sane size.
-  auto picture = client::media::decode_jpeg(jpeg, client::media::kThumbnailSide);
+  // The thumbnail is small (spec §12.4), but it comes from another account: anything that is not a
+  // readable JPEG, or claims to be far larger than a sender's preview, is not drawn.
+  auto picture = client::media::decode_jpeg(jpeg, client::media::kThumbnailSide, kMaxPictureSide);
   if (!picture.ok() || columns <= 0) return {};
   gint width = columns, height = columns;  // the most cells; chafa shrinks one side to the aspect
   chafa_calc_canvas_geometry(static_cast<gint>(picture->width), static_cast<gint>(picture->height), &width, &height,

@@ -68,6 +68,9 @@ TEST(Thumbnail, DecodingScalesDownOnlyAsFarAsTheSideAskedFor) {
   const auto whole = decode_jpeg(photo, 4000).value();  // nothing keeps 4000: full size
   EXPECT_EQ(whole.width, 1600u);
   EXPECT_EQ(decode_jpeg(core::Bytes(64, 0x42), 96).code(), core::Errc::malformed);
+  // A caller's own limit on the declared size, at N and N + 1.
+  EXPECT_TRUE(decode_jpeg(photo, 96, 1600).ok());
+  EXPECT_EQ(decode_jpeg(photo, 96, 1599).code(), core::Errc::limit_exceeded);
 }
 
 }  // namespace

@@ -33,6 +33,7 @@ constexpr std::array kGenerators{
     GeneratorEntry{{"receipts", ""}, detail::generate_receipts},
     GeneratorEntry{{"whatsapp-media", ""}, detail::generate_whatsapp_media},
     GeneratorEntry{{"signal-sender-key", ""}, detail::generate_signal_sender_key},
+    GeneratorEntry{{"group-membership", ""}, detail::generate_group_membership},
 };
 
 }  // namespace

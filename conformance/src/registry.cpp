@@ -32,6 +32,7 @@ constexpr std::array kVerifiers{
     VerifierEntry{"receipts", 1, detail::verify_receipts},
     VerifierEntry{"whatsapp-media", 1, detail::verify_whatsapp_media},
     VerifierEntry{"signal-sender-key", 1, detail::verify_signal_sender_key},
+    VerifierEntry{"group-membership", 1, detail::verify_group_membership},
 };
 
 }  // namespace

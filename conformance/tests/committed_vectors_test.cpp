@@ -39,6 +39,7 @@ const std::map<std::string, Expected>& expected_files() {
       {"spec/vectors/receipts.json", {"receipts", 10}},
       {"spec/vectors/session-negative.json", {"session-negative", 12}},
       {"spec/vectors/signal-sender-key.json", {"signal-sender-key", 7}},
+      {"spec/vectors/group-membership.json", {"group-membership", 7}},
       {"spec/vectors/whatsapp-media.json", {"whatsapp-media", 46}},
       {"spec/vectors/x3dh.json", {"x3dh", 2}},
       {"spec/vectors/x3dh-prekey-combinations.json", {"x3dh", 17}},

@@ -1,8 +1,8 @@
 // The verifiers of our generated types catch a changed expectation: each committed case passes,
 // and the same case with one output (or, where it matters, one input) changed fails, or is
 // malformed when the change breaks the case itself. So a verifier that checked nothing could not
-// pass these files. Covered: fingerprint, receipts, fanout, device-link, crypto-basics, x3dh and
-// noise-pipes (kind handshake).
+// pass these files. Covered: fingerprint, receipts, fanout, device-link, crypto-basics, x3dh,
+// noise-pipes (kind handshake), signal-sender-key and group-membership.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -462,6 +462,44 @@ TEST(tampered_vectors, SignalSenderKeyFailsWithAnyExpectationChanged) {
   auto record = sample;
   flip_hex(record["steps"].back()["record"]);
   expect(external, record, Verdict::fail);
+}
+
+// Membership logs: each step's error (another one, or success instead), applied count, held count
+// and every field of its state changed fails; so does a creation expected to be refused that is not.
+TEST(tampered_vectors, GroupMembershipFailsWithAnyExpectationChanged) {
+  const auto file = committed("group-membership.json");
+  std::size_t steps = 0;
+  for (const auto& c : file["cases"]) {
+    SCOPED_TRACE(c["id"].get<std::string>());
+    expect(file, c, Verdict::pass);
+    if (!c["creation_error"].is_null()) {
+      auto tampered = c;
+      tampered["creation_error"] = other_error(c["creation_error"]);
+      expect(file, tampered, Verdict::fail);
+      tampered["creation_error"] = nullptr;
+      expect(file, tampered, Verdict::fail);
+      continue;
+    }
+    for (std::size_t i = 0; i < c["steps"].size(); ++i) {
+      ++steps;
+      const auto& step = c["steps"][i];
+      const auto tamper = [&](auto change) {
+        auto tampered = c;
+        change(tampered["steps"][i]);
+        expect(file, tampered, Verdict::fail);
+      };
+      tamper([&](json& t) { t["error"] = step["error"].is_null() ? json("conflict") : other_error(step["error"]); });
+      if (!step["error"].is_null()) tamper([](json& t) { t["error"] = nullptr; });
+      if (step.contains("applied")) tamper([&](json& t) { t["applied"] = step["applied"].get<std::uint64_t>() + 1; });
+      tamper([&](json& t) { t["held"] = step["held"].get<std::uint64_t>() + 1; });
+      tamper([&](json& t) { t["state"]["version"] = step["state"]["version"].get<std::uint64_t>() + 1; });
+      tamper([](json& t) { flip_hex(t["state"]["head"]); });
+      tamper([](json& t) { t["state"]["subject"] = t["state"]["subject"].get<std::string>() + "!"; });
+      tamper([](json& t) { t["state"]["members"].push_back(999999); });
+      tamper([](json& t) { t["state"]["admins"].push_back(999999); });
+    }
+  }
+  EXPECT_GE(steps, 40u);
 }
 
 }  // namespace

@@ -57,7 +57,7 @@ std::vector<unsigned char> shrink(const std::vector<unsigned char>& in, int widt
 
 }  // namespace
 
-core::Result<Picture> decode_jpeg(core::BytesView jpeg, std::uint32_t min_side) {
+core::Result<Picture> decode_jpeg(core::BytesView jpeg, std::uint32_t min_side, std::uint32_t max_side) {
   TjHandle decoder(tjInitDecompress());
   if (!decoder) return core::make_error(core::Errc::internal, "libjpeg-turbo would not start");
   int width = 0, height = 0, subsampling = 0, colorspace = 0;
@@ -66,7 +66,7 @@ core::Result<Picture> decode_jpeg(core::BytesView jpeg, std::uint32_t min_side) 
                           &subsampling, &colorspace) != 0 ||
       width <= 0 || height <= 0)
     return core::make_error(core::Errc::malformed, "not a JPEG");
-  if (width > static_cast<int>(kMaxDecodedSide) || height > static_cast<int>(kMaxDecodedSide))
+  if (width > static_cast<int>(max_side) || height > static_cast<int>(max_side))
     return core::make_error(core::Errc::limit_exceeded, "a picture too large to preview");
 
   const tjscalingfactor scale = decode_scale(width, height, static_cast<int>(min_side));

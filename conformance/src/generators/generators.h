@@ -30,5 +30,6 @@ core::Result<std::string> generate_fingerprint();
 core::Result<std::string> generate_receipts();
 core::Result<std::string> generate_whatsapp_media();
 core::Result<std::string> generate_signal_sender_key();
+core::Result<std::string> generate_group_membership();
 
 }  // namespace parley::conformance::detail

@@ -35,5 +35,6 @@ core::Result<Outcome> verify_fingerprint(const Case& c);  // dispatches on "kind
 core::Result<Outcome> verify_receipts(const Case& c);
 core::Result<Outcome> verify_whatsapp_media(const Case& c);
 core::Result<Outcome> verify_signal_sender_key(const Case& c);
+core::Result<Outcome> verify_group_membership(const Case& c);
 
 }  // namespace parley::conformance::detail

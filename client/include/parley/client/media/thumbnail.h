@@ -33,7 +33,9 @@ struct Picture {
 };
 
 // Decodes a JPEG, scaled down by libjpeg-turbo (1/8 to 1) as far as keeps its longer side at least
-// `min_side` (a thumbnail to show, or to shrink further). Errors as make_jpeg_thumbnail's.
-core::Result<Picture> decode_jpeg(core::BytesView jpeg, std::uint32_t min_side);
+// `min_side` (a thumbnail to show, or to shrink further). Errors as make_jpeg_thumbnail's, with
+// `max_side` in place of kMaxDecodedSide (a received thumbnail has no business being large).
+core::Result<Picture> decode_jpeg(core::BytesView jpeg, std::uint32_t min_side,
+                                  std::uint32_t max_side = kMaxDecodedSide);
 
 }  // namespace parley::client::media
