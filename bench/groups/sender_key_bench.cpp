@@ -1,6 +1,8 @@
 // Sender keys (spec §11.1): group encrypt and decrypt per message against the sum of the primitives
 // each calls (two HMACs, an HKDF, AES-256-CBC, and an XEdDSA signature or verification), so the
-// ratio shows what the state machine and the codec add. Names BM_group_<operation>/<impl>.
+// ratio shows what the state machine and the codec add; and, when the tree has the peer, against
+// libsignal-protocol-c's group cipher on the same message size (its older layout, spec §11.1).
+// Names BM_group_<operation>/<impl>, impl parley, primitives or libsignal_c.
 #include <benchmark/benchmark.h>
 
 #include <vector>
@@ -11,6 +13,9 @@
 #include "parley/crypto/xeddsa.h"
 #include "parley/protocol/groups/group_cipher.h"
 #include "parley/wire/sender_key_codec.h"
+#ifdef PARLEY_BENCH_LIBSIGNAL_C
+#include "parley/testing/libsignal_c_peer.h"
+#endif
 
 namespace {
 
@@ -107,6 +112,46 @@ void BM_group_decrypt_primitives(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_group_decrypt_primitives)->Name("BM_group_decrypt/primitives");
+
+#ifdef PARLEY_BENCH_LIBSIGNAL_C
+void BM_group_encrypt_libsignal_c(benchmark::State& state) {
+  testing::LibsignalCPeer peer(42);
+  const core::Bytes plaintext(kPlaintextSize, 0x61);
+  if (!peer.group_distribution().ok()) state.SkipWithError("no sender key");
+  for (auto _ : state) benchmark::DoNotOptimize(peer.group_encrypt(plaintext));
+}
+BENCHMARK(BM_group_encrypt_libsignal_c)->Name("BM_group_encrypt/libsignal_c");
+
+// libsignal-c decrypts messages Parley made in its layout; a fresh peer for each batch (untimed),
+// since a message decrypts once.
+void BM_group_decrypt_libsignal_c(benchmark::State& state) {
+  crypto::StreamEntropy entropy(43);
+  const wire::LibsignalCSenderKeyCodec codec(kId);
+  auto made = groups::create_distribution(std::nullopt, kId, entropy).value();
+  const auto distribution = codec.encode_distribution(made.message);
+  std::vector<core::Bytes> messages;
+  const core::Bytes plaintext(kPlaintextSize, 0x61);
+  for (std::size_t i = 0; i < kBatch; ++i) {
+    auto sent = groups::group_encrypt(made.record, kId, plaintext, codec, entropy).value();
+    groups::apply(made.record, sent.update);
+    messages.push_back(sent.message);
+  }
+  std::unique_ptr<testing::LibsignalCPeer> peer;
+  std::size_t next = kBatch;
+  std::uint64_t seed = 44;
+  for (auto _ : state) {
+    if (next == kBatch) {
+      state.PauseTiming();
+      peer = std::make_unique<testing::LibsignalCPeer>(seed++);
+      if (!peer->group_process_distribution(distribution).ok()) state.SkipWithError("distribution refused");
+      next = 0;
+      state.ResumeTiming();
+    }
+    benchmark::DoNotOptimize(peer->group_decrypt(messages[next++]));
+  }
+}
+BENCHMARK(BM_group_decrypt_libsignal_c)->Name("BM_group_decrypt/libsignal_c");
+#endif
 
 }  // namespace
 

@@ -4,7 +4,9 @@
 //   2: a SenderKeyMessage received by a member who processed libsignal's recorded distribution
 //      message (tests/data/external/signal-sender-key.json), so seeds from that recording reach
 //      the signature, the chain and AES;
-//   3: a stored record in libsignal's layout, decoded and re-encoded.
+//   3: a stored record in libsignal's layout, decoded and re-encoded;
+//   4, 5: a distribution message (4) or sender-key message (5) in libsignal-protocol-c's older
+//      layout, decoded and re-encoded.
 // Properties: every failure is one of the error kinds of spec §11.1, a decoded value re-encodes to
 // bytes that decode to the same value, and a message that decrypted is a duplicate once applied.
 #include <cstddef>
@@ -45,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const wire::LibsignalSenderKeyCodec codec;
   const core::BytesView input(data + 1, size - 1);
-  switch (data[0] % 4) {
+  switch (data[0] % 6) {
     case 0: {
       auto m = codec.decode_distribution(input);
       if (!m) {
@@ -66,7 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         PARLEY_FUZZ_CHECK(is_sender_key_kind(m.code()));
         break;
       }
-      if (data[0] % 4 == 1) {
+      if (data[0] % 6 == 1) {
         auto wire = codec.encode_message(m->fields);
         wire.insert(wire.end(), m->signature.begin(), m->signature.end());
         auto again = codec.decode_message(wire);
@@ -84,6 +86,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       groups::apply(after, decrypted->update);
       // The message's key is gone: the same message again is a duplicate.
       PARLEY_FUZZ_CHECK(groups::group_decrypt(&after, *m).code() == core::Errc::duplicate_message);
+      break;
+    }
+    case 4: {
+      const wire::LibsignalCSenderKeyCodec older(groups::DistributionId{});
+      auto m = older.decode_distribution(input);
+      if (!m) {
+        PARLEY_FUZZ_CHECK(is_sender_key_kind(m.code()));
+        break;
+      }
+      auto again = older.decode_distribution(older.encode_distribution(*m));
+      PARLEY_FUZZ_CHECK(again.ok() && *again == *m);
+      break;
+    }
+    case 5: {
+      const wire::LibsignalCSenderKeyCodec older(groups::DistributionId{});
+      auto m = older.decode_message(input);
+      if (!m) {
+        PARLEY_FUZZ_CHECK(is_sender_key_kind(m.code()));
+        break;
+      }
+      auto wire = older.encode_message(m->fields);
+      wire.insert(wire.end(), m->signature.begin(), m->signature.end());
+      auto again = older.decode_message(wire);
+      PARLEY_FUZZ_CHECK(again.ok() && again->fields == m->fields && again->signature == m->signature);
       break;
     }
     default: {

@@ -99,7 +99,7 @@ int load_key(std::map<std::uint32_t, MemoryStores::SecretRecord>& keys, signal_b
 
 int store_key(std::map<std::uint32_t, MemoryStores::SecretRecord>& keys, std::uint32_t id,
               const std::uint8_t* record, std::size_t record_len) {
-  keys.insert_or_assign(id, MemoryStores::SecretRecord(record, record + record_len));
+  keys.insert_or_assign(id, MemoryStores::MemoryStores::SecretRecord(record, record + record_len));
   return SG_SUCCESS;
 }
 
@@ -169,6 +169,30 @@ int save_identity(const signal_protocol_address* address, std::uint8_t* key_data
 
 int is_trusted_identity(const signal_protocol_address*, std::uint8_t*, std::size_t, void*) { return 1; }
 
+// --- sender keys --------------------------------------------------------------------------------
+
+MemoryStores::SenderKeyName sender_key_name_of(const signal_protocol_sender_key_name* name) {
+  return {std::string(name->group_id, name->group_id_len), address_of(&name->sender)};
+}
+
+int store_sender_key(const signal_protocol_sender_key_name* name, std::uint8_t* record, std::size_t record_len,
+                     std::uint8_t*, std::size_t, void* user_data) {
+  return guarded([&] {
+    stores(user_data).sender_keys.insert_or_assign(sender_key_name_of(name), MemoryStores::SecretRecord(record, record + record_len));
+    return SG_SUCCESS;
+  });
+}
+
+int load_sender_key(signal_buffer** record, signal_buffer**, const signal_protocol_sender_key_name* name,
+                    void* user_data) {
+  return guarded([&] {
+    const auto& all = stores(user_data).sender_keys;
+    const auto it = all.find(sender_key_name_of(name));
+    if (it == all.end()) return 0;
+    return copy_out(record, it->second) == SG_SUCCESS ? 1 : SG_ERR_NOMEM;
+  });
+}
+
 }  // namespace
 
 int MemoryStores::install(signal_protocol_store_context* context) {
@@ -206,12 +230,20 @@ int MemoryStores::install(signal_protocol_store_context* context) {
   identity_store.destroy_func = destroy_nothing;
   identity_store.user_data = this;
 
+  signal_protocol_sender_key_store sender_key_store{};
+  sender_key_store.store_sender_key = store_sender_key;
+  sender_key_store.load_sender_key = load_sender_key;
+  sender_key_store.destroy_func = destroy_nothing;
+  sender_key_store.user_data = this;
+
   int result = signal_protocol_store_context_set_session_store(context, &session_store);
   if (result == SG_SUCCESS) result = signal_protocol_store_context_set_pre_key_store(context, &pre_key_store);
   if (result == SG_SUCCESS)
     result = signal_protocol_store_context_set_signed_pre_key_store(context, &signed_pre_key_store);
   if (result == SG_SUCCESS)
     result = signal_protocol_store_context_set_identity_key_store(context, &identity_store);
+  if (result == SG_SUCCESS)
+    result = signal_protocol_store_context_set_sender_key_store(context, &sender_key_store);
   return result;
 }
 

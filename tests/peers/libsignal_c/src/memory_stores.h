@@ -1,4 +1,4 @@
-// The four stores libsignal-protocol-c asks its user for, held in memory. Records are kept exactly
+// The five stores libsignal-protocol-c asks its user for, held in memory. Records are kept exactly
 // as the library serialized them, so their sizes are what a real client would persist.
 #pragma once
 
@@ -39,8 +39,17 @@ struct MemoryStores {
   // last one as the library asks it to.
   std::map<Address, core::Bytes> identities;
 
-  // Points the session, prekey, signed prekey and identity stores of `context` at *this, which must
-  // outlive the context. Returns a libsignal error code.
+  // Sender-key records by (group id, sender address), as the group cipher stores them; our own holds
+  // its signing private key, so all are zeroized when dropped.
+  struct SenderKeyName {
+    std::string group;
+    Address sender;
+    friend auto operator<=>(const SenderKeyName&, const SenderKeyName&) = default;
+  };
+  std::map<SenderKeyName, SecretRecord> sender_keys;
+
+  // Points the session, prekey, signed prekey, identity and sender-key stores of `context` at
+  // *this, which must outlive the context. Returns a libsignal error code.
   int install(signal_protocol_store_context* context);
 };
 

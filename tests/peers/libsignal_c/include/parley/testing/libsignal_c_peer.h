@@ -59,6 +59,19 @@ class LibsignalCPeer {
   // archived states, skipped message keys included); 0 without one.
   std::size_t session_state_size() const;
 
+  // --- Sender keys (spec §11.1), in the library's older layout (no distribution id) -------------
+  // One group, with two senders: this peer ("local") and the remote device. The library names a
+  // sender key by (group id, sender address), outside its messages.
+  //
+  // This peer's own sender key: the distribution message for it (made on first use; then the same
+  // key at its current iteration, as the library does).
+  core::Result<core::Bytes> group_distribution();
+  // A sender-key message from this peer to the group; `no_session` before group_distribution().
+  core::Result<core::Bytes> group_encrypt(core::BytesView plaintext);
+  // The remote device's distribution message, and its messages.
+  core::Result<void> group_process_distribution(core::BytesView wire);
+  core::Result<core::Bytes> group_decrypt(core::BytesView wire);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
