@@ -49,6 +49,9 @@ struct Frame {
     blobStatus @28 :BlobStatus;      # where does this upload continue? (spec §7.1)
     blobState @29 :BlobState;        # the reply to blobStatus
     blobFetched @30 :BlobFetched;    # a recipient device holds the blob: the server may delete it (spec §7.1)
+    groupLogAppend @31 :GroupLogAppend;  # the next signed entry of a group's membership log (spec §11.2)
+    groupLogFetch @32 :GroupLogFetch;    # a group's log from a version on
+    groupLog @33 :GroupLog;              # the reply to groupLogFetch
   }
 }
 
@@ -254,4 +257,23 @@ struct Error {
   extraDevices @3 :List(UInt32);
   staleDevices @4 :List(UInt32);
   retryAfterMs @5 :UInt64;       # rateLimited: when to try again
+}
+
+# A group's membership log (spec §11.2): the server stores and orders the signed entries and serves
+# them; every client verifies them itself.
+struct GroupLogAppend {
+  group @0 :Data;                # 16 bytes
+  entry @1 :Data;                # a signed membership entry whose version is the log's next
+}
+
+struct GroupLogFetch {
+  group @0 :Data;
+  fromVersion @1 :UInt64;        # the first entry wanted (1: the creation)
+}
+
+struct GroupLog {
+  group @0 :Data;
+  fromVersion @1 :UInt64;
+  entries @2 :List(Data);        # in version order, from fromVersion, at most maxGroupLogEntries
+  more @3 :Bool;                 # the log goes on: fetch again from fromVersion + entries
 }

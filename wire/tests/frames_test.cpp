@@ -69,6 +69,9 @@ std::vector<FrameBody> samples() {
       BlobStatus{key32},
       BlobState{key32, 300, 128, false},
       BlobFetched{key32},
+      GroupLogAppend{core::Bytes(16, 7), core::Bytes(200, 8)},
+      GroupLogFetch{core::Bytes(16, 7), 3},
+      GroupLog{core::Bytes(16, 7), 3, {core::Bytes(180, 1), core::Bytes(), core::Bytes(220, 2)}, true},
   };
 }
 
@@ -147,7 +150,7 @@ TEST(Frames, AnotherProtocolVersionIsUnsupportedVersion) {
 TEST(Frames, AKindFromALaterBuildIsUnsupported) {
   // The union's discriminant one past the last member this build knows.
   auto bytes = encode_frame(1, Ok{}).value();
-  const auto last = static_cast<std::uint16_t>(schema::Frame::Body::BLOB_FETCHED);
+  const auto last = static_cast<std::uint16_t>(schema::Frame::Body::GROUP_LOG);
   bool patched = false;
   for (std::size_t i = flat_message::kSegmentTableSize; i + 1 < bytes.size(); ++i) {
     const auto which = static_cast<std::uint16_t>(bytes[i] | bytes[i + 1] << 8);

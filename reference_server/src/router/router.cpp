@@ -23,7 +23,7 @@ constexpr bool kServerFrame =
     std::is_same_v<T, wire::LoggedIn> || std::is_same_v<T, wire::PreKeyBundles> ||
     std::is_same_v<T, wire::DeviceListReply> || std::is_same_v<T, wire::SendAck> || std::is_same_v<T, wire::Deliver> ||
     std::is_same_v<T, wire::BlobData> || std::is_same_v<T, wire::BlobState> || std::is_same_v<T, wire::QueueEmpty> || std::is_same_v<T, wire::ErrorFrame> ||
-    std::is_same_v<T, wire::Ok> || std::is_same_v<T, wire::DeviceLinked>;
+    std::is_same_v<T, wire::Ok> || std::is_same_v<T, wire::DeviceLinked> || std::is_same_v<T, wire::GroupLog>;
 
 }  // namespace
 

@@ -58,6 +58,7 @@ class MemoryDatabase {
   std::map<BlobHash, BlobState> blobs;
   std::map<std::pair<BlobHash, std::uint64_t>, core::Bytes> blob_pieces;
   std::map<std::pair<BlobHash, MailboxAddress>, bool> blob_grants;  // fetched?
+  std::map<std::pair<core::Bytes, std::uint64_t>, core::Bytes> group_entries;  // (group, version)
 };
 
 namespace {
@@ -279,6 +280,29 @@ class MemoryBackend final : public StorageBackend {
          it != db_->blob_grants.end() && it->first.first == hash; ++it)
       waiting += it->second ? 0 : 1;
     return waiting;
+  }
+  Result<std::uint64_t> group_log_length(core::BytesView group) override {
+    const core::Bytes key(group.begin(), group.end());
+    auto it = db_->group_entries.lower_bound({key, ~std::uint64_t{0}});
+    if (it == db_->group_entries.begin()) return std::uint64_t{0};
+    --it;
+    return it->first.first == key ? it->first.second : 0;
+  }
+  Result<std::optional<core::Bytes>> group_entry(core::BytesView group, std::uint64_t version) override {
+    return find(db_->group_entries, std::pair{core::Bytes(group.begin(), group.end()), version});
+  }
+  Result<void> insert_group_entry(core::BytesView group, std::uint64_t version, core::BytesView entry) override {
+    set(db_->group_entries, std::pair{core::Bytes(group.begin(), group.end()), version},
+        core::Bytes(entry.begin(), entry.end()));
+    return {};
+  }
+  Result<std::vector<core::Bytes>> group_entries(core::BytesView group, std::uint64_t from, std::size_t limit) override {
+    const core::Bytes key(group.begin(), group.end());
+    std::vector<core::Bytes> out;
+    for (auto it = db_->group_entries.lower_bound({key, from});
+         it != db_->group_entries.end() && it->first.first == key && out.size() < limit; ++it)
+      out.push_back(it->second);
+    return out;
   }
 
  private:

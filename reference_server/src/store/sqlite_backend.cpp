@@ -13,7 +13,7 @@ namespace parley::server {
 namespace {
 
 // user_version of a database this build created; another value is refused.
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 // Who may read a blob (version 3, spec §7.1): one text for a new file and for the upgrade of an old one.
 constexpr const char* kBlobAccessTables = R"sql(
@@ -25,6 +25,15 @@ CREATE TABLE blob_grants(
   incarnation INTEGER NOT NULL,
   fetched INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (hash, account_id, device_id, incarnation)) STRICT, WITHOUT ROWID;
+)sql";
+
+// Groups' membership logs (version 4, spec §11.2): one text for a new file and for the upgrade.
+constexpr const char* kGroupLogTable = R"sql(
+CREATE TABLE group_entries(
+  group_id BLOB NOT NULL,
+  version INTEGER NOT NULL,
+  entry BLOB NOT NULL,
+  PRIMARY KEY (group_id, version)) STRICT;
 )sql";
 
 // Tables mirror the spec's concepts. Queue usage per device is kept in `devices` by triggers, so
@@ -105,7 +114,7 @@ CREATE TABLE blob_pieces(
   piece_offset INTEGER NOT NULL,
   data BLOB NOT NULL,
   UNIQUE (hash, piece_offset)) STRICT;
-)sql") + kBlobAccessTables + "PRAGMA user_version = 3;\n";
+)sql") + kBlobAccessTables + kGroupLogTable + "PRAGMA user_version = 4;\n";
 
 // Version 1 had no `listed`: its devices were all taken as listed, as they stay.
 constexpr const char* kUpgradeFrom1 = R"sql(
@@ -121,11 +130,14 @@ ALTER TABLE blobs ADD COLUMN uploader_device INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE blobs ADD COLUMN uploader_incarnation INTEGER NOT NULL DEFAULT 0;
 )sql") + kBlobAccessTables + "PRAGMA user_version = 3;\n";
 
+// Version 3 had no groups.
+const std::string kUpgradeFrom3 = std::string(kGroupLogTable) + "PRAGMA user_version = 4;\n";
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteBackend>> SqliteBackend::open(const std::filesystem::path& file,
                                                            const SqliteOptions& options) {
-  PARLEY_TRY(auto db, sqlite::Database::open(file, options, {kSchema.c_str(), kSchemaVersion, {kUpgradeFrom1, kUpgradeFrom2.c_str()}, 1}));
+  PARLEY_TRY(auto db, sqlite::Database::open(file, options, {kSchema.c_str(), kSchemaVersion, {kUpgradeFrom1, kUpgradeFrom2.c_str(), kUpgradeFrom3.c_str()}, 1}));
   return std::unique_ptr<SqliteBackend>(new SqliteBackend(std::move(db)));
 }
 
@@ -486,6 +498,40 @@ Result<std::size_t> SqliteBackend::unfetched_blob_grants(const BlobHash& hash) {
   PARLEY_TRY(auto s, statement("SELECT count(*) FROM blob_grants WHERE hash = ? AND fetched = 0"));
   PARLEY_TRY(bool row, s.bind(hash).step());
   return row ? static_cast<std::size_t>(s.u64(0)) : 0;
+}
+
+// --- Group membership logs ---------------------------------------------------------------------
+
+Result<std::uint64_t> SqliteBackend::group_log_length(core::BytesView group) {
+  PARLEY_TRY(auto s, statement("SELECT max(version) FROM group_entries WHERE group_id = ?"));
+  PARLEY_TRY(bool row, s.bind(group).step());
+  return row ? s.u64(0) : 0;
+}
+
+Result<std::optional<core::Bytes>> SqliteBackend::group_entry(core::BytesView group, std::uint64_t version) {
+  PARLEY_TRY(auto s, statement("SELECT entry FROM group_entries WHERE group_id = ? AND version = ?"));
+  PARLEY_TRY(bool row, s.bind(group).bind(version).step());
+  if (!row) return std::optional<core::Bytes>{};
+  return std::optional(s.bytes(0));
+}
+
+Result<void> SqliteBackend::insert_group_entry(core::BytesView group, std::uint64_t version, core::BytesView entry) {
+  PARLEY_TRY(auto s, statement("INSERT INTO group_entries(group_id, version, entry) VALUES (?, ?, ?)"));
+  return s.bind(group).bind(version).bind(entry).run();
+}
+
+Result<std::vector<core::Bytes>> SqliteBackend::group_entries(core::BytesView group, std::uint64_t from,
+                                                              std::size_t limit) {
+  PARLEY_TRY(auto s, statement("SELECT entry FROM group_entries WHERE group_id = ? AND version >= ? "
+                               "ORDER BY version LIMIT ?"));
+  s.bind(group).bind(from).bind(static_cast<std::uint64_t>(limit));
+  std::vector<core::Bytes> out;
+  for (;;) {
+    PARLEY_TRY(bool row, s.step());
+    if (!row) break;
+    out.push_back(s.bytes(0));
+  }
+  return out;
 }
 
 // --- Opening -----------------------------------------------------------------------------------

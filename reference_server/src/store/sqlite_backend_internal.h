@@ -63,6 +63,10 @@ class SqliteBackend final : public StorageBackend {
   Result<void> grant_blob(const BlobHash& hash, const MailboxAddress& device) override;
   Result<std::optional<bool>> blob_grant(const BlobHash& hash, const MailboxAddress& device) override;
   Result<void> set_blob_fetched(const BlobHash& hash, const MailboxAddress& device) override;
+  Result<std::uint64_t> group_log_length(core::BytesView group) override;
+  Result<std::optional<core::Bytes>> group_entry(core::BytesView group, std::uint64_t version) override;
+  Result<void> insert_group_entry(core::BytesView group, std::uint64_t version, core::BytesView entry) override;
+  Result<std::vector<core::Bytes>> group_entries(core::BytesView group, std::uint64_t from, std::size_t limit) override;
   Result<std::size_t> unfetched_blob_grants(const BlobHash& hash) override;
 
   using Statement = sqlite::Database::Statement;

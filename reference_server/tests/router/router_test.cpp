@@ -12,6 +12,7 @@
 #include "parley/crypto/hash.h"
 #include "parley/crypto/x25519.h"
 #include "parley/crypto/xeddsa.h"
+#include "parley/protocol/groups/membership_log.h"
 #include "parley/server/store/memory_backend.h"
 
 namespace parley::server {
@@ -333,4 +334,35 @@ TEST_F(RouterTest, OnlyTheDevicesASendNamedABlobToDownloadItAndTheirWordDeletesI
 }
 
 }  // namespace
+// A group's log through the frames (spec §11.2): its author's device appends, any logged-in device
+// that knows the id fetches, a device that is not the entry's author cannot append it, a device
+// may not send the server's answer, and nothing is served before login.
+TEST_F(RouterTest, AGroupsLogIsAppendedByItsAuthorAndFetchedByAnyDevice) {
+  const auto alice = store.create_account(keys(1)).value();
+  const auto bob = store.create_account(keys(2)).value();
+  const auto a = connect(alice), b = connect(bob);
+  crypto::StreamEntropy entropy(4);
+  const auto key = crypto::generate_x25519_key_pair(entropy).value();
+  protocol::groups::GroupMembership none;
+  none.group.fill(5);
+  const core::Bytes group(16, 5);
+  const auto creation = protocol::groups::sign_membership_entry(
+      protocol::groups::next_membership_entry(none, protocol::groups::MembershipChange::create, alice.account.value,
+                                              alice.device.value, key.public_key, {bob.account.value}, "g", 1),
+      key, std::nullopt, entropy).value();
+  EXPECT_EQ(refusal(frames_for(send(b, 1, wire::GroupLogAppend{group, creation}), b), 1), wire::ErrorCode::unauthorized);
+  EXPECT_EQ(refusal(frames_for(send(b, 2, wire::GroupLogFetch{group, 1}), b), 2), wire::ErrorCode::not_found);
+  EXPECT_EQ(refusal(frames_for(send(a, 3, wire::GroupLogAppend{group, creation}), a), 3), std::nullopt);
+  EXPECT_EQ(refusal(frames_for(send(a, 4, wire::GroupLogAppend{group, creation}), a), 4), wire::ErrorCode::conflict);
+  const auto frames = frames_for(send(b, 5, wire::GroupLogFetch{group, 1}), b);
+  ASSERT_EQ(frames.size(), 1u);
+  const auto* log = frames[0].get<wire::GroupLog>();
+  ASSERT_NE(log, nullptr);
+  EXPECT_EQ(*log, (wire::GroupLog{group, 1, {creation}, false}));
+  EXPECT_EQ(refusal(frames_for(send(b, 6, *log), b), 6), wire::ErrorCode::malformed);
+  const auto stranger = open(core::Bytes(kNoiseStaticKeySize, 9), {});
+  EXPECT_EQ(refusal(frames_for(send(stranger, 7, wire::GroupLogFetch{group, 1}), stranger), 7),
+            wire::ErrorCode::unauthorized);
+}
+
 }  // namespace parley::server

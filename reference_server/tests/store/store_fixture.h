@@ -117,4 +117,62 @@ inline MailboxAddress mailbox(const DeviceRecord& d) { return {d.account, d.devi
 // the device exists: the router lets only logged-in devices send blob frames).
 inline const MailboxAddress kUploader{AccountId{900}, DeviceId{1}, Incarnation{900}};
 
+// A store over one engine for the typed suites (store_semantics_test.cpp, store_groups_test.cpp):
+// accounts and linked devices made through the store itself, settings a test may change before
+// its first store() call.
+template <typename Engine>
+class StoreTest : public ::testing::Test {
+ protected:
+  Store& store() {
+    if (!store_) store_.emplace(engine.open(settings, clock.clock()));
+    return *store_;
+  }
+  // Another connection to the same database.
+  Store connect() { return engine.open(settings, clock.clock()); }
+  // Closes and opens the database again (with the current settings).
+  void reopen() {
+    store_.reset();
+    store();
+  }
+
+  DeviceRecord new_account() {
+    auto r = store().create_account(device_keys(next_key_++));
+    EXPECT_TRUE(r.ok()) << core::to_string(r.error());
+    return r.value();
+  }
+  // A companion linked, then named by its primary's next list (spec §7.1: only a listed device is
+  // written to).
+  DeviceRecord link(AccountId account) {
+    auto r = store().link_device(account, device_keys(next_key_++));
+    EXPECT_TRUE(r.ok()) << core::to_string(r.error());
+    list_all(account);
+    auto record = r.value();
+    record.listed = true;
+    return record;
+  }
+  // A list naming every device the account has.
+  void list_all(AccountId account) {
+    std::vector<DeviceId> ids;
+    const auto devices = store().devices(account).value();
+    for (const auto& d : devices) ids.push_back(d.device);
+    const auto current = store().device_list(account);
+    const std::uint64_t version = current.ok() ? current->version + 1 : 1;
+    EXPECT_TRUE(store().put_device_list(account, {version, pattern(10, static_cast<std::uint8_t>(version)), ids}).ok());
+  }
+  std::vector<QueuedMessage> fetch_all(const DeviceRecord& d) {
+    auto r = store().fetch(mailbox(d), ServerId{0}, settings.max_fetch);
+    EXPECT_TRUE(r.ok()) << core::to_string(r.error());
+    return r.ok() ? r.value() : std::vector<QueuedMessage>{};
+  }
+  std::size_t queued(const DeviceRecord& d) { return store().queue_usage(mailbox(d)).value().messages; }
+
+  Engine engine;
+  FakeClock clock;
+  StoreSettings settings;
+  std::uint32_t next_key_ = 1;
+
+ private:
+  std::optional<Store> store_;
+};
+
 }  // namespace parley::server::testing

@@ -93,6 +93,15 @@ BlobState read_blob_state(Body::Reader body);
 void write(Body::Builder body, const BlobFetched& f);
 BlobFetched read_blob_fetched(Body::Reader body);
 BlobData read_blob_data(Body::Reader body);
+// groups.cpp
+void write(Body::Builder body, const GroupLogAppend& f);
+void write(Body::Builder body, const GroupLogFetch& f);
+void write(Body::Builder body, const GroupLog& f);
+GroupLogAppend read_group_log_append(Body::Reader body);
+GroupLogFetch read_group_log_fetch(Body::Reader body);
+GroupLog read_group_log(Body::Reader body);
+std::size_t estimate_words(const GroupLogAppend& f);
+std::size_t estimate_words(const GroupLog& f);
 std::size_t estimate_words(const BlobUpload& f);
 std::size_t estimate_words(const BlobData& f);
 

@@ -60,6 +60,8 @@ class FrameHandler {
   HandlerOutput on(ConnectionState& connection, std::uint32_t id, const wire::BlobDownload& frame);
   HandlerOutput on(ConnectionState& connection, std::uint32_t id, const wire::BlobStatus& frame);
   HandlerOutput on(ConnectionState& connection, std::uint32_t id, const wire::BlobFetched& frame);
+  HandlerOutput on(ConnectionState& connection, std::uint32_t id, const wire::GroupLogAppend& frame);
+  HandlerOutput on(ConnectionState& connection, std::uint32_t id, const wire::GroupLogFetch& frame);
   HandlerOutput on(ConnectionState& connection, std::uint32_t id, const wire::RetiredReceipt& frame);
 
   // A send: checked and converted for the group commit, or the output that refuses it.

@@ -123,6 +123,14 @@ class StorageBackend {
   virtual Result<std::optional<bool>> blob_grant(const BlobHash& hash, const MailboxAddress& device) = 0;
   virtual Result<void> set_blob_fetched(const BlobHash& hash, const MailboxAddress& device) = 0;
   virtual Result<std::size_t> unfetched_blob_grants(const BlobHash& hash) = 0;
+
+  // Group membership logs (spec §11.2): each group's signed entries by version, 1 first.
+  virtual Result<std::uint64_t> group_log_length(core::BytesView group) = 0;  // 0: no such group
+  virtual Result<std::optional<core::Bytes>> group_entry(core::BytesView group, std::uint64_t version) = 0;
+  virtual Result<void> insert_group_entry(core::BytesView group, std::uint64_t version, core::BytesView entry) = 0;
+  // Up to `limit` entries from version `from` on, in order.
+  virtual Result<std::vector<core::Bytes>> group_entries(core::BytesView group, std::uint64_t from,
+                                                         std::size_t limit) = 0;
 };
 
 }  // namespace parley::server

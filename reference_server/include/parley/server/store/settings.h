@@ -70,6 +70,13 @@ struct StoreSettings {
   // Blobs one message may name: a media message names one; an album of WhatsApp's 30 pictures is
   // 30 messages. Bounds the grants one send writes.
   std::size_t max_blobs_per_send = 16;
+
+  // Group membership logs (spec §11.2). An entry naming 1023 accounts (the most one can, a group of
+  // kMaxGroupMembers) with a companion's identity is about 8.5 KiB; 16 KiB bounds what one append
+  // stores.
+  std::size_t max_group_entry_size = 16 * 1024;
+  // A fetch returns at most this many entries (a few hundred KiB at most), and says whether more follow.
+  std::size_t max_group_log_entries = 64;
 };
 
 }  // namespace parley::server

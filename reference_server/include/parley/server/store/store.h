@@ -115,6 +115,23 @@ class Store {
   // Deletes blobs past blob_retention_ms and uploads not completed within blob_upload_timeout_ms.
   Result<std::size_t> expire_blobs();
 
+  // --- Group membership logs (spec §11.2) -----------------------------------------------------
+  // The server orders a group's log and serves it; the entries' signatures are the clients' to
+  // check. Appends the entry `author` sent for `group`: its layout must decode and name this group
+  // (malformed), its author must be `author`'s account and device (unauthorized), its version the
+  // log's next, 1 for a group the server does not know, and its previous hash the SHA-256 of the
+  // last stored entry: another (a stale view, or a second writer that lost the race) is conflict,
+  // and the device fetches the log and signs again. Over max_group_entry_size: message_too_large.
+  // Returns the version stored.
+  Result<std::uint64_t> append_group_entry(core::BytesView group, core::BytesView entry, const MailboxAddress& author);
+  struct GroupLogPage {
+    std::vector<core::Bytes> entries;  // from the version asked, at most max_group_log_entries
+    bool more = false;
+  };
+  // The log from version `from` (at least 1) on: not_found for a group the server does not know,
+  // malformed for `from` past the log's next version.
+  Result<GroupLogPage> group_log(core::BytesView group, std::uint64_t from);
+
  private:
   template <typename F>
   auto transaction(StorageBackend::Access access, F&& body) -> decltype(body());

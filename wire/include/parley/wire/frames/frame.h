@@ -18,6 +18,7 @@
 #include "parley/wire/frames/accounts.h"
 #include "parley/wire/frames/blobs.h"
 #include "parley/wire/frames/device_lists.h"
+#include "parley/wire/frames/groups.h"
 #include "parley/wire/frames/mail.h"
 #include "parley/wire/frames/prekeys.h"
 #include "parley/wire/frames/replies.h"
@@ -33,7 +34,7 @@ using FrameBody = std::variant<Register, Login, LoggedIn, UploadPreKeys, FetchPr
                                PutDeviceList, DeviceListReply, Send, SendAck, Deliver, Ack, RetiredReceipt,
                                BlobUpload, BlobDownload, BlobData, QueueEmpty, ErrorFrame, Ok, LinkDevice,
                                DeviceLinked, RemoveDevice, LinkApproval, LinkConfirmation, RetryRequest,
-                               BlobStatus, BlobState, BlobFetched>;
+                               BlobStatus, BlobState, BlobFetched, GroupLogAppend, GroupLogFetch, GroupLog>;
 
 struct Frame {
   std::uint32_t request_id = 0;  // a reply repeats its request's; 0 on frames the server pushes
