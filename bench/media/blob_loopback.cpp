@@ -31,6 +31,7 @@
 #include "parley/client/client.h"
 #include "parley/core/hex.h"
 #include "parley/crypto/entropy.h"
+#include "run_sync.h"
 #include "parley/crypto/hash.h"
 #include "parley/transport/net/acceptor.h"
 #include "parley/transport/net/connector.h"
@@ -47,39 +48,7 @@ constexpr std::uint8_t kAckRequest = 1;  // first byte of the channel peer's las
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-template <typename T>
-asio::awaitable<std::optional<T>> as_optional(asio::awaitable<T> work) {
-  co_return co_await std::move(work);
-}
-
-// Runs the io_context on the calling thread until one coroutine ends (not until the context runs
-// out of work: a client's read loop keeps it busy as long as it is connected). co_spawn needs a
-// default-constructible result, which Result<T> is not: hence the optional.
-template <typename T>
-T run_sync(asio::io_context& io, asio::awaitable<T> work) {
-  std::optional<T> result;
-  bool done = false;
-  asio::co_spawn(io, as_optional(std::move(work)), [&](std::exception_ptr e, std::optional<T> value) {
-    if (e) std::rethrow_exception(e);
-    result = std::move(value);
-    done = true;
-  });
-  io.restart();
-  while (!done && io.run_one() != 0) {
-  }
-  return std::move(*result);
-}
-
-void run_sync(asio::io_context& io, asio::awaitable<void> work) {
-  bool done = false;
-  asio::co_spawn(io, std::move(work), [&](std::exception_ptr e) {
-    if (e) std::rethrow_exception(e);
-    done = true;
-  });
-  io.restart();
-  while (!done && io.run_one() != 0) {
-  }
-}
+using parley::bench::run_sync;
 
 [[noreturn]] void fail(const std::string& what, const core::Error& error) {
   std::fprintf(stderr, "parley-blob-loopback: %s: %s\n", what.c_str(), core::to_string(error).c_str());

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "parley/crypto/entropy.h"
+#include "run_sync.h"
 #include "parley/transport/net/acceptor.h"
 #include "parley/transport/net/connector.h"
 
@@ -37,32 +38,7 @@ crypto::X25519KeyPair key_pair(std::uint64_t seed) {
   return crypto::generate_x25519_key_pair(entropy).value();
 }
 
-// Runs one coroutine to completion on the calling thread.
-template <typename T>
-asio::awaitable<std::optional<T>> as_optional(asio::awaitable<T> work) {
-  co_return co_await std::move(work);
-}
-
-// co_spawn needs a default-constructible result, which Result<T> is not: hence the optional.
-template <typename T>
-T run_sync(asio::io_context& io, asio::awaitable<T> work) {
-  std::optional<T> result;
-  asio::co_spawn(io, as_optional(std::move(work)), [&](std::exception_ptr e, std::optional<T> value) {
-    if (e) std::rethrow_exception(e);
-    result = std::move(value);
-  });
-  io.restart();
-  io.run();
-  return std::move(*result);
-}
-
-void run_sync(asio::io_context& io, asio::awaitable<void> work) {
-  asio::co_spawn(io, std::move(work), [](std::exception_ptr e) {
-    if (e) std::rethrow_exception(e);
-  });
-  io.restart();
-  io.run();
-}
+using parley::bench::run_sync;
 
 // Plain TCP peer: frames with a 4-byte length prefix; a frame starting with kAckRequest is
 // answered with one byte. The same protocol the Parley server below speaks inside the channel.

@@ -31,6 +31,14 @@ core::Result<void> make_private_dir(const std::filesystem::path& dir) {
   return {};
 }
 
+// The attachment a message carries, with the media folder made ready for its files.
+core::Result<wire::MediaBody> attachment_of(const StoredMessage& message, const std::filesystem::path& dir) {
+  if (message.media.empty()) return core::make_error(Errc::not_found, "the message has no attachment");
+  PARLEY_TRY(auto media, wire::decode_media(message.media));
+  PARLEY_CHECK(make_private_dir(dir));
+  return media;
+}
+
 // A transfer's time limit: a minute, and a millisecond per kilobyte, so that a big file has time
 // while a stalled connection still ends the wait.
 std::chrono::milliseconds transfer_timeout(std::uint64_t bytes) {
@@ -99,10 +107,8 @@ asio::awaitable<core::Result<std::uint64_t>> Client::forward_attachment(std::uin
                                                                         const StoredMessage& message,
                                                                         std::optional<std::filesystem::path> original,
                                                                         std::function<void(const BlobEvent&)> progress) {
-  if (message.media.empty()) co_return core::make_error(Errc::not_found, "the message has no attachment");
-  auto media = wire::decode_media(message.media);
+  auto media = attachment_of(message, media_dir());
   if (!media.ok()) co_return media.error();
-  if (auto made = make_private_dir(media_dir()); !made.ok()) co_return made.error();
   auto source = std::make_shared<ForwardSource>(*media, std::move(original), media_dir());
   const auto size = media::upload_size(media->file_length);
   auto uploaded = co_await upload_blob(media->file_enc_sha256, size, source, transfer_timeout(size), progress);
@@ -128,10 +134,8 @@ asio::awaitable<core::Result<std::uint64_t>> Client::send_media(std::uint64_t pe
 asio::awaitable<core::Result<std::filesystem::path>> Client::save_attachment(const StoredMessage& message,
                                                                              std::optional<std::filesystem::path> out,
                                                                              std::function<void(const BlobEvent&)> progress) {
-  if (message.media.empty()) co_return core::make_error(Errc::not_found, "the message has no attachment");
-  auto media = wire::decode_media(message.media);
+  auto media = attachment_of(message, media_dir());
   if (!media.ok()) co_return media.error();
-  if (auto made = make_private_dir(media_dir()); !made.ok()) co_return made.error();
   const auto part = media_dir() / (core::to_hex(media->file_enc_sha256) + ".part");
   const auto size = media::upload_size(media->file_length);
   auto downloaded = co_await download_blob(media->file_enc_sha256, size, part, transfer_timeout(size), progress);
