@@ -8,7 +8,9 @@
 
 #include <fstream>
 
+#include "parley/crypto/entropy.h"
 #include "parley/crypto/hash.h"
+#include "parley/protocol/groups/membership_log.h"
 #include "sqlite_backend_internal.h"
 #include "store_fixture.h"
 
@@ -178,6 +180,45 @@ std::string describe_messages(const std::vector<QueuedMessage>& list) {
 }
 std::string describe_count(const std::size_t& n) { return std::to_string(n); }
 std::string describe_void() { return "ok"; }
+std::string describe_version(const std::uint64_t& v) { return "appended " + std::to_string(v); }
+std::string describe_page(const Store::GroupLogPage& page) {
+  std::string out = "log";
+  for (const auto& e : page.entries) out += " " + std::to_string(crypto::sha256(e)[0]);
+  return out + (page.more ? " more" : "");
+}
+
+// The whole log of `group` as the store under test serves it.
+std::vector<core::Bytes> whole_log(Store& store, const core::Bytes& group) {
+  std::vector<core::Bytes> log;
+  for (;;) {
+    auto page = store.group_log(group, log.size() + 1);
+    if (!page.ok()) break;
+    log.insert(log.end(), page->entries.begin(), page->entries.end());
+    if (!page->more) break;
+  }
+  return log;
+}
+
+// The entry `author` would append next to `log`, or (skew) one version further, signed with a key
+// and randomness fixed by `seed` so that both engines see the same bytes.
+core::Bytes group_entry(const std::vector<core::Bytes>& log, const core::Bytes& group, const MailboxAddress& author,
+                        std::uint64_t seed, bool skew) {
+  namespace groups = protocol::groups;
+  crypto::StreamEntropy entropy(seed);
+  const auto key = crypto::generate_x25519_key_pair(entropy).value();
+  groups::GroupMembership before;
+  std::copy(group.begin(), group.end(), before.group.begin());
+  before.version = log.size() + (skew ? 1 : 0);
+  if (!log.empty()) before.head = crypto::sha256(log.back());
+  const auto change = before.version == 0 ? groups::MembershipChange::create : groups::MembershipChange::subject;
+  const auto e = groups::next_membership_entry(before, change, author.account.value, author.device.value, key.public_key,
+                                               {}, "subject " + std::to_string(seed % 7), seed);
+  // A companion's entry carries its signed device identity; the server reads it but does not check
+  // its signatures (the clients do), so zeros serve.
+  std::optional<protocol::devices::SignedDeviceIdentity> identity;
+  if (author.device.value != 1) identity = protocol::devices::SignedDeviceIdentity{{author.account.value, author.device.value, 1, 0}, {}, {}};
+  return groups::sign_membership_entry(e, key, identity, entropy).value();
+}
 
 struct Op {
   std::uint8_t kind, x, y, z;
@@ -199,7 +240,7 @@ std::vector<std::string> run(Store& store, FakeClock& clock, const std::vector<O
       auto found = store.device(account, d);
       return found.ok() ? found->incarnation : Incarnation{1};
     };
-    switch (op.kind % 6) {
+    switch (op.kind % 8) {
       case 0:
         answers.push_back(describe(store.link_device(account, device_keys(next_key++)), describe_device));
         break;
@@ -236,6 +277,17 @@ std::vector<std::string> run(Store& store, FakeClock& clock, const std::vector<O
         clock.advance(op.z * (store.settings().message_retention_ms / 64));
         answers.push_back(describe(store.expire_messages(), describe_count));
         break;
+      case 6: {  // a membership entry for one of two groups, now and then one version too far
+        const core::Bytes group(16, static_cast<std::uint8_t>(op.z % 2));
+        const MailboxAddress author{account, device, incarnation_of(device)};
+        const auto entry = group_entry(whole_log(store, group), group, author, op.x * 256u + op.z, (op.z & 0x30) == 0x30);
+        answers.push_back(describe(store.append_group_entry(group, entry, author), describe_version));
+        break;
+      }
+      case 7:
+        answers.push_back(describe(store.group_log(core::Bytes(16, static_cast<std::uint8_t>(op.z % 2)), 1 + op.y % 4),
+                                   describe_page));
+        break;
     }
   }
   return answers;
@@ -247,6 +299,7 @@ RC_GTEST_PROP(StoreEngines, MemoryAnswersExactlyAsSqlite, ()) {
                              rc::gen::arbitrary<std::uint8_t>(), rc::gen::arbitrary<std::uint8_t>()));
   StoreSettings settings;
   settings.max_queued_messages_per_device = 4;  // reach the cap now and then
+  settings.max_group_log_entries = 2;            // and a log's second page
   FakeClock memory_clock, sqlite_clock;
   Store memory = make_memory_store(settings, memory_clock.clock());
   TempDir dir;
@@ -263,6 +316,7 @@ RC_GTEST_PROP(StoreEngines, MemoryAnswersExactlyAsSqlite, ()) {
   RC_CLASSIFY(any("device_mismatch"), "device mismatch");
   RC_CLASSIFY(any("queue_full"), "queue full");
   RC_CLASSIFY(any("fetched "), "fetched messages");
+  RC_CLASSIFY(any("appended 2"), "a group log of two entries");
 }
 
 }  // namespace
