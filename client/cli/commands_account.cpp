@@ -182,7 +182,7 @@ asio::awaitable<int> devices(Profile& profile, const Terminal& term, std::uint32
 int whoami(Profile& profile, const Terminal& term, bool account_only) {
   auto c = open_offline(profile);
   if (!c.ok()) {
-    term.error("no device", c.error());
+    term.error("cannot open the device", c.error());
     return 1;
   }
   const auto& id = (*c)->identity();

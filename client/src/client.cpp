@@ -5,7 +5,13 @@
 #include "parley/client/store/sqlite_device_store.h"
 #include "parley/transport/net/connector.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 namespace parley::client {
 
@@ -26,7 +32,29 @@ Client::Client(std::unique_ptr<DeviceStore> store, std::unique_ptr<Engine> engin
 Client::~Client() {
   *alive_ = false;
   if (connection_) connection_->abort(core::make_error(Errc::connection_closed, "the client is gone"));
+  if (profile_lock_ >= 0) ::close(profile_lock_);  // releases the lock
 }
+
+namespace {
+
+// One process per profile (spec §8.6): two would log the same device in twice (the server drops
+// the older connection) and write the same partial downloads. An advisory lock on `profile`/lock,
+// held as long as the descriptor is open and released by the kernel if the process dies.
+core::Result<int> lock_profile(const std::filesystem::path& profile) {
+  const auto file = profile / "lock";
+  const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return core::make_error(Errc::storage_failure, "cannot open " + file.string() + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    ::close(fd);
+    if (error == EWOULDBLOCK)
+      return core::make_error(Errc::conflict, "the profile " + profile.string() + " is in use by another parley process");
+    return core::make_error(Errc::storage_failure, "cannot lock " + file.string() + ": " + std::strerror(error));
+  }
+  return fd;
+}
+
+}  // namespace
 
 core::Result<std::unique_ptr<Client>> Client::open(const std::filesystem::path& profile,
                                                    const crypto::X25519PublicKey& server_key) {
@@ -36,8 +64,14 @@ core::Result<std::unique_ptr<Client>> Client::open(const std::filesystem::path& 
   // One device's keys live in the profile: its owner's alone (spec §9).
   std::filesystem::permissions(profile, std::filesystem::perms::owner_all, ec);
   if (ec) return core::make_error(Errc::storage_failure, "cannot make " + profile.string() + " private: " + ec.message());
-  PARLEY_TRY(auto store, open_sqlite_device_store(profile / "device.sqlite3"));
-  std::unique_ptr<Client> client(new Client(std::move(store), nullptr));
+  PARLEY_TRY(const int lock, lock_profile(profile));
+  auto store = open_sqlite_device_store(profile / "device.sqlite3");
+  if (!store.ok()) {
+    ::close(lock);
+    return store.error();
+  }
+  std::unique_ptr<Client> client(new Client(std::move(*store), nullptr));
+  client->profile_lock_ = lock;
   client->profile_ = profile;
   PARLEY_TRY(auto existing, client->store_->identity());
   if (existing) {

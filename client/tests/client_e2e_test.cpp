@@ -46,6 +46,10 @@ TEST(ClientEndToEnd, TwoAccountsWriteToEachOtherThroughTheRealServer) {
     EXPECT_EQ(texts(*at_bob), std::vector<std::string>{"hello bob"});
     CO_ASSERT((co_await bob->send_text(a, "hi alice")).ok());
 
+    // While Bob's client lives, no other may open his profile (spec §8.6).
+    auto twice = Client::open(bob_dir, server.public_key());
+    CO_ASSERT(!twice.ok());
+    EXPECT_EQ(twice.code(), core::Errc::conflict);
     // Bob's client restarts from its profile: the same device, the same sessions.
     co_await bob->close();
     bob.reset();

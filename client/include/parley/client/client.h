@@ -30,6 +30,7 @@ namespace asio = transport::net::asio;
 class Client {
  public:
   // Opens (creating) `profile`/device.sqlite3; a new profile gets a fresh device for `server_key`.
+  // One Client per profile at a time, across processes: another is `conflict` while this one lives.
   static core::Result<std::unique_ptr<Client>> open(const std::filesystem::path& profile,
                                                     const crypto::X25519PublicKey& server_key);
   ~Client();
@@ -155,6 +156,7 @@ class Client {
 
   crypto::SystemEntropy entropy_;
   std::filesystem::path profile_;
+  int profile_lock_ = -1;  // the descriptor holding the profile's lock
   std::unique_ptr<DeviceStore> store_;
   std::unique_ptr<Engine> engine_;
   std::shared_ptr<transport::net::Connection> connection_;
