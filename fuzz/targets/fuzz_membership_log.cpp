@@ -39,17 +39,8 @@ const Keys& keys() {
     for (std::uint64_t a = 1; a <= kAccounts; ++a) {
       out.primary[a] = crypto::generate_x25519_key_pair(entropy).value();
       out.companion[a] = crypto::generate_x25519_key_pair(entropy).value();
-      auto& id = out.identity[a];
-      id.details = {a, 2, 1, 1};
-      id.account_signature = crypto::xeddsa_sign(out.primary[a].private_key,
-                                                 protocol::devices::account_signature_message(id.details, out.companion[a].public_key),
-                                                 entropy)
-                                 .value();
-      id.device_signature = crypto::xeddsa_sign(out.companion[a].private_key,
-                                                protocol::devices::device_signature_message(id.details, out.companion[a].public_key,
-                                                                                            out.primary[a].public_key),
-                                                entropy)
-                                .value();
+      out.identity[a] =
+          protocol::devices::sign_device_identity({a, 2, 1, 1}, out.primary[a], out.companion[a], entropy).value();
     }
     groups::GroupMembership none;
     none.group.fill(0x42);

@@ -35,17 +35,9 @@ class Cast {
     Account a;
     a.primary = crypto::x25519_key_pair_from_private(seed_.x25519_private_key(label + "/primary")).value();
     a.companion = crypto::x25519_key_pair_from_private(seed_.x25519_private_key(label + "/companion")).value();
-    auto& id = a.companion_identity;
-    id.details = {account, 2, 1, 1'900'000'000'000};
-    id.account_signature = crypto::xeddsa_sign(a.primary.private_key,
-                                               protocol::devices::account_signature_message(id.details, a.companion.public_key),
-                                               entropy_)
+    a.companion_identity = protocol::devices::sign_device_identity({account, 2, 1, 1'900'000'000'000}, a.primary,
+                                                                    a.companion, entropy_)
                                .value();
-    id.device_signature =
-        crypto::xeddsa_sign(a.companion.private_key,
-                            protocol::devices::device_signature_message(id.details, a.companion.public_key, a.primary.public_key),
-                            entropy_)
-            .value();
     return accounts_.emplace(account, std::move(a)).first->second;
   }
   groups::AccountKeys keys() {
@@ -124,18 +116,17 @@ class Recorder {
   // Applies (or receives) `entry` and records the outcome; `want` is what the case is about.
   core::Result<void> step(const core::Bytes& entry, const char* via, std::optional<core::Errc> want, std::string note) {
     Json s{{"note", std::move(note)}, {"via", via}, {"entry", core::to_hex(entry)}};
-    if (std::string_view(via) == "receive") {
-      const auto got = log_->receive(entry, cast_.keys());
-      if (got.ok() != !want || (!got.ok() && got.code() != *want))
-        return core::make_error(core::Errc::internal, "group-membership: a step did not do what its case says");
-      s["error"] = got.ok() ? Json(nullptr) : Json(core::errc_name(got.code()));
-      if (got.ok()) s["applied"] = *got;
-    } else {
-      const auto got = log_->apply(entry, cast_.keys());
-      if (got.ok() != !want || (!got.ok() && got.code() != *want))
-        return core::make_error(core::Errc::internal, "group-membership: a step did not do what its case says");
-      s["error"] = got.ok() ? Json(nullptr) : Json(core::errc_name(got.code()));
+    const bool receive = std::string_view(via) == "receive";
+    core::Result<std::size_t> got = std::size_t{0};
+    if (receive) {
+      got = log_->receive(entry, cast_.keys());
+    } else if (auto applied = log_->apply(entry, cast_.keys()); !applied.ok()) {
+      got = applied.error();
     }
+    if (got.ok() != !want || (!got.ok() && got.code() != *want))
+      return core::make_error(core::Errc::internal, "group-membership: a step did not do what its case says");
+    s["error"] = got.ok() ? Json(nullptr) : Json(core::errc_name(got.code()));
+    if (receive && got.ok()) s["applied"] = *got;
     s["held"] = log_->held();
     s["state"] = state_json(log_->state());
     steps_.push_back(std::move(s));

@@ -64,6 +64,17 @@ core::Result<SignedDeviceIdentity> decode_signed_device_identity(core::BytesView
   return out;
 }
 
+core::Result<SignedDeviceIdentity> sign_device_identity(const DeviceIdentity& details, const crypto::X25519KeyPair& primary,
+                                                        const crypto::X25519KeyPair& companion, crypto::Entropy& entropy) {
+  SignedDeviceIdentity out{details, {}, {}};
+  PARLEY_TRY(out.account_signature,
+             crypto::xeddsa_sign(primary.private_key, account_signature_message(details, companion.public_key), entropy));
+  PARLEY_TRY(out.device_signature,
+             crypto::xeddsa_sign(companion.private_key,
+                                 device_signature_message(details, companion.public_key, primary.public_key), entropy));
+  return out;
+}
+
 core::Result<void> verify_device_identity(const SignedDeviceIdentity& identity, const crypto::X25519PublicKey& companion,
                                           const crypto::X25519PublicKey& primary) {
   if (!crypto::xeddsa_verify(primary, account_signature_message(identity.details, companion), identity.account_signature).ok())

@@ -15,9 +15,9 @@ constexpr std::size_t kFixedSize = 2 + 16 + 8 + 32 + 8 + 8 + 4 + 33 + 1 + 1 + 2;
 core::Error bad(const std::string& what) { return core::make_error(Errc::malformed, "membership entry: " + what); }
 
 bool has_subject(MembershipChange c) { return c == MembershipChange::create || c == MembershipChange::subject; }
-bool has_targets(MembershipChange c) {
-  return c != MembershipChange::leave && c != MembershipChange::subject && c != MembershipChange::create;
-}
+// Leave and subject name nobody; create may name its first members or none; the rest need some.
+bool may_have_targets(MembershipChange c) { return c != MembershipChange::leave && c != MembershipChange::subject; }
+bool needs_targets(MembershipChange c) { return may_have_targets(c) && c != MembershipChange::create; }
 
 // What the layout alone can tell; what the group's state allows is the log's (membership_log.h).
 core::Result<void> check_layout(const MembershipEntry& e) {
@@ -31,8 +31,8 @@ core::Result<void> check_layout(const MembershipEntry& e) {
   if (has_subject(e.change) == e.subject.empty()) return bad(has_subject(e.change) ? "no subject" : "a subject it cannot carry");
   if (e.targets.size() >= kMaxGroupMembers)  // with the author, a group of at most kMaxGroupMembers
     return core::make_error(Errc::limit_exceeded, "membership entry: more than " + std::to_string(kMaxGroupMembers - 1) + " targets");
-  if (!has_targets(e.change) && e.change != MembershipChange::create && !e.targets.empty()) return bad("targets it cannot carry");
-  if (has_targets(e.change) && e.targets.empty()) return bad("no targets");
+  if (!may_have_targets(e.change) && !e.targets.empty()) return bad("targets it cannot carry");
+  if (needs_targets(e.change) && e.targets.empty()) return bad("no targets");
   for (std::size_t i = 1; i < e.targets.size(); ++i)
     if (e.targets[i] <= e.targets[i - 1]) return bad("targets not strictly ascending");
   // The creator is in the group by creating it; adding, removing, promoting or demoting oneself is

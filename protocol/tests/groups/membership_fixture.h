@@ -27,15 +27,8 @@ class Accounts {
     a.id = id;
     a.primary = crypto::generate_x25519_key_pair(entropy_).value();
     a.companion = crypto::generate_x25519_key_pair(entropy_).value();
-    a.companion_identity.details = {id, 2, 1, 1'700'000'000'000};
-    a.companion_identity.account_signature =
-        crypto::xeddsa_sign(a.primary.private_key, devices::account_signature_message(a.companion_identity.details, a.companion.public_key), entropy_)
-            .value();
-    a.companion_identity.device_signature =
-        crypto::xeddsa_sign(a.companion.private_key,
-                            devices::device_signature_message(a.companion_identity.details, a.companion.public_key, a.primary.public_key),
-                            entropy_)
-            .value();
+    a.companion_identity =
+        devices::sign_device_identity({id, 2, 1, 1'700'000'000'000}, a.primary, a.companion, entropy_).value();
     return accounts_.emplace(id, std::move(a)).first->second;
   }
 

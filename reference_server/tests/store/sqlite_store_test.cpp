@@ -8,9 +8,7 @@
 
 #include <fstream>
 
-#include "parley/crypto/entropy.h"
 #include "parley/crypto/hash.h"
-#include "parley/protocol/groups/membership_log.h"
 #include "sqlite_backend_internal.h"
 #include "store_fixture.h"
 
@@ -199,26 +197,6 @@ std::vector<core::Bytes> whole_log(Store& store, const core::Bytes& group) {
   return log;
 }
 
-// The entry `author` would append next to `log`, or (skew) one version further, signed with a key
-// and randomness fixed by `seed` so that both engines see the same bytes.
-core::Bytes group_entry(const std::vector<core::Bytes>& log, const core::Bytes& group, const MailboxAddress& author,
-                        std::uint64_t seed, bool skew) {
-  namespace groups = protocol::groups;
-  crypto::StreamEntropy entropy(seed);
-  const auto key = crypto::generate_x25519_key_pair(entropy).value();
-  groups::GroupMembership before;
-  std::copy(group.begin(), group.end(), before.group.begin());
-  before.version = log.size() + (skew ? 1 : 0);
-  if (!log.empty()) before.head = crypto::sha256(log.back());
-  const auto change = before.version == 0 ? groups::MembershipChange::create : groups::MembershipChange::subject;
-  const auto e = groups::next_membership_entry(before, change, author.account.value, author.device.value, key.public_key,
-                                               {}, "subject " + std::to_string(seed % 7), seed);
-  // A companion's entry carries its signed device identity; the server reads it but does not check
-  // its signatures (the clients do), so zeros serve.
-  std::optional<protocol::devices::SignedDeviceIdentity> identity;
-  if (author.device.value != 1) identity = protocol::devices::SignedDeviceIdentity{{author.account.value, author.device.value, 1, 0}, {}, {}};
-  return groups::sign_membership_entry(e, key, identity, entropy).value();
-}
 
 struct Op {
   std::uint8_t kind, x, y, z;
@@ -280,7 +258,9 @@ std::vector<std::string> run(Store& store, FakeClock& clock, const std::vector<O
       case 6: {  // a membership entry for one of two groups, now and then one version too far
         const core::Bytes group(16, static_cast<std::uint8_t>(op.z % 2));
         const MailboxAddress author{account, device, incarnation_of(device)};
-        const auto entry = group_entry(whole_log(store, group), group, author, op.x * 256u + op.z, (op.z & 0x30) == 0x30);
+        const std::uint64_t seed = op.x * 256u + op.z;
+        const auto entry = group_entry(group, whole_log(store, group), author, seed, "subject " + std::to_string(seed % 7),
+                                       (op.z & 0x30) == 0x30);
         answers.push_back(describe(store.append_group_entry(group, entry, author), describe_version));
         break;
       }

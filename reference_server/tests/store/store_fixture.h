@@ -11,6 +11,9 @@
 #include <optional>
 #include <string>
 
+#include "parley/crypto/entropy.h"
+#include "parley/crypto/hash.h"
+#include "parley/protocol/groups/membership_log.h"
 #include "parley/server/store/memory_backend.h"
 #include "parley/server/store/sqlite_backend.h"
 #include "parley/server/store/store.h"
@@ -116,6 +119,28 @@ inline MailboxAddress mailbox(const DeviceRecord& d) { return {d.account, d.devi
 // The device blob tests upload as when who uploads does not matter (the store does not check that
 // the device exists: the router lets only logged-in devices send blob frames).
 inline const MailboxAddress kUploader{AccountId{900}, DeviceId{1}, Incarnation{900}};
+
+// A membership entry (spec §11.2) of `group` by `author`: the next after `log` (the creation for an
+// empty one) or, with `skew`, one version further; key and randomness from `seed`, so that two
+// engines are given the same bytes. A companion's entry carries a signed device identity with zero
+// signatures: the server reads it but does not check it (the clients do).
+inline core::Bytes group_entry(core::BytesView group, const std::vector<core::Bytes>& log, const MailboxAddress& author,
+                               std::uint64_t seed, std::string subject, bool skew = false) {
+  namespace groups = protocol::groups;
+  crypto::StreamEntropy entropy(seed);
+  const auto key = crypto::generate_x25519_key_pair(entropy).value();
+  groups::GroupMembership before;
+  std::copy(group.begin(), group.end(), before.group.begin());
+  before.version = log.size() + (skew ? 1 : 0);
+  if (!log.empty()) before.head = crypto::sha256(log.back());
+  const auto change = before.version == 0 ? groups::MembershipChange::create : groups::MembershipChange::subject;
+  const auto e = groups::next_membership_entry(before, change, author.account.value, author.device.value, key.public_key,
+                                               {}, std::move(subject), seed);
+  std::optional<protocol::devices::SignedDeviceIdentity> identity;
+  if (author.device.value != 1)
+    identity = protocol::devices::SignedDeviceIdentity{{author.account.value, author.device.value, 1, 0}, {}, {}};
+  return groups::sign_membership_entry(e, key, identity, entropy).value();
+}
 
 // A store over one engine for the typed suites (store_semantics_test.cpp, store_groups_test.cpp):
 // accounts and linked devices made through the store itself, settings a test may change before

@@ -3,9 +3,6 @@
 // served in pages.
 #include <gtest/gtest.h>
 
-#include "parley/crypto/entropy.h"
-#include "parley/crypto/hash.h"
-#include "parley/protocol/groups/membership_log.h"
 #include "store_fixture.h"
 
 namespace parley::server::testing {
@@ -17,22 +14,15 @@ namespace groups = protocol::groups;
 template <typename Engine>
 class GroupLogStoreTest : public StoreTest<Engine> {
  protected:
-  // The entry `author` makes after the stored `previous` (or the creation when there is none).
-  core::Bytes entry(const DeviceRecord& author, std::uint64_t version, const std::optional<core::Bytes>& previous,
-                    std::uint8_t group = 9, std::string subject = "s") {
-    groups::GroupMembership before;
-    before.group.fill(group);
-    before.version = version - 1;
-    if (previous) before.head = crypto::sha256(*previous);
-    const auto change = version == 1 ? groups::MembershipChange::create : groups::MembershipChange::subject;
-    auto e = groups::next_membership_entry(before, change, author.account.value, author.device.value, key.public_key, {},
-                                           std::move(subject), version);
-    return groups::sign_membership_entry(e, key, std::nullopt, entropy).value();
+  // The next entry after `log` by `author` (see group_entry), with a seed of its own.
+  core::Bytes entry(const DeviceRecord& author, const std::vector<core::Bytes>& log, std::string subject = "s",
+                    bool skew = false) {
+    return group_entry(group(), log, mailbox(author), ++seed_, std::move(subject), skew);
   }
   core::Bytes group(std::uint8_t id = 9) const { return core::Bytes(16, id); }
 
-  crypto::StreamEntropy entropy{3};
-  crypto::X25519KeyPair key = crypto::generate_x25519_key_pair(entropy).value();
+ private:
+  std::uint64_t seed_ = 0;
 };
 
 using Engines = ::testing::Types<MemoryEngine, SqliteEngine>;
@@ -42,16 +32,16 @@ TYPED_TEST(GroupLogStoreTest, EntriesAreStoredInOrderEachFollowingTheLast) {
   const auto a = this->new_account();
   auto& s = this->store();
   EXPECT_EQ(s.group_log(this->group(), 1).code(), Errc::not_found);
-  const auto first = this->entry(a, 1, std::nullopt);
+  const auto first = this->entry(a, {});
   ASSERT_EQ(s.append_group_entry(this->group(), first, mailbox(a)).value(), 1u);
-  EXPECT_EQ(s.append_group_entry(this->group(), this->entry(a, 1, std::nullopt, 9, "again"), mailbox(a)).code(),
+  EXPECT_EQ(s.append_group_entry(this->group(), this->entry(a, {}, "again"), mailbox(a)).code(),
             Errc::conflict);  // a second creation
-  const auto second = this->entry(a, 2, first);
+  const auto second = this->entry(a, {first});
   ASSERT_EQ(s.append_group_entry(this->group(), second, mailbox(a)).value(), 2u);
   // A stale writer: version 2 again, or a version 3 that does not follow version 2, or a gap.
-  EXPECT_EQ(s.append_group_entry(this->group(), this->entry(a, 2, first, 9, "late"), mailbox(a)).code(), Errc::conflict);
-  EXPECT_EQ(s.append_group_entry(this->group(), this->entry(a, 3, first), mailbox(a)).code(), Errc::conflict);
-  EXPECT_EQ(s.append_group_entry(this->group(), this->entry(a, 4, second), mailbox(a)).code(), Errc::conflict);
+  EXPECT_EQ(s.append_group_entry(this->group(), this->entry(a, {first}, "late"), mailbox(a)).code(), Errc::conflict);
+  EXPECT_EQ(s.append_group_entry(this->group(), this->entry(a, {first}, "s", true), mailbox(a)).code(), Errc::conflict);
+  EXPECT_EQ(s.append_group_entry(this->group(), this->entry(a, {first, second}, "s", true), mailbox(a)).code(), Errc::conflict);
   const auto page = s.group_log(this->group(), 1).value();
   EXPECT_EQ(page.entries, (std::vector<core::Bytes>{first, second}));
   EXPECT_FALSE(page.more);
@@ -65,7 +55,7 @@ TYPED_TEST(GroupLogStoreTest, OnlyTheDeviceThatMadeAnEntryAppendsItToItsOwnGroup
   const auto a2 = this->link(a.account);
   const auto b = this->new_account();
   auto& s = this->store();
-  const auto first = this->entry(a, 1, std::nullopt);
+  const auto first = this->entry(a, {});
   EXPECT_EQ(s.append_group_entry(this->group(), first, mailbox(b)).code(), Errc::unauthorized);
   EXPECT_EQ(s.append_group_entry(this->group(), first, mailbox(a2)).code(), Errc::unauthorized);  // another device
   EXPECT_EQ(s.append_group_entry(this->group(8), first, mailbox(a)).code(), Errc::malformed);  // another group's
@@ -76,16 +66,16 @@ TYPED_TEST(GroupLogStoreTest, OnlyTheDeviceThatMadeAnEntryAppendsItToItsOwnGroup
 TYPED_TEST(GroupLogStoreTest, EntrySizeAndPageLengthAtNAndNPlusOne) {
   this->settings.max_group_log_entries = 2;
   const auto a = this->new_account();
-  const auto probe = this->entry(a, 1, std::nullopt);
+  const auto probe = this->entry(a, {});
   this->settings.max_group_entry_size = probe.size();
   this->reopen();  // with the new limit
   auto& s = this->store();
-  EXPECT_EQ(s.append_group_entry(this->group(), this->entry(a, 1, std::nullopt, 9, "ss"), mailbox(a)).code(),
+  EXPECT_EQ(s.append_group_entry(this->group(), this->entry(a, {}, "ss"), mailbox(a)).code(),
             Errc::message_too_large);  // one byte longer
   std::vector<core::Bytes> log{probe};
   ASSERT_TRUE(s.append_group_entry(this->group(), probe, mailbox(a)).ok());
   for (std::uint64_t v = 2; v <= 5; ++v) {
-    log.push_back(this->entry(a, v, log.back()));
+    log.push_back(this->entry(a, log));
     ASSERT_TRUE(s.append_group_entry(this->group(), log.back(), mailbox(a)).ok()) << v;
   }
   auto page = s.group_log(this->group(), 1).value();

@@ -55,6 +55,11 @@ inline constexpr std::size_t kSignedDeviceIdentitySize = kDeviceIdentitySize + 2
 core::Bytes encode_signed_device_identity(const SignedDeviceIdentity& identity);
 core::Result<SignedDeviceIdentity> decode_signed_device_identity(core::BytesView bytes);
 
+// Both signatures at once (the account's, then the device's), for a holder of both keys: tests,
+// vectors and fuzz targets. Linking makes them on two devices, one each (§8.2, linking.h).
+core::Result<SignedDeviceIdentity> sign_device_identity(const DeviceIdentity& details, const crypto::X25519KeyPair& primary,
+                                                        const crypto::X25519KeyPair& companion, crypto::Entropy& entropy);
+
 // Both signatures (`bad_signature` naming which); what a peer checks of a companion it meets.
 core::Result<void> verify_device_identity(const SignedDeviceIdentity& identity, const crypto::X25519PublicKey& companion,
                                           const crypto::X25519PublicKey& primary);
