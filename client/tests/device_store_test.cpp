@@ -234,6 +234,55 @@ TYPED_TEST(DeviceStoreTest, SendsAreRecordedPerDeviceAndTheOldestGo) {
   EXPECT_EQ(again.recorded_sends().value().size(), protocol::retry::kMaxTrackedMessages);
 }
 
+// Groups (spec §11.3): chat numbers from kFirstGroupChat, given once; a saved group replaced whole
+// (its log and own key) but keeping its chat; sender keys per (account, device, distribution id),
+// deleted one at a time or per group and account; key holders per group.
+TYPED_TEST(DeviceStoreTest, GroupsKeysAndHoldersAreKeptAndChatNumbersGivenOnce) {
+  const core::Bytes g1(16, 1), g2(16, 2), d1(16, 7), d2(16, 8);
+  {
+    auto& store = this->store();
+    EXPECT_FALSE(store.group(g1).value().has_value());
+    const auto c1 = store.save_group({g1, 0, {}, {}}).value();
+    const auto c2 = store.save_group({g2, 0, {core::Bytes(150, 3)}, d1}).value();
+    EXPECT_EQ(c1, kFirstGroupChat + 1);
+    EXPECT_EQ(c2, c1 + 1);
+    EXPECT_TRUE(is_group_chat(c1));
+    EXPECT_FALSE(is_group_chat(kFirstGroupChat - 1));
+    // Saved again with its whole log: the chat stays.
+    EXPECT_EQ(store.save_group({g1, 0, {core::Bytes(150, 4), core::Bytes(0), core::Bytes(200, 5)}, d2}).value(), c1);
+    ASSERT_TRUE(store.save_sender_key({5, 1, d1, g1, core::Bytes{1, 2}}).ok());
+    ASSERT_TRUE(store.save_sender_key({5, 2, d1, g1, core::Bytes{3}}).ok());
+    ASSERT_TRUE(store.save_sender_key({6, 1, d2, g1, core::Bytes{4}}).ok());
+    ASSERT_TRUE(store.save_sender_key({6, 1, d1, g2, core::Bytes{5}}).ok());
+    ASSERT_TRUE(store.add_key_holder(g1, {5, 1, 9}).ok());
+    ASSERT_TRUE(store.add_key_holder(g1, {5, 1, 9}).ok());
+    ASSERT_TRUE(store.add_key_holder(g1, {6, 2, 3}).ok());
+    ASSERT_TRUE(store.add_key_holder(g2, {7, 1, 1}).ok());
+  }
+  auto& store = this->reopen();
+  const auto first = store.group(g1).value();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->chat, kFirstGroupChat + 1);
+  EXPECT_EQ(first->log, (std::vector<core::Bytes>{core::Bytes(150, 4), core::Bytes(0), core::Bytes(200, 5)}));
+  EXPECT_EQ(first->own_distribution, d2);
+  EXPECT_EQ(store.group_of_chat(kFirstGroupChat + 2).value()->group, g2);
+  EXPECT_FALSE(store.group_of_chat(5).value().has_value());
+  EXPECT_EQ(store.groups().value().size(), 2u);
+  EXPECT_EQ(store.sender_key(5, 2, d1).value()->record, core::Bytes{3});
+  ASSERT_TRUE(store.delete_sender_key(5, 2, d1).ok());
+  EXPECT_FALSE(store.sender_key(5, 2, d1).value().has_value());
+  ASSERT_TRUE(store.delete_sender_keys(g1, std::uint64_t{6}).ok());
+  EXPECT_FALSE(store.sender_key(6, 1, d2).value().has_value());
+  EXPECT_TRUE(store.sender_key(6, 1, d1).value().has_value());  // the other group's
+  EXPECT_TRUE(store.sender_key(5, 1, d1).value().has_value());
+  ASSERT_TRUE(store.delete_sender_keys(g1, std::nullopt).ok());
+  EXPECT_FALSE(store.sender_key(5, 1, d1).value().has_value());
+  EXPECT_EQ(store.key_holders(g1).value(), (std::vector<KeyHolder>{{5, 1, 9}, {6, 2, 3}}));
+  ASSERT_TRUE(store.clear_key_holders(g1).ok());
+  EXPECT_TRUE(store.key_holders(g1).value().empty());
+  EXPECT_EQ(store.key_holders(g2).value().size(), 1u);
+}
+
 TEST(SqliteDeviceStore, AFileOfAnotherSchemaIsRefused) {
   Sqlite kind;
   {
@@ -278,6 +327,9 @@ TEST(SqliteDeviceStore, AVersionTwoFileIsUpgraded) {
   const StoredMessage photo{9, Direction::incoming, 9, 1, 6, 1001, "", core::Bytes{1, 2, 3}};
   ASSERT_TRUE(store.add_message(photo).ok());
   EXPECT_EQ(store.message(9, 1, 6).value(), photo);
+  // Version 5 (groups): none yet, and the first is numbered from kFirstGroupChat.
+  EXPECT_TRUE(store.groups().value().empty());
+  EXPECT_EQ(store.save_group({core::Bytes(16, 1), 0, {}, {}}).value(), kFirstGroupChat + 1);
 }
 
 }  // namespace

@@ -188,6 +188,40 @@ class FaultyDeviceStore final : public DeviceStore {
   }
   core::Result<std::vector<std::uint64_t>> recorded_sends() override { return inner_->recorded_sends(); }
 
+  // GroupStore
+  core::Result<std::optional<StoredGroup>> group(core::BytesView id) override { return inner_->group(id); }
+  core::Result<std::optional<StoredGroup>> group_of_chat(std::uint64_t chat) override { return inner_->group_of_chat(chat); }
+  core::Result<std::vector<StoredGroup>> groups() override { return inner_->groups(); }
+  core::Result<std::uint64_t> save_group(const StoredGroup& group) override {
+    PARLEY_CHECK(write());
+    return inner_->save_group(group);
+  }
+  core::Result<std::optional<StoredSenderKey>> sender_key(std::uint64_t account, std::uint32_t device,
+                                                          core::BytesView distribution_id) override {
+    return inner_->sender_key(account, device, distribution_id);
+  }
+  core::Result<void> save_sender_key(const StoredSenderKey& key) override {
+    PARLEY_CHECK(write());
+    return inner_->save_sender_key(key);
+  }
+  core::Result<void> delete_sender_key(std::uint64_t account, std::uint32_t device, core::BytesView distribution_id) override {
+    PARLEY_CHECK(write());
+    return inner_->delete_sender_key(account, device, distribution_id);
+  }
+  core::Result<void> delete_sender_keys(core::BytesView group, std::optional<std::uint64_t> account) override {
+    PARLEY_CHECK(write());
+    return inner_->delete_sender_keys(group, account);
+  }
+  core::Result<std::vector<KeyHolder>> key_holders(core::BytesView group) override { return inner_->key_holders(group); }
+  core::Result<void> add_key_holder(core::BytesView group, const KeyHolder& holder) override {
+    PARLEY_CHECK(write());
+    return inner_->add_key_holder(group, holder);
+  }
+  core::Result<void> clear_key_holders(core::BytesView group) override {
+    PARLEY_CHECK(write());
+    return inner_->clear_key_holders(group);
+  }
+
  private:
   // Counts a write; the chosen one fails (and, once crashed, so does everything until the restart:
   // a dead process writes nothing more).

@@ -17,7 +17,17 @@ struct Content {
     sentToOwnDevice @4 :SentToOwnDevice;  # a copy for one of the sender's other devices
     receipt @5 :Receipt;         # delivered, read or played (spec §10.2)
     media @6 :Media;             # an attachment (spec §12.4)
+    senderKeyDistribution @8 :Data;  # the sender's sender key for `group` (spec §11.3), libsignal's layout
   }
+  group @7 :GroupContext;        # set: a group message (text or media) or a sender key for the group
+}
+
+# The group a message belongs to and the membership the sender's verified log had when it wrote it
+# (spec §11.3): a receiver whose log is behind learns that the server withheld entries.
+struct GroupContext {
+  group @0 :Data;                # 16 bytes
+  membershipVersion @1 :UInt64;  # at least 1
+  membershipHead @2 :Data;       # 32 bytes: SHA-256 of the log's entry of that version
 }
 
 struct SentToOwnDevice {

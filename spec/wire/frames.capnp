@@ -52,6 +52,7 @@ struct Frame {
     groupLogAppend @31 :GroupLogAppend;  # the next signed entry of a group's membership log (spec §11.2)
     groupLogFetch @32 :GroupLogFetch;    # a group's log from a version on
     groupLog @33 :GroupLog;              # the reply to groupLogFetch
+    groupSend @34 :GroupSend;            # one sender-key ciphertext for every member device (spec §11.3); answered sendAck
   }
 }
 
@@ -257,6 +258,15 @@ struct Error {
   extraDevices @3 :List(UInt32);
   staleDevices @4 :List(UInt32);
   retryAfterMs @5 :UInt64;       # rateLimited: when to try again
+  accountMismatches @6 :List(AccountMismatch);  # deviceMismatch of a groupSend: one per account that differs
+}
+
+# One account's part of a groupSend's deviceMismatch, as missingDevices... say it for a send.
+struct AccountMismatch {
+  account @0 :UInt64;
+  missingDevices @1 :List(UInt32);
+  extraDevices @2 :List(UInt32);
+  staleDevices @3 :List(UInt32);
 }
 
 # A group's membership log (spec §11.2): the server stores and orders the signed entries and serves
@@ -269,6 +279,25 @@ struct GroupLogAppend {
 struct GroupLogFetch {
   group @0 :Data;
   fromVersion @1 :UInt64;        # the first entry wanted (1: the creation)
+}
+
+# A group message (spec §11.3): one ciphertext, the sender-key message, which the server copies to
+# every device it names, checked all or nothing like a send's: each named account's listed devices
+# exactly (deviceMismatch with accountMismatches), and the membership version the group's log is
+# at (conflict otherwise: the sender fetches the log and plans again). The sender names the
+# accounts of the log it verified; the server does not verify the log (the clients do).
+struct GroupSend {
+  clientMessageId @0 :UInt64;    # idempotency key with the sender device, shared with send's
+  group @1 :Data;                # 16 bytes
+  membershipVersion @2 :UInt64;  # the log's version the sender planned over
+  ciphertext @3 :Data;           # a device ciphertext of type 4 (spec §8.6), at most max_message_size
+  recipients @4 :List(GroupRecipient);
+  blobRefs @5 :List(Data);       # as send's
+}
+
+struct GroupRecipient {
+  account @0 :UInt64;            # ascending, each once; the sender's own account for its other devices
+  devices @1 :List(DeviceIncarnation);
 }
 
 struct GroupLog {

@@ -103,6 +103,25 @@ std::size_t media_words(const std::optional<MediaBody>& m) {
                m->streaming_sidecar.size() + m->thumbnail_jpeg.size()) / 8;
 }
 
+core::Result<void> check_group(const Content& c) {
+  if (c.distribution && !c.group) return core::make_error(Errc::malformed, "a sender key names its group");
+  if (!c.group) return {};
+  if (c.group->group.size() != 16 || c.group->membership_head.size() != 32 || c.group->membership_version == 0)
+    return core::make_error(Errc::malformed, "a group context is a 16-byte id, a version from 1 and a 32-byte hash");
+  // Group receipts and own-device copies are not defined: a group message reaches every member
+  // device, the sender's own included, as the one group send.
+  if (c.receipt || c.sent_to) return core::make_error(Errc::malformed, "a group message is no receipt and no copy");
+  if (c.distribution && (c.distribution->empty() || c.distribution->size() > kMaxDistributionSize || !c.text.empty() || c.media))
+    return core::make_error(Errc::malformed, "a sender key of 1 to 256 bytes, alone");
+  return {};
+}
+
+void write_group(schema::GroupContext::Builder g, const GroupContext& group) {
+  g.setGroup(flat_message::as_data(group.group));
+  g.setMembershipVersion(group.membership_version);
+  g.setMembershipHead(flat_message::as_data(group.membership_head));
+}
+
 }  // namespace
 
 core::Result<void> check_media(const MediaBody& media) {
@@ -130,13 +149,19 @@ core::Result<core::Bytes> encode_content(const Content& content) {
       return core::make_error(Errc::malformed, "an attachment's content has no text and no receipt");
     PARLEY_CHECK(check_media(*content.media));
   }
+  PARLEY_CHECK(check_group(content));
   const std::size_t marks = content.receipt ? content.receipt->marks.size() : 0;
   core::Bytes out;
-  flat_message::write<schema::Content>(out, 16 + content.text.size() / 8 + 2 * marks + media_words(content.media), [&](schema::Content::Builder root) {
+  const std::size_t group_words = content.group ? 16 + (content.distribution ? content.distribution->size() / 8 + 1 : 0) : 0;
+  flat_message::write<schema::Content>(out, 16 + content.text.size() / 8 + 2 * marks + media_words(content.media) + group_words,
+                                       [&](schema::Content::Builder root) {
     root.setVersion(schema::CONTENT_VERSION);
     root.setMessageId(content.message_id);
     root.setTimestampMs(content.timestamp_ms);
-    if (content.receipt) {
+    if (content.group) write_group(root.initGroup(), *content.group);
+    if (content.distribution) {
+      root.getBody().setSenderKeyDistribution(flat_message::as_data(*content.distribution));
+    } else if (content.receipt) {
       auto r = root.getBody().initReceipt();
       r.setType(wire_type(content.receipt->type));
       r.setChat(content.receipt->chat);
@@ -191,8 +216,17 @@ core::Result<Content> decode_content(core::BytesView bytes) {
         out.media = std::move(media);
         break;
       }
+      case schema::Content::Body::SENDER_KEY_DISTRIBUTION:
+        out.distribution = core::to_bytes(flat_message::as_view(r.getBody().getSenderKeyDistribution()));
+        break;
       default: return core::make_error(Errc::unsupported, "a content kind this build does not know");
     }
+    if (r.hasGroup()) {
+      const auto g = r.getGroup();
+      out.group = GroupContext{core::to_bytes(flat_message::as_view(g.getGroup())), g.getMembershipVersion(),
+                               core::to_bytes(flat_message::as_view(g.getMembershipHead()))};
+    }
+    PARLEY_CHECK(check_group(out));
     return out;
   });
 }

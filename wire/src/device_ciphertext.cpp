@@ -40,4 +40,17 @@ core::Result<DeviceCiphertext> decode_device_ciphertext(core::BytesView bytes) {
   return out;
 }
 
+core::Bytes encode_group_ciphertext(core::BytesView sender_key_message) {
+  core::Bytes out;
+  out.reserve(1 + sender_key_message.size());
+  out.push_back(kGroupMessageType);
+  out.insert(out.end(), sender_key_message.begin(), sender_key_message.end());
+  return out;
+}
+
+std::optional<core::BytesView> group_message_of(core::BytesView bytes) {
+  if (bytes.empty() || bytes[0] != kGroupMessageType) return std::nullopt;
+  return bytes.subspan(1);
+}
+
 }  // namespace parley::wire

@@ -80,5 +80,51 @@ TEST(DeviceCiphertext, CarriesTheMessageType) {
   EXPECT_EQ(decode_device_ciphertext(core::Bytes{2}).code(), Errc::malformed);
 }
 
+RC_GTEST_PROP(Content, EveryGroupMessageAndSenderKeyRoundTrips,
+              (std::uint64_t id, const std::string& text, std::uint64_t version, bool key)) {
+  // spec §11.3: a group message names its group and the membership it was written for; a sender
+  // key names its group too.
+  const GroupContext group{core::Bytes(16, 0x11), version == 0 ? 1 : version, core::Bytes(32, 0x22)};
+  Content c{id, 5, key ? "" : text};
+  c.group = group;
+  if (key) c.distribution = core::Bytes(*rc::gen::inRange<std::size_t>(1, kMaxDistributionSize + 1), 0x33);
+  const auto encoded = encode_content(c);
+  RC_ASSERT(encoded.ok());
+  RC_ASSERT(decode_content(*encoded).value() == c);
+}
+
+TEST(Content, AGroupContextIsWholeAndAlone) {
+  const GroupContext good{core::Bytes(16, 1), 1, core::Bytes(32, 2)};
+  auto with = [](GroupContext g, std::optional<core::Bytes> key = std::nullopt) {
+    Content c{1, 1, ""};
+    c.group = std::move(g);
+    c.distribution = std::move(key);
+    return encode_content(c);
+  };
+  EXPECT_EQ(with({core::Bytes(15, 1), 1, core::Bytes(32, 2)}).code(), Errc::malformed);
+  EXPECT_EQ(with({core::Bytes(16, 1), 0, core::Bytes(32, 2)}).code(), Errc::malformed);
+  EXPECT_EQ(with({core::Bytes(16, 1), 1, core::Bytes(31, 2)}).code(), Errc::malformed);
+  EXPECT_EQ(with(good, core::Bytes(kMaxDistributionSize + 1, 3)).code(), Errc::malformed);
+  EXPECT_EQ(with(good, core::Bytes{}).code(), Errc::malformed);
+  Content key_without_group{1, 1, ""};
+  key_without_group.distribution = core::Bytes(80, 3);
+  EXPECT_EQ(encode_content(key_without_group).code(), Errc::malformed);
+  Content group_copy{1, 1, "x", 7};
+  group_copy.group = good;
+  EXPECT_EQ(encode_content(group_copy).code(), Errc::malformed);  // a group message is never an own-device copy
+  EXPECT_TRUE(with(good).ok());
+}
+
+TEST(DeviceCiphertext, AGroupMessageIsTypeFourAndNeverAPairwiseOne) {
+  const core::Bytes message{0x33, 1, 2, 3};
+  const auto bytes = encode_group_ciphertext(message);
+  ASSERT_EQ(bytes.front(), kGroupMessageType);
+  const auto inner = group_message_of(bytes);
+  ASSERT_TRUE(inner.has_value());
+  EXPECT_TRUE(std::equal(inner->begin(), inner->end(), message.begin(), message.end()));
+  EXPECT_EQ(decode_device_ciphertext(bytes).code(), Errc::malformed);
+  EXPECT_FALSE(group_message_of(core::Bytes{2, 1, 2}).has_value());
+}
+
 }  // namespace
 }  // namespace parley::wire

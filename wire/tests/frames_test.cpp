@@ -72,6 +72,7 @@ std::vector<FrameBody> samples() {
       GroupLogAppend{core::Bytes(16, 7), core::Bytes(200, 8)},
       GroupLogFetch{core::Bytes(16, 7), 3},
       GroupLog{core::Bytes(16, 7), 3, {core::Bytes(180, 1), core::Bytes(), core::Bytes(220, 2)}, true},
+      GroupSend{9, core::Bytes(16, 7), 4, core::Bytes(120, 4), {{2, {{1, 5}, {3, 6}}}, {7, {}}}, {core::Bytes(32, 9)}},
   };
 }
 
@@ -122,6 +123,15 @@ TEST(Frames, TheCodecReadsWhatTheSchemaSays) {
   EXPECT_EQ(decode_frame(error).value().body, FrameBody(ErrorFrame{ErrorCode::rate_limited, "slow down", {}, {}, {}, 250}));
 }
 
+TEST(Frames, AGroupSendsMismatchNamesEveryAccountThatDiffers) {
+  // spec §11.3: one refusal lists each account's missing, extra and stale devices, so that one
+  // re-plan fixes them all.
+  ErrorFrame refusal{ErrorCode::device_mismatch, "devices differ", {}, {}, {}, 0,
+                     {{3, {2}, {}, {}}, {9, {}, {4, 5}, {1}}}};
+  const auto back = decode_frame(encode_frame(7, refusal).value()).value();
+  EXPECT_EQ(back.body, FrameBody(refusal));
+}
+
 TEST(Frames, EveryErrorCodeMapsToItsOwnErrc) {
   // Each code but the prekeysLow warning comes back to a client as an Errc of its own, and the
   // server sends each of those Errcs as that code again.
@@ -150,7 +160,7 @@ TEST(Frames, AnotherProtocolVersionIsUnsupportedVersion) {
 TEST(Frames, AKindFromALaterBuildIsUnsupported) {
   // The union's discriminant one past the last member this build knows.
   auto bytes = encode_frame(1, Ok{}).value();
-  const auto last = static_cast<std::uint16_t>(schema::Frame::Body::GROUP_LOG);
+  const auto last = static_cast<std::uint16_t>(schema::Frame::Body::GROUP_SEND);
   bool patched = false;
   for (std::size_t i = flat_message::kSegmentTableSize; i + 1 < bytes.size(); ++i) {
     const auto which = static_cast<std::uint16_t>(bytes[i] | bytes[i + 1] << 8);

@@ -37,8 +37,19 @@ struct BlobRequest {
   core::Bytes hash;
   std::uint64_t end = 0;
 };
+// A group's next membership entry (groupLogAppend), a fetch of its log, and a group message's send.
+struct GroupAppendRequest {
+  core::Bytes group;
+  core::Bytes entry;
+};
+struct GroupFetchRequest {
+  core::Bytes group;
+};
+struct GroupSendRequest {
+  std::uint64_t message_id = 0;
+};
 using Request = std::variant<ListRequest, BundleRequest, SendRequest, RetrySendRequest, LinkRequest, UploadRequest,
-                             PlainRequest, BlobRequest>;
+                             PlainRequest, BlobRequest, GroupAppendRequest, GroupFetchRequest, GroupSendRequest>;
 
 class Requests {
  public:

@@ -7,6 +7,8 @@
 
 #include "context.h"
 #include "device_lists.h"
+#include "group_sends.h"
+#include "groups.h"
 #include "inbox.h"
 #include "linking.h"
 #include "outbox.h"
@@ -39,8 +41,10 @@ struct Engine::Parts {
         ticks(ctx),
         retry(ctx, lists, sessions, prekeys),
         outbox(ctx, lists, sessions, ticks, retry),
+        groups(ctx, lists, retry),
+        group_sends(ctx, lists, groups, outbox, retry),
         receipts(ctx, outbox, ticks),
-        inbox(ctx, lists, prekeys, retry, receipts, ticks),
+        inbox(ctx, lists, prekeys, retry, receipts, ticks, groups),
         linking(ctx, lists),
         transfers(ctx) {}
 
@@ -51,6 +55,8 @@ struct Engine::Parts {
   Ticks ticks;
   Retry retry;
   Outbox outbox;
+  Groups groups;
+  GroupSends group_sends;
   Receipts receipts;
   Inbox inbox;
   Linking linking;
@@ -65,7 +71,7 @@ Engine::~Engine() = default;
 const LocalIdentity& Engine::identity() const { return parts_->ctx.identity; }
 bool Engine::read_receipts() const { return parts_->ticks.read_receipts(); }
 bool Engine::list_pending(std::uint64_t account) const { return parts_->lists.pending(account); }
-bool Engine::idle() const { return parts_->ctx.requests.empty() && parts_->outbox.idle(); }
+bool Engine::idle() const { return parts_->ctx.requests.empty() && parts_->outbox.idle() && parts_->group_sends.idle(); }
 void Engine::device_list_changed(std::uint64_t account) { parts_->lists.forget(account); }
 bool Engine::reading() const { return parts_->inbox.waiting(); }
 
@@ -114,10 +120,13 @@ core::Result<void> Engine::load_state() {
   PARLEY_CHECK(p.prekeys.load());
   PARLEY_CHECK(p.ticks.load());
   PARLEY_CHECK(p.retry.load());
+  p.groups.clear();
   if (registered()) {
     PARLEY_CHECK(p.outbox.load());
+    PARLEY_CHECK(p.group_sends.load());
   } else {
     p.outbox.clear();
+    p.group_sends.clear();
   }
   return {};
 }
@@ -127,6 +136,8 @@ void Engine::reload() {
   p.ctx.requests.clear();
   p.lists.forget_all();
   p.outbox.clear();
+  p.group_sends.clear();
+  p.groups.clear();
   p.inbox.clear();
   p.ticks.clear();
   // What cannot be read back now is read at the restart the driver owes (load() again).
@@ -226,6 +237,10 @@ core::Result<EngineOutput> Engine::dispatch(const wire::Frame& frame) {
           } else {
             PARLEY_TRY(auto sends, p.outbox.advance());
             out.append(std::move(sends));
+            PARLEY_TRY(auto entries, p.groups.on_list(asked->account));
+            out.append(std::move(entries));
+            PARLEY_TRY(auto group_sends, p.group_sends.advance());
+            out.append(std::move(group_sends));
           }
           PARLEY_TRY(auto received, p.inbox.on_list(asked->account, !verdict.refused));
           out.append(std::move(received));
@@ -243,10 +258,29 @@ core::Result<EngineOutput> Engine::dispatch(const wire::Frame& frame) {
           if (blob == nullptr) return EngineOutput{};
           return p.transfers.on_data(frame.request_id, *blob, body);
         } else if constexpr (std::is_same_v<T, wire::SendAck>) {
+          if (const auto* group_send = answered ? std::get_if<GroupSendRequest>(&*answered) : nullptr)
+            return p.group_sends.on_send_ack(*group_send, body);
           const auto* send = answered ? std::get_if<SendRequest>(&*answered) : nullptr;
           if (send == nullptr) return EngineOutput{};
-          return p.outbox.on_send_ack(*send, body);
+          PARLEY_TRY(auto out, p.outbox.on_send_ack(*send, body));
+          // A sender key the server took may be the last a group message waited for.
+          PARLEY_TRY(auto group_sends, p.group_sends.advance());
+          out.append(std::move(group_sends));
+          return out;
+        } else if constexpr (std::is_same_v<T, wire::GroupLog>) {
+          const auto* fetch = answered ? std::get_if<GroupFetchRequest>(&*answered) : nullptr;
+          if (fetch == nullptr) return EngineOutput{};
+          PARLEY_TRY(auto out, p.groups.on_log(*fetch, body));
+          PARLEY_TRY(auto group_sends, p.group_sends.advance());
+          out.append(std::move(group_sends));
+          return out;
         } else if constexpr (std::is_same_v<T, wire::Ok>) {
+          if (const auto* append = answered ? std::get_if<GroupAppendRequest>(&*answered) : nullptr) {
+            PARLEY_TRY(auto out, p.groups.on_appended(*append));
+            PARLEY_TRY(auto group_sends, p.group_sends.advance());
+            out.append(std::move(group_sends));
+            return out;
+          }
           if (const auto* blob = answered ? std::get_if<BlobRequest>(&*answered) : nullptr)
             return p.transfers.on_ok(frame.request_id, *blob);
           if (answered && std::holds_alternative<UploadRequest>(*answered))
@@ -271,7 +305,15 @@ core::Result<EngineOutput> Engine::dispatch(const wire::Frame& frame) {
               p.outbox.on_bundles_refused(bundles->account);
               return EngineOutput{};
             }
-            if (const auto* send = std::get_if<SendRequest>(&*answered)) return p.outbox.on_send_refused(*send, body);
+            if (const auto* send = std::get_if<SendRequest>(&*answered)) {
+              PARLEY_TRY(auto out, p.outbox.on_send_refused(*send, body));
+              PARLEY_TRY(auto group_sends, p.group_sends.advance());  // a sender key that failed fails its message
+              out.append(std::move(group_sends));
+              return out;
+            }
+            if (const auto* send = std::get_if<GroupSendRequest>(&*answered)) return p.group_sends.on_send_refused(*send, body);
+            if (const auto* append = std::get_if<GroupAppendRequest>(&*answered)) return p.groups.on_append_refused(*append, body);
+            if (const auto* fetch = std::get_if<GroupFetchRequest>(&*answered)) return p.groups.on_fetch_refused(*fetch, body);
             return engine::failed(0, wire::to_error(body));
           }
           if (body.code == wire::ErrorCode::prekeys_low) return p.prekeys.refill();
@@ -332,6 +374,8 @@ core::Result<EngineOutput> Engine::on_logged_in(const wire::LoggedIn& frame) {
   }
   PARLEY_TRY(auto sends, p.outbox.advance());
   out.append(std::move(sends));
+  PARLEY_TRY(auto group_sends, p.group_sends.advance());
+  out.append(std::move(group_sends));
   PARLEY_TRY(auto transfers, p.transfers.resume());
   out.append(std::move(transfers));
   // Messages held for a decision the person took while this device was offline.
@@ -383,6 +427,51 @@ core::Result<std::pair<std::uint64_t, EngineOutput>> Engine::send_media(std::uin
         PARLEY_TRY(auto out, parts_->outbox.advance());
         return std::pair{id, std::move(out)};
       });
+}
+
+core::Result<std::pair<std::uint64_t, EngineOutput>> Engine::create_group(std::string subject, std::vector<std::uint64_t> members) {
+  if (!registered()) return core::make_error(Errc::no_session, "this device is not registered yet");
+  return in_unit_of_work<std::pair<std::uint64_t, EngineOutput>>([&] { return parts_->groups.create(std::move(subject), std::move(members)); });
+}
+
+core::Result<EngineOutput> Engine::change_group(std::uint64_t chat, protocol::groups::MembershipChange change,
+                                                std::vector<std::uint64_t> targets, std::string subject) {
+  return in_unit_of_work<EngineOutput>(
+      [&] { return parts_->groups.change(chat, change, std::move(targets), std::move(subject)); });
+}
+
+core::Result<std::pair<std::uint64_t, EngineOutput>> Engine::send_group(std::uint64_t chat, std::string text,
+                                                                        std::optional<wire::MediaBody> media) {
+  if (!registered()) return core::make_error(Errc::no_session, "this device is not registered yet");
+  return in_unit_of_work<std::pair<std::uint64_t, EngineOutput>>(
+      [&]() -> core::Result<std::pair<std::uint64_t, EngineOutput>> {
+        PARLEY_TRY(const auto id, parts_->group_sends.add(chat, std::move(text), std::move(media)));
+        PARLEY_TRY(auto out, parts_->group_sends.advance());
+        return std::pair{id, std::move(out)};
+      });
+}
+
+core::Result<std::optional<protocol::groups::GroupMembership>> Engine::group_membership(std::uint64_t chat) {
+  using None = std::optional<protocol::groups::GroupMembership>;
+  PARLEY_TRY(const auto group, parts_->groups.group_of_chat(chat));
+  if (!group) return None{};
+  PARLEY_TRY(const auto* log, parts_->groups.log(group->group));
+  if (log == nullptr) return None{};
+  return None(log->state());
+}
+
+EngineOutput Engine::fetch_group(std::uint64_t chat) {
+  auto out = in_unit_of_work<EngineOutput>([&]() -> core::Result<EngineOutput> {
+    PARLEY_TRY(const auto group, parts_->groups.group_of_chat(chat));
+    if (!group) return core::make_error(Errc::not_found, "no such group");
+    return parts_->groups.fetch(group->group);
+  });
+  return out.ok() ? std::move(*out) : engine::failed(0, out.error());
+}
+
+bool Engine::group_pending(std::uint64_t chat) {
+  auto group = parts_->groups.group_of_chat(chat);
+  return group.ok() && *group && parts_->groups.fetching((*group)->group);
 }
 
 core::Result<EngineOutput> Engine::accept_identity(std::uint64_t account, std::uint32_t device) {

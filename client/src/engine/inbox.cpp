@@ -122,6 +122,11 @@ Output Inbox::receive(const wire::Deliver& d, bool refreshed) {
     return drop(d, "the account's verified device list does not name that device");
   }
 
+  // A group message (spec §11.3): read with the sender device's sender key, not a session.
+  if (const auto group_message = wire::group_message_of(d.ciphertext)) {
+    PARLEY_CHECK(ctx_.store.release_held(d.server_id));
+    return groups_.on_group_message(d, *group_message);
+  }
   auto message = wire::decode_device_ciphertext(d.ciphertext);
   PARLEY_TRY(const auto stored, ctx_.store.session(d.sender_account, d.sender_device));
   StoredSession session = stored.value_or(StoredSession{d.sender_account, d.sender_device, 0, {}, {}});
@@ -178,6 +183,14 @@ Output Inbox::receive(const wire::Deliver& d, bool refreshed) {
     out.events.push_back(FailedEvent{0, core::make_error(decoded.code(), "a message from " + std::to_string(d.sender_account) + "/" +
                                                                              std::to_string(d.sender_device) +
                                                                              " could not be read: " + decoded.error().detail)});
+    PARLEY_CHECK(ack());
+    return out;
+  }
+  // A sender key, or a group message resent over the session (spec §11.3): the group part's.
+  if (decoded->group) {
+    PARLEY_TRY(auto read, decoded->distribution ? groups_.on_distribution(d.sender_account, d.sender_device, *decoded)
+                                                : groups_.on_pairwise_message(d.sender_account, d.sender_device, *decoded));
+    out.append(std::move(read));
     PARLEY_CHECK(ack());
     return out;
   }

@@ -18,6 +18,7 @@
 
 #include "context.h"
 #include "device_lists.h"
+#include "groups.h"
 #include "prekey_stock.h"
 #include "receipts.h"
 #include "retry.h"
@@ -27,8 +28,9 @@ namespace parley::client::engine {
 
 class Inbox {
  public:
-  Inbox(EngineContext& ctx, DeviceListCache& lists, PreKeyStock& prekeys, Retry& retry, Receipts& receipts, Ticks& ticks)
-      : ctx_(ctx), lists_(lists), prekeys_(prekeys), retry_(retry), receipts_(receipts), ticks_(ticks) {}
+  Inbox(EngineContext& ctx, DeviceListCache& lists, PreKeyStock& prekeys, Retry& retry, Receipts& receipts, Ticks& ticks,
+        Groups& groups)
+      : ctx_(ctx), lists_(lists), prekeys_(prekeys), retry_(retry), receipts_(receipts), ticks_(ticks), groups_(groups) {}
 
   Output on_deliver(const wire::Deliver& delivered);
   // Messages held for a decision on a device's new key, read now for every device whose old
@@ -60,6 +62,7 @@ class Inbox {
   Retry& retry_;
   Receipts& receipts_;
   Ticks& ticks_;
+  Groups& groups_;
   std::map<std::uint64_t, Waiting> waiting_;  // by sender account
 };
 

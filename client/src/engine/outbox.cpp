@@ -30,6 +30,7 @@ core::Result<void> Outbox::load() {
   bundles_wanted_.clear();
   PARLEY_TRY(const auto unsent, ctx_.store.unsent(ctx_.identity.account, ctx_.identity.device));
   for (const auto& m : unsent) {
+    if (is_group_chat(m.chat)) continue;  // the group part's (group_sends.h)
     OutboxEntry entry{m.chat, m.timestamp_ms, m.body, {}, {}, {}, {}, {}, 0};
     if (!m.media.empty()) {
       auto media = wire::decode_media(m.media);
@@ -85,6 +86,20 @@ Output Outbox::add_receipt(std::uint64_t peer, wire::ReceiptBody receipt) {
   return advance();
 }
 
+void Outbox::add_distribution(std::uint64_t account, const core::Bytes& group, wire::Content content) {
+  (void)group;  // named by the content
+  OutboxEntry entry{account, content.timestamp_ms, {}, {}, {}, {}, {}, {}, 0};
+  const auto id = content.message_id;
+  entry.distribution = std::move(content);
+  entries_.insert_or_assign(id, std::move(entry));
+}
+
+bool Outbox::distributing(const core::Bytes& group, std::uint64_t account) const {
+  return std::any_of(entries_.begin(), entries_.end(), [&](const auto& e) {
+    return e.second.distribution && e.second.peer == account && e.second.distribution->group->group == group;
+  });
+}
+
 Output Outbox::advance() {
   EngineOutput out;
   for (auto it = entries_.begin(); it != entries_.end();) {
@@ -112,8 +127,9 @@ Output Outbox::advance(std::uint64_t message_id, OutboxEntry& entry) {
 
   fanout::FanoutRequest request{{ctx_.identity.account, ctx_.identity.device}, entry.peer, listed(peer_list->list),
                                 listed(own_list->list), {}};
-  // Only a read receipt is for our own devices as well (they mark the chat read, spec §10.2).
-  request.copy_to_own_devices = !entry.receipt || entry.receipt->type == protocol::receipts::Status::read;
+  // Only a read receipt is for our own devices as well (they mark the chat read, spec §10.2); a
+  // sender key goes to the account it names (our own other devices get one of their own).
+  request.copy_to_own_devices = !entry.distribution && (!entry.receipt || entry.receipt->type == protocol::receipts::Status::read);
   PARLEY_TRY(request.sessions, sessions_.views(lists_));
   auto planned = fanout::plan(request);
   if (!planned.ok()) return fail(message_id, planned.error());
@@ -189,6 +205,7 @@ Output Outbox::advance(std::uint64_t message_id, OutboxEntry& entry) {
 }
 
 core::Result<core::Bytes> Outbox::encrypt_for(const fanout::Encryption& e, std::uint64_t message_id, const OutboxEntry& entry) {
+  if (entry.distribution) return sessions_.encrypt(e.to, *entry.distribution);
   wire::Content content{message_id, entry.timestamp_ms, entry.text, std::nullopt, entry.receipt, entry.media};
   // A receipt is the same for both accounts: it names its chat itself.
   if (e.payload == fanout::Payload::sent_to_own_device && !entry.receipt) content.sent_to = entry.peer;
@@ -207,7 +224,16 @@ Output Outbox::on_send_ack(const SendRequest& request, const wire::SendAck& ack)
   auto& entry = it->second;
   // Which devices this send carried a copy for, durably: a retry is answered only for them (spec
   // §8.5). Receipts are not resent: a later one says as much.
-  if (!entry.receipt && entry.plan && ack.server_id != 0) {
+  // A sender key: the devices it went to hold the group's key now (spec §11.3).
+  if (entry.distribution && entry.plan) {
+    const auto* list = lists_.find(request.account);
+    for (const auto& e : entry.plan->encryptions)
+      if (e.to.account == request.account) {
+        const auto incarnation = list == nullptr ? e.incarnation : list->incarnation(e.to.device, e.incarnation);
+        PARLEY_CHECK(ctx_.store.add_key_holder(entry.distribution->group->group, {e.to.account, e.to.device, incarnation}));
+      }
+  }
+  if (!entry.receipt && !entry.distribution && entry.plan && ack.server_id != 0) {
     std::vector<std::uint32_t> devices;
     for (const auto& e : entry.plan->encryptions)
       if (e.to.account == request.account) devices.push_back(e.to.device);
@@ -265,6 +291,12 @@ Output Outbox::fail_for(std::uint64_t account, const core::Error& error) {
 
 Output Outbox::fail(std::uint64_t message_id, core::Error error) {
   auto it = entries_.find(message_id);
+  if (it != entries_.end() && it->second.distribution) {
+    // The group message that needs it fails in turn (group_sends.h asks).
+    failed_distributions_.insert({it->second.distribution->group->group, it->second.peer});
+    entries_.erase(it);
+    return failed(0, core::make_error(error.code, "a group's key was not sent: " + error.detail));
+  }
   const bool receipt = it != entries_.end() && it->second.receipt.has_value();
   if (it != entries_.end()) entries_.erase(it);
   // A receipt that cannot go is dropped (later receipts say as much); a message stays in the store's
@@ -276,6 +308,7 @@ Output Outbox::fail(std::uint64_t message_id, core::Error error) {
 }
 
 Output Outbox::on_sent(std::uint64_t message_id, const OutboxEntry& entry) {
+  if (entry.distribution) return EngineOutput{};  // no message of the person's: no ticks
   if (entry.receipt) {  // a receipt has no ticks of its own: it leaves the outbox
     PARLEY_CHECK(ctx_.store.delete_pending_receipt(message_id));
     return EngineOutput{};

@@ -35,6 +35,9 @@ struct OutboxEntry {
   std::uint32_t replans = 0;  // deviceMismatch answers so far
   std::uint32_t bundle_fetches = 0;  // fetches this entry asked for
   std::optional<wire::MediaBody> media = std::nullopt;  // set: the message is this attachment (spec §12.4)
+  // Set: this entry is a group's sender key for `peer`'s devices (spec §11.3), this content; kept
+  // in memory only (the group's next message sends it again to devices that still lack it).
+  std::optional<wire::Content> distribution = std::nullopt;
 };
 
 class Outbox {
@@ -54,6 +57,13 @@ class Outbox {
   core::Result<std::uint64_t> add_media(std::uint64_t peer, wire::MediaBody media);
   // A receipt for `peer`'s devices (and, read receipts, ours), kept until the server has it.
   Output add_receipt(std::uint64_t peer, wire::ReceiptBody receipt);
+  // This device's sender key for a group (`content` holds it) to `account`'s devices (spec §11.3);
+  // once the server took it, those devices are recorded as holding the key.
+  void add_distribution(std::uint64_t account, const core::Bytes& group, wire::Content content);
+  // A sender key for the group is on its way to the account.
+  bool distributing(const core::Bytes& group, std::uint64_t account) const;
+  // A sender key for the group could not be sent to the account (asked once: it is forgotten).
+  bool distribution_failed(const core::Bytes& group, std::uint64_t account) { return failed_distributions_.erase({group, account}) != 0; }
   // Every entry as far as the lists, sessions and bundles allow.
   Output advance();
 
@@ -68,6 +78,7 @@ class Outbox {
   void clear() {
     entries_.clear();
     bundles_wanted_.clear();
+    failed_distributions_.clear();
   }
 
  private:
@@ -84,6 +95,7 @@ class Outbox {
   Retry& retry_;
   std::map<std::uint64_t, OutboxEntry> entries_;  // by message id
   std::set<std::uint64_t> bundles_wanted_;
+  std::set<std::pair<core::Bytes, std::uint64_t>> failed_distributions_;  // (group, account)
 };
 
 }  // namespace parley::client::engine

@@ -1,6 +1,12 @@
 #include "retry.h"
 
+#include <algorithm>
 #include <string>
+
+#include "parley/protocol/groups/group_cipher.h"
+#include "parley/protocol/groups/membership_entry.h"
+#include "parley/wire/sender_key_codec.h"
+#include "parley/wire/sender_key_record_codec.h"
 
 namespace parley::client::engine {
 
@@ -72,7 +78,17 @@ Output Retry::on_request(const wire::RetryRequest& asked) {
     if (!media.ok()) return EngineOutput{};  // cannot be: this device kept it
     content.media = std::move(*media);
   }
-  if (to.account == ctx_.identity.account) content.sent_to = stored->chat;
+  EngineOutput out;
+  if (is_group_chat(stored->chat)) {
+    // A group message (spec §11.3) goes again over the pairwise session, named with its group, after
+    // this device's current sender key, so that the asking device reads what follows too.
+    PARLEY_TRY(auto key, group_resend(stored->chat, to, asked.server_id));
+    if (!key) return EngineOutput{};
+    content.group = key->context;
+    out.frames.push_back(std::move(key->frame));
+  } else if (to.account == ctx_.identity.account) {
+    content.sent_to = stored->chat;
+  }
   auto ciphertext = sessions_.encrypt(to, content, asked.server_id);
   if (!ciphertext.ok()) {
     if (ciphertext.code() == core::Errc::storage_failure) return ciphertext.error();
@@ -86,9 +102,42 @@ Output Retry::on_request(const wire::RetryRequest& asked) {
   if (content.media) resend_frame.blob_refs.push_back(content.media->file_enc_sha256);  // the resend grants it too
   auto frame = ctx_.frame(RetrySendRequest{}, resend_frame);
   if (!frame.ok()) return EngineOutput{};
-  EngineOutput out;
   out.frames.push_back(std::move(*frame));
   return out;
+}
+
+core::Result<std::optional<Retry::GroupKeyResend>> Retry::group_resend(std::uint64_t chat, const protocol::fanout::DeviceAddress& to,
+                                                                      std::uint64_t server_id) {
+  using None = std::optional<GroupKeyResend>;
+  PARLEY_TRY(const auto group, ctx_.store.group_of_chat(chat));
+  if (!group || group->log.empty() || group->own_distribution.empty()) return None{};
+  const auto head = protocol::groups::membership_entry_hash(group->log.back());
+  const wire::GroupContext context{group->group, group->log.size(), core::Bytes(head.begin(), head.end())};
+  PARLEY_TRY(const auto own, ctx_.store.sender_key(ctx_.identity.account, ctx_.identity.device, group->own_distribution));
+  if (!own) return None{};
+  auto record = wire::decode_sender_key_record(own->record);
+  if (!record.ok()) return None{};
+  protocol::groups::DistributionId id{};
+  std::copy_n(group->own_distribution.begin(), std::min(group->own_distribution.size(), id.size()), id.begin());
+  auto made = protocol::groups::create_distribution(std::optional(std::move(*record)), id, ctx_.entropy);
+  if (!made.ok()) return None{};
+  PARLEY_TRY(const auto message_id, ctx_.store.take_message_id());
+  const wire::LibsignalSenderKeyCodec codec;
+  const wire::Content content{message_id, ctx_.clock(), "", std::nullopt, std::nullopt, std::nullopt, context,
+                              codec.encode_distribution(made->message)};
+  auto ciphertext = sessions_.encrypt(to, content, server_id);
+  if (!ciphertext.ok()) {
+    if (ciphertext.code() == core::Errc::storage_failure) return ciphertext.error();
+    return None{};
+  }
+  PARLEY_TRY(const auto session, ctx_.store.session(to.account, to.device));
+  if (!session) return None{};
+  const auto* list = lists_.find(to.account);
+  const auto incarnation = list == nullptr ? session->incarnation : list->incarnation(to.device, session->incarnation);
+  wire::Send send{message_id << 1, to.account, {{to.device, incarnation, std::move(*ciphertext)}}, server_id};
+  auto frame = ctx_.frame(RetrySendRequest{}, send);
+  if (!frame.ok()) return None{};
+  return std::optional(GroupKeyResend{context, std::move(*frame)});
 }
 
 }  // namespace parley::client::engine

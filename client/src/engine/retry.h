@@ -41,6 +41,15 @@ class Retry {
   Output on_request(const wire::RetryRequest& request);
 
  private:
+  // A group message's resend: its content's group context, and before it a send of this device's
+  // current sender key to the asking device alone (nothing when the group or key is gone).
+  struct GroupKeyResend {
+    wire::GroupContext context;
+    core::Bytes frame;
+  };
+  core::Result<std::optional<GroupKeyResend>> group_resend(std::uint64_t chat, const protocol::fanout::DeviceAddress& to,
+                                                           std::uint64_t server_id);
+
   EngineContext& ctx_;
   DeviceListCache& lists_;
   Sessions& sessions_;

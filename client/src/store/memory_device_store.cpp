@@ -294,6 +294,70 @@ class MemoryDeviceStore final : public DeviceStore {
     return out;
   }
 
+  // GroupStore
+  Result<std::optional<StoredGroup>> group(core::BytesView id) override {
+    const auto it = state_.groups.find(core::to_bytes(id));
+    if (it == state_.groups.end()) return std::optional<StoredGroup>{};
+    return std::optional(it->second);
+  }
+  Result<std::optional<StoredGroup>> group_of_chat(std::uint64_t chat) override {
+    for (const auto& [id, g] : state_.groups)
+      if (g.chat == chat) return std::optional(g);
+    return std::optional<StoredGroup>{};
+  }
+  Result<std::vector<StoredGroup>> groups() override {
+    std::vector<StoredGroup> out;
+    for (const auto& [id, g] : state_.groups) out.push_back(g);
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.chat < b.chat; });
+    return out;
+  }
+  Result<std::uint64_t> save_group(const StoredGroup& group) override {
+    auto& s = write();
+    auto kept = group;
+    const auto it = s.groups.find(group.group);
+    if (it != s.groups.end()) {
+      kept.chat = it->second.chat;
+    } else {
+      kept.chat = kFirstGroupChat + 1;  // as SQLite numbers rows: from 1
+      for (const auto& [id, g] : s.groups) kept.chat = std::max(kept.chat, g.chat + 1);
+    }
+    s.groups.insert_or_assign(group.group, kept);
+    return kept.chat;
+  }
+  Result<std::optional<StoredSenderKey>> sender_key(std::uint64_t account, std::uint32_t device, core::BytesView distribution_id) override {
+    const auto it = state_.sender_keys.find({account, device, core::to_bytes(distribution_id)});
+    if (it == state_.sender_keys.end()) return std::optional<StoredSenderKey>{};
+    return std::optional(it->second);
+  }
+  Result<void> save_sender_key(const StoredSenderKey& key) override {
+    write().sender_keys.insert_or_assign({key.account, key.device, key.distribution_id}, key);
+    return {};
+  }
+  Result<void> delete_sender_key(std::uint64_t account, std::uint32_t device, core::BytesView distribution_id) override {
+    write().sender_keys.erase({account, device, core::to_bytes(distribution_id)});
+    return {};
+  }
+  Result<void> delete_sender_keys(core::BytesView group, std::optional<std::uint64_t> account) override {
+    std::erase_if(write().sender_keys, [&](const auto& entry) {
+      const auto& k = entry.second;
+      return std::equal(k.group.begin(), k.group.end(), group.begin(), group.end()) && (!account || k.account == *account);
+    });
+    return {};
+  }
+  Result<std::vector<KeyHolder>> key_holders(core::BytesView group) override {
+    const auto it = state_.holders.find(core::to_bytes(group));
+    if (it == state_.holders.end()) return std::vector<KeyHolder>{};
+    return std::vector<KeyHolder>(it->second.begin(), it->second.end());
+  }
+  Result<void> add_key_holder(core::BytesView group, const KeyHolder& holder) override {
+    write().holders[core::to_bytes(group)].insert(holder);
+    return {};
+  }
+  Result<void> clear_key_holders(core::BytesView group) override {
+    write().holders.erase(core::to_bytes(group));
+    return {};
+  }
+
  private:
   using MessageKey = std::tuple<std::uint64_t, std::uint32_t, std::uint64_t>;  // sender account, device, id
   struct Row {
@@ -318,6 +382,9 @@ class MemoryDeviceStore final : public DeviceStore {
     std::map<std::uint64_t, std::size_t> ahead_count;
     std::map<std::uint64_t, HeldMessage> held;  // by server id
     std::map<std::uint64_t, std::map<std::pair<std::uint64_t, std::uint32_t>, std::uint64_t>> sent;  // server id -> copies
+    std::map<core::Bytes, StoredGroup> groups;  // by group id
+    std::map<std::tuple<std::uint64_t, std::uint32_t, core::Bytes>, StoredSenderKey> sender_keys;
+    std::map<core::Bytes, std::set<KeyHolder>> holders;  // by group id
   };
 
   // The state to change: inside a unit of work, a copy of the committed state is kept first.

@@ -18,7 +18,7 @@ using core::Result;
 
 namespace {
 
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 
 // The tables version 3 added (the retry recipients, the receipt marks ahead counted, held
 // messages): one text for a new file and for the upgrade of an old one.
@@ -34,6 +34,19 @@ CREATE TABLE held_messages(
   server_id INTEGER PRIMARY KEY, sender_account INTEGER NOT NULL, sender_device INTEGER NOT NULL,
   timestamp_ms INTEGER NOT NULL, ciphertext BLOB NOT NULL) STRICT;
 CREATE INDEX held_by_sender ON held_messages(sender_account, sender_device, server_id);
+)sql";
+
+// The tables version 5 added (groups, spec §11.3): one text for a new file and the upgrade.
+constexpr const char* kTablesAddedIn5 = R"sql(
+CREATE TABLE groups(
+  chat_index INTEGER PRIMARY KEY, group_id BLOB NOT NULL UNIQUE, log BLOB NOT NULL, own_distribution BLOB NOT NULL) STRICT;
+CREATE TABLE sender_keys(
+  account INTEGER NOT NULL, device INTEGER NOT NULL, distribution_id BLOB NOT NULL, group_id BLOB NOT NULL, record BLOB NOT NULL,
+  PRIMARY KEY (account, device, distribution_id)) STRICT, WITHOUT ROWID;
+CREATE INDEX sender_keys_by_group ON sender_keys(group_id, account);
+CREATE TABLE key_holders(
+  group_id BLOB NOT NULL, account INTEGER NOT NULL, device INTEGER NOT NULL, incarnation INTEGER NOT NULL,
+  PRIMARY KEY (group_id, account, device, incarnation)) STRICT, WITHOUT ROWID;
 )sql";
 
 // One row of `identity`; the rest mirror the header's concepts.
@@ -73,7 +86,7 @@ CREATE TABLE read_marks(
   PRIMARY KEY (chat, sender_device)) STRICT, WITHOUT ROWID;
 CREATE TABLE settings(name BLOB PRIMARY KEY, value INTEGER NOT NULL) STRICT, WITHOUT ROWID;
 CREATE TABLE pending_receipts(id INTEGER PRIMARY KEY, peer INTEGER NOT NULL, content BLOB NOT NULL) STRICT;
-)sql") + kTablesAddedIn3 + "PRAGMA user_version = 4;\n";
+)sql") + kTablesAddedIn3 + kTablesAddedIn5 + "PRAGMA user_version = 5;\n";
 
 // From version 2 (before the retry recipients, the signed prekey's age, the receipt marks ahead
 // counted, and held messages): the same tables added; marks ahead are counted from now on.
@@ -86,6 +99,9 @@ constexpr const char* kUpgradeFrom3 = R"sql(
 ALTER TABLE messages ADD COLUMN media BLOB NOT NULL DEFAULT x'';
 PRAGMA user_version = 4;
 )sql";
+
+// From version 4 (before groups): no group yet.
+const std::string kUpgradeFrom4 = std::string(kTablesAddedIn5) + "PRAGMA user_version = 5;\n";
 
 }  // namespace
 
@@ -114,7 +130,7 @@ Result<std::unique_ptr<DeviceStore>> open_sqlite_device_store(const std::filesys
   // beside it, are created readable by their owner only (the umask covers the moment of creation,
   // when a chmod afterwards would leave a window), and an existing file is made so too.
   const mode_t previous = ::umask(077);
-  auto db = sqlite::Database::open(file, {}, {kSchema.c_str(), kSchemaVersion, {kUpgradeFrom2.c_str(), kUpgradeFrom3}, 2});
+  auto db = sqlite::Database::open(file, {}, {kSchema.c_str(), kSchemaVersion, {kUpgradeFrom2.c_str(), kUpgradeFrom3, kUpgradeFrom4.c_str()}, 2});
   ::umask(previous);
   if (!db.ok()) return db.error();
   for (const char* suffix : {"", "-wal", "-shm"}) {

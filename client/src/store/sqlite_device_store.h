@@ -73,6 +73,20 @@ class SqliteDeviceStore final : public DeviceStore {
   core::Result<std::optional<std::uint64_t>> sent_to(std::uint64_t server_id, std::uint64_t account, std::uint32_t device) override;
   core::Result<std::vector<std::uint64_t>> recorded_sends() override;
 
+  // GroupStore (sqlite_groups.cpp)
+  core::Result<std::optional<StoredGroup>> group(core::BytesView id) override;
+  core::Result<std::optional<StoredGroup>> group_of_chat(std::uint64_t chat) override;
+  core::Result<std::vector<StoredGroup>> groups() override;
+  core::Result<std::uint64_t> save_group(const StoredGroup& group) override;
+  core::Result<std::optional<StoredSenderKey>> sender_key(std::uint64_t account, std::uint32_t device,
+                                                          core::BytesView distribution_id) override;
+  core::Result<void> save_sender_key(const StoredSenderKey& key) override;
+  core::Result<void> delete_sender_key(std::uint64_t account, std::uint32_t device, core::BytesView distribution_id) override;
+  core::Result<void> delete_sender_keys(core::BytesView group, std::optional<std::uint64_t> account) override;
+  core::Result<std::vector<KeyHolder>> key_holders(core::BytesView group) override;
+  core::Result<void> add_key_holder(core::BytesView group, const KeyHolder& holder) override;
+  core::Result<void> clear_key_holders(core::BytesView group) override;
+
  private:
   std::unique_ptr<sqlite::Database> db_;
 };

@@ -22,21 +22,57 @@ std::variant<PreparedSend, HandlerOutput> FrameHandler::prepare_send(ConnectionS
   return PreparedSend{id, std::move(send)};
 }
 
+// A group message (spec §11.3): the one ciphertext, copied for every named device, committed like a
+// send (the same idempotency keys, batch and acknowledgement).
+std::variant<PreparedSend, HandlerOutput> FrameHandler::prepare_group_send(ConnectionState& connection, std::uint32_t id,
+                                                                           const wire::GroupSend& frame) {
+  if (!connection.device) return replies::refuse(id, replies::not_logged_in());
+  Send send;
+  send.sender_account = connection.device->account;
+  send.sender_device = connection.device->device;
+  send.client_message_id = ClientMessageId{frame.client_message_id};
+  send.blob_refs = frame.blob_refs;
+  GroupFanout fanout{frame.group, frame.membership_version, {}};
+  fanout.destinations.reserve(frame.recipients.size());
+  for (const auto& r : frame.recipients) {
+    Destination to{AccountId{r.account}, {}};
+    to.ciphertexts.reserve(r.devices.size());
+    for (const auto& [device, incarnation] : r.devices) to.ciphertexts.push_back({DeviceId{device}, Incarnation{incarnation}, frame.ciphertext});
+    fanout.destinations.push_back(std::move(to));
+  }
+  send.group = std::move(fanout);
+  return PreparedSend{id, std::move(send)};
+}
+
+namespace {
+
+void put_ids(std::vector<std::uint32_t>& out, const std::vector<DeviceId>& ids) {
+  for (const auto d : ids) out.push_back(d.value);
+}
+
+}  // namespace
+
 HandlerOutput FrameHandler::finish_send(const PreparedSend& prepared, const SendOutcome& outcome) {
   const std::uint32_t id = prepared.request_id;
   if (!outcome.ok()) {
     if (outcome.code() != Errc::device_mismatch) return replies::refuse(id, outcome.error());
     auto refusal = wire::error_frame(outcome.error());
-    for (const auto d : outcome.mismatch().missing) refusal.missing_devices.push_back(d.value);
-    for (const auto d : outcome.mismatch().extra) refusal.extra_devices.push_back(d.value);
-    for (const auto d : outcome.mismatch().stale) refusal.stale_devices.push_back(d.value);
+    put_ids(refusal.missing_devices, outcome.mismatch().missing);
+    put_ids(refusal.extra_devices, outcome.mismatch().extra);
+    put_ids(refusal.stale_devices, outcome.mismatch().stale);
+    for (const auto& [account, m] : outcome.group_mismatch()) {
+      auto& out = refusal.account_mismatches.emplace_back(wire::AccountMismatch{account.value, {}, {}, {}});
+      put_ids(out.missing_devices, m.missing);
+      put_ids(out.extra_devices, m.extra);
+      put_ids(out.stale_devices, m.stale);
+    }
     return replies::reply(id, refusal);
   }
   const auto& receipt = outcome.receipt();
   auto out = replies::reply(id, wire::SendAck{prepared.send.client_message_id.value, receipt.server_id.value, receipt.timestamp_ms});
   if (!receipt.repeated)
-    for (const auto& c : prepared.send.ciphertexts)
-      out.new_mail.push_back(MailboxAddress{prepared.send.destination, c.device, c.incarnation});
+    for (const auto& to : prepared.send.destinations())
+      for (const auto& c : to.ciphertexts) out.new_mail.push_back(MailboxAddress{to.account, c.device, c.incarnation});
   return out;
 }
 

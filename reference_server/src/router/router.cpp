@@ -103,7 +103,7 @@ void Router::on_frame(ConnectionEvent& event, Batch& batch) {
           if (!state.device) return apply(id, replies::refuse(request, replies::not_logged_in()), batch);
           apply(id, replies::refuse(request, core::make_error(core::Errc::malformed, "a server frame sent by a client"), true),
                 batch);
-        } else if constexpr (std::is_same_v<T, wire::Send>) {
+        } else if constexpr (std::is_same_v<T, wire::Send> || std::is_same_v<T, wire::GroupSend>) {
           on_send(id, connection, request, body, event.received, batch);
         } else if constexpr (std::is_same_v<T, wire::Ack>) {
           auto prepared = handler_.prepare_ack(state, request, body);
@@ -118,22 +118,27 @@ void Router::on_frame(ConnectionEvent& event, Batch& batch) {
       event.frame->body);
 }
 
-void Router::on_send(ConnectionId id, Connection& connection, std::uint32_t request_id, const wire::Send& send,
+template <typename SendFrame>
+void Router::on_send(ConnectionId id, Connection& connection, std::uint32_t request_id, const SendFrame& send,
                      Steady::time_point received, Batch& batch) {
   std::uint64_t retry_after_ms = 0;
   if (!connection.sends.take(clock_(), retry_after_ms)) {
     ++metrics_.sends_rate_limited;
     return apply(id, rate_limited(request_id, "device", retry_after_ms), batch);
   }
-  auto prepared = handler_.prepare_send(connection.state, request_id, send);
+  auto prepared = [&] {
+    if constexpr (std::is_same_v<SendFrame, wire::GroupSend>) return handler_.prepare_group_send(connection.state, request_id, send);
+    else return handler_.prepare_send(connection.state, request_id, send);
+  }();
   if (auto* refused = std::get_if<HandlerOutput>(&prepared)) {
     ++metrics_.sends_rejected;
     return apply(id, std::move(*refused), batch);
   }
   auto& ready = std::get<PreparedSend>(prepared);
   // A bucket only for an account that exists (a send to any other fails at its commit anyway), so
-  // that made-up destinations cost the server no memory.
-  if (store_.device(ready.send.destination, kPrimaryDeviceId).ok() &&
+  // that made-up destinations cost the server no memory. A group send is limited by its device's
+  // bucket alone: its destinations are the group's members, each written to once per message.
+  if (!ready.send.group && store_.device(ready.send.destination, kPrimaryDeviceId).ok() &&
       !destinations_.take(ready.send.destination, clock_(), retry_after_ms)) {
     ++metrics_.sends_rate_limited;
     return apply(id, rate_limited(request_id, "destination", retry_after_ms), batch);

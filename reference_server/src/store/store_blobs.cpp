@@ -76,8 +76,8 @@ Result<std::optional<core::Error>> Store::check_blob_refs(const Send& send) {
 Result<void> Store::grant_blob_refs(const Send& send) {
   for (const auto& ref : send.blob_refs) {
     PARLEY_TRY(const BlobHash hash, blob_hash(ref));
-    for (const auto& c : send.ciphertexts)
-      PARLEY_CHECK(backend_->grant_blob(hash, {send.destination, c.device, c.incarnation}));
+    for (const auto& to : send.destinations())
+      for (const auto& c : to.ciphertexts) PARLEY_CHECK(backend_->grant_blob(hash, {to.account, c.device, c.incarnation}));
   }
   return {};
 }

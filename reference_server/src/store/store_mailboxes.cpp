@@ -5,6 +5,7 @@
 #include <map>
 
 #include "parley/server/store/store.h"
+#include "parley/protocol/groups/membership_entry.h"
 #include "store_internal.h"
 
 namespace parley::server {
@@ -21,16 +22,16 @@ std::string id_list(const std::vector<DeviceId>& ids) {
   return out + "]";
 }
 
-// Compares the ciphertexts' device ids and incarnations with the devices that must receive the
-// send: every listed device of the destination account, except the sending device itself when a
-// device sends to its own account (the sync copy to its other devices).
-DeviceMismatch compare_devices(const Send& send, const std::vector<DeviceRecord>& devices) {
+// Compares a destination's ciphertexts' device ids and incarnations with the devices that must
+// receive the send: every listed device of the account, except the sending device itself when a
+// device sends to its own account (the sync copy to its other devices, or a group message).
+DeviceMismatch compare_devices(const Send& send, const Destination& to, const std::vector<DeviceRecord>& devices) {
   std::map<DeviceId, Incarnation> expected;
   for (const auto& d : devices)
-    if (d.listed && !(send.destination == send.sender_account && d.device == send.sender_device))
+    if (d.listed && !(to.account == send.sender_account && d.device == send.sender_device))
       expected.emplace(d.device, d.incarnation);
   DeviceMismatch mismatch;
-  for (const auto& c : send.ciphertexts) {
+  for (const auto& c : to.ciphertexts) {
     auto it = expected.find(c.device);
     if (it == expected.end()) {
       mismatch.extra.push_back(c.device);
@@ -45,19 +46,31 @@ DeviceMismatch compare_devices(const Send& send, const std::vector<DeviceRecord>
   return mismatch;
 }
 
-// Checks that need no storage: sizes, and one ciphertext per device id.
-Result<void> check_send_shape(const Send& send, const StoreSettings& settings) {
-  std::vector<DeviceId> ids;
-  ids.reserve(send.ciphertexts.size());
-  for (const auto& c : send.ciphertexts) {
-    if (c.ciphertext.size() > settings.max_message_size)
-      return make_error(Errc::message_too_large, "a ciphertext is larger than " +
-                                                     std::to_string(settings.max_message_size) + " bytes");
-    ids.push_back(c.device);
+// Checks that need no storage: sizes, one ciphertext per device id, and for a group send accounts
+// ascending, each once, at most kMaxGroupMembers of them, and no retry.
+Result<void> check_send_shape(const Send& send, const std::vector<Destination>& destinations, const StoreSettings& settings) {
+  for (const auto& to : destinations) {
+    std::vector<DeviceId> ids;
+    ids.reserve(to.ciphertexts.size());
+    for (const auto& c : to.ciphertexts) {
+      if (c.ciphertext.size() > settings.max_message_size)
+        return make_error(Errc::message_too_large, "a ciphertext is larger than " +
+                                                       std::to_string(settings.max_message_size) + " bytes");
+      ids.push_back(c.device);
+    }
+    std::sort(ids.begin(), ids.end());
+    if (std::adjacent_find(ids.begin(), ids.end()) != ids.end())
+      return make_error(Errc::malformed, "two ciphertexts for one device");
   }
-  std::sort(ids.begin(), ids.end());
-  if (std::adjacent_find(ids.begin(), ids.end()) != ids.end())
-    return make_error(Errc::malformed, "two ciphertexts for one device");
+  if (send.group) {
+    if (send.retry) return make_error(Errc::malformed, "a group send is never a retry");
+    if (send.group->group.size() != sizeof(protocol::groups::GroupId)) return make_error(Errc::malformed, "a group id is 16 bytes");
+    if (destinations.size() > protocol::groups::kMaxGroupMembers)
+      return make_error(Errc::limit_exceeded, "a group send to more than " + std::to_string(protocol::groups::kMaxGroupMembers) + " accounts");
+    for (std::size_t i = 1; i < destinations.size(); ++i)
+      if (!(destinations[i - 1].account < destinations[i].account))
+        return make_error(Errc::malformed, "a group send's accounts are ascending, each once");
+  }
   if (send.blob_refs.size() > settings.max_blobs_per_send)
     return make_error(Errc::limit_exceeded, "a send names more than " + std::to_string(settings.max_blobs_per_send) + " blobs");
   for (const auto& ref : send.blob_refs)
@@ -73,20 +86,51 @@ std::vector<SendOutcome> all_failed(std::size_t count, const core::Error& error)
 
 core::Errc SendOutcome::code() const {
   if (ok()) return Errc::internal;  // no error: callers check ok() first
-  if (v_.index() == 2) return Errc::device_mismatch;
+  if (v_.index() >= 2) return Errc::device_mismatch;
   return std::get<1>(v_).code;
 }
 
 core::Error SendOutcome::error() const {
   if (v_.index() == 1) return std::get<1>(v_);
-  const auto& m = mismatch();
-  return make_error(Errc::device_mismatch, "missing " + id_list(m.missing) + " extra " + id_list(m.extra) +
-                                               " stale " + id_list(m.stale));
+  const auto describe = [](const DeviceMismatch& m) {
+    return "missing " + id_list(m.missing) + " extra " + id_list(m.extra) + " stale " + id_list(m.stale);
+  };
+  if (v_.index() == 2) return make_error(Errc::device_mismatch, describe(mismatch()));
+  std::string detail;
+  for (const auto& [account, m] : group_mismatch()) detail += (detail.empty() ? "account " : "; account ") + std::to_string(account.value) + ": " + describe(m);
+  return make_error(Errc::device_mismatch, detail);
 }
 
 const DeviceMismatch& SendOutcome::mismatch() const {
   static const DeviceMismatch kNone;
   return v_.index() == 2 ? std::get<2>(v_) : kNone;
+}
+
+const GroupMismatch& SendOutcome::group_mismatch() const {
+  static const GroupMismatch kNone;
+  return v_.index() == 3 ? std::get<3>(v_) : kNone;
+}
+
+// The destination must exist and its copies match its devices; the queues must have room.
+Result<std::optional<SendOutcome>> Store::check_destination(const Send& send, const Destination& to) {
+  using Refused = std::optional<SendOutcome>;
+  PARLEY_TRY(bool exists, backend_->account_exists(to.account));
+  if (!exists) return Refused(make_error(Errc::not_found, "no such destination account " + std::to_string(to.account.value)));
+  PARLEY_TRY(auto devices, backend_->devices(to.account));
+  auto mismatch = compare_devices(send, to, devices);
+  if (send.retry) {
+    if (to.ciphertexts.size() != 1) return Refused(make_error(Errc::malformed, "a retry goes to exactly one device"));
+    mismatch.missing.clear();
+  }
+  if (!mismatch.empty()) return Refused(std::move(mismatch));
+  for (const auto& c : to.ciphertexts) {
+    PARLEY_TRY(QueueUsage usage, backend_->queue_usage({to.account, c.device, c.incarnation}));
+    if (usage.messages + 1 > settings_.max_queued_messages_per_device ||
+        usage.bytes + c.ciphertext.size() > settings_.max_queued_bytes_per_device)
+      return Refused(make_error(Errc::queue_full, "device " + std::to_string(to.account.value) + "/" +
+                                                      std::to_string(c.device.value) + "'s queue is full"));
+  }
+  return Refused{};
 }
 
 // One send inside the batch's transaction. Everything is checked before the first write, so a
@@ -98,28 +142,33 @@ Result<SendOutcome> Store::commit_one(const Send& send, TimestampMs now) {
     earlier->repeated = true;
     return SendOutcome(*earlier);
   }
-  if (auto shape = check_send_shape(send, settings_); !shape.ok()) return SendOutcome(shape.error());
-  PARLEY_TRY(bool exists, backend_->account_exists(send.destination));
-  if (!exists) return SendOutcome(make_error(Errc::not_found, "no such destination account"));
-  PARLEY_TRY(auto devices, backend_->devices(send.destination));
-  auto mismatch = compare_devices(send, devices);
-  if (send.retry) {
-    if (send.ciphertexts.size() != 1) return SendOutcome(make_error(Errc::malformed, "a retry goes to exactly one device"));
-    mismatch.missing.clear();
+  const auto destinations = send.destinations();
+  if (auto shape = check_send_shape(send, destinations, settings_); !shape.ok()) return SendOutcome(shape.error());
+  if (send.group) {
+    // The sender planned over this version of the log: one behind (or ahead) plans again.
+    PARLEY_TRY(const auto length, backend_->group_log_length(send.group->group));
+    if (length == 0) return SendOutcome(make_error(Errc::not_found, "no such group"));
+    if (length != send.group->membership_version)
+      return SendOutcome(make_error(Errc::conflict, "the group's log is at version " + std::to_string(length) + ", not " +
+                                                        std::to_string(send.group->membership_version)));
   }
-  if (!mismatch.empty()) return SendOutcome(std::move(mismatch));
-  for (const auto& c : send.ciphertexts) {
-    PARLEY_TRY(QueueUsage usage, backend_->queue_usage({send.destination, c.device, c.incarnation}));
-    if (usage.messages + 1 > settings_.max_queued_messages_per_device ||
-        usage.bytes + c.ciphertext.size() > settings_.max_queued_bytes_per_device)
-      return SendOutcome(
-          make_error(Errc::queue_full, "device " + std::to_string(c.device.value) + "'s queue is full"));
+  GroupMismatch mismatches;
+  for (const auto& to : destinations) {
+    PARLEY_TRY(auto refused, check_destination(send, to));
+    if (!refused) continue;
+    // A group send reports every account that differs at once, so that one re-plan fixes them all.
+    if (send.group && refused->code() == Errc::device_mismatch) {
+      mismatches.emplace_back(to.account, refused->mismatch());
+      continue;
+    }
+    return std::move(*refused);
   }
+  if (!mismatches.empty()) return SendOutcome(std::move(mismatches));
   PARLEY_TRY(auto refused, check_blob_refs(send));
   if (refused) return SendOutcome(std::move(*refused));
   PARLEY_TRY(ServerId id, backend_->insert_send(key, now));
-  for (const auto& c : send.ciphertexts)
-    PARLEY_CHECK(backend_->enqueue({send.destination, c.device, c.incarnation}, id, now, key, c.ciphertext));
+  for (const auto& to : destinations)
+    for (const auto& c : to.ciphertexts) PARLEY_CHECK(backend_->enqueue({to.account, c.device, c.incarnation}, id, now, key, c.ciphertext));
   PARLEY_CHECK(grant_blob_refs(send));
   return SendOutcome(SendReceipt{id, now, false});
 }

@@ -102,6 +102,9 @@ GroupLogFetch read_group_log_fetch(Body::Reader body);
 GroupLog read_group_log(Body::Reader body);
 std::size_t estimate_words(const GroupLogAppend& f);
 std::size_t estimate_words(const GroupLog& f);
+void write(Body::Builder body, const GroupSend& f);
+GroupSend read_group_send(Body::Reader body);
+std::size_t estimate_words(const GroupSend& f);
 std::size_t estimate_words(const BlobUpload& f);
 std::size_t estimate_words(const BlobData& f);
 

@@ -37,14 +37,15 @@ static_assert(index_of<LinkDevice>() == static_cast<std::size_t>(Which::LINK_DEV
 static_assert(index_of<RetryRequest>() == static_cast<std::size_t>(Which::RETRY_REQUEST));
 static_assert(index_of<BlobFetched>() == static_cast<std::size_t>(Which::BLOB_FETCHED));
 static_assert(index_of<GroupLog>() == static_cast<std::size_t>(Which::GROUP_LOG));
-static_assert(std::variant_size_v<FrameBody> == static_cast<std::size_t>(Which::GROUP_LOG) + 1);
+static_assert(index_of<GroupSend>() == static_cast<std::size_t>(Which::GROUP_SEND));
+static_assert(std::variant_size_v<FrameBody> == static_cast<std::size_t>(Which::GROUP_SEND) + 1);
 
 constexpr std::string_view kNames[] = {
     "register",     "login",        "loggedIn",     "uploadPreKeys", "fetchPreKeys", "preKeyBundles", "getDeviceList",
     "putDeviceList", "deviceList",  "send",         "sendAck",       "deliver",      "ack",           "receipt",
     "blobUpload",   "blobDownload", "blobData",     "queueEmpty",    "error",        "ok",            "linkDevice",
     "deviceLinked", "removeDevice", "linkApproval", "linkConfirmation", "retryRequest",
-    "blobStatus",   "blobState",    "blobFetched", "groupLogAppend", "groupLogFetch", "groupLog"};
+    "blobStatus",   "blobState",    "blobFetched", "groupLogAppend", "groupLogFetch", "groupLog", "groupSend"};
 static_assert(std::size(kNames) == std::variant_size_v<FrameBody>);
 
 FrameBody read_body(schema::Frame::Body::Reader body) {
@@ -82,6 +83,7 @@ FrameBody read_body(schema::Frame::Body::Reader body) {
     case Which::GROUP_LOG_APPEND: return read_group_log_append(body);
     case Which::GROUP_LOG_FETCH: return read_group_log_fetch(body);
     case Which::GROUP_LOG: return read_group_log(body);
+    case Which::GROUP_SEND: return read_group_send(body);
   }
   return Ok{};  // unreachable: decode_frame refused unknown kinds
 }

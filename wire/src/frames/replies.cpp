@@ -47,7 +47,7 @@ Errc errc_for(ErrorCode code) {
 }
 
 ErrorFrame error_frame(const core::Error& e) {
-  return ErrorFrame{error_code_for(e.code), std::string(core::errc_name(e.code)) + ": " + e.detail, {}, {}, {}, 0};
+  return ErrorFrame{error_code_for(e.code), std::string(core::errc_name(e.code)) + ": " + e.detail, {}, {}, {}, 0, {}};
 }
 
 core::Error to_error(const ErrorFrame& frame) { return core::make_error(errc_for(frame.code), "the server refused: " + frame.detail); }
@@ -67,6 +67,13 @@ std::vector<std::uint32_t> ids(capnp::List<std::uint32_t>::Reader in) {
   return out;
 }
 
+std::size_t account_mismatch_words(const ErrorFrame& f) {
+  std::size_t words = 0;
+  for (const auto& m : f.account_mismatches)
+    words += 8 + (m.missing_devices.size() + m.extra_devices.size() + m.stale_devices.size()) / 2;
+  return words;
+}
+
 }  // namespace
 
 void write(Body::Builder body, const Ok&) { body.setOk(); }
@@ -77,6 +84,16 @@ void write(Body::Builder body, const ErrorFrame& f) {
   const std::string detail = f.detail.substr(0, kMaxErrorDetail);  // NUL-terminated, as capnp::Text wants
   e.setDetail(capnp::Text::Reader(detail.c_str(), detail.size()));
   e.setRetryAfterMs(f.retry_after_ms);
+  if (!f.account_mismatches.empty()) {
+    auto list = e.initAccountMismatches(static_cast<unsigned>(f.account_mismatches.size()));
+    for (unsigned i = 0; i < f.account_mismatches.size(); ++i) {
+      const auto& m = f.account_mismatches[i];
+      list[i].setAccount(m.account);
+      set_ids(list[i].initMissingDevices(static_cast<unsigned>(m.missing_devices.size())), m.missing_devices);
+      set_ids(list[i].initExtraDevices(static_cast<unsigned>(m.extra_devices.size())), m.extra_devices);
+      set_ids(list[i].initStaleDevices(static_cast<unsigned>(m.stale_devices.size())), m.stale_devices);
+    }
+  }
   // A deviceMismatch always carries its three lists, empty ones too; other codes carry none.
   if (f.code != ErrorCode::device_mismatch && f.missing_devices.empty() && f.extra_devices.empty() && f.stale_devices.empty())
     return;
@@ -89,14 +106,16 @@ ErrorFrame read_error(Body::Reader body) {
   auto e = body.getError();
   const auto detail = e.getDetail();
   // The bound holds both ways: a reader keeps no more of a detail than a writer sends.
-  return {static_cast<ErrorCode>(e.getCode()), std::string(detail.begin(), std::min(detail.size(), kMaxErrorDetail)),
-          ids(e.getMissingDevices()),
-          ids(e.getExtraDevices()), ids(e.getStaleDevices()), e.getRetryAfterMs()};
+  ErrorFrame out{static_cast<ErrorCode>(e.getCode()), std::string(detail.begin(), std::min(detail.size(), kMaxErrorDetail)),
+                 ids(e.getMissingDevices()), ids(e.getExtraDevices()), ids(e.getStaleDevices()), e.getRetryAfterMs(), {}};
+  for (const auto m : e.getAccountMismatches())
+    out.account_mismatches.push_back({m.getAccount(), ids(m.getMissingDevices()), ids(m.getExtraDevices()), ids(m.getStaleDevices())});
+  return out;
 }
 
 std::size_t estimate_words(const ErrorFrame& f) {
   return 32 + std::min(f.detail.size(), kMaxErrorDetail) / 8 +
-         (f.missing_devices.size() + f.extra_devices.size() + f.stale_devices.size()) / 2;
+         (f.missing_devices.size() + f.extra_devices.size() + f.stale_devices.size()) / 2 + account_mismatch_words(f);
 }
 
 }  // namespace body_codec

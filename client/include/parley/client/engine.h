@@ -17,11 +17,13 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "parley/client/blob_io.h"
 #include "parley/client/events.h"
 #include "parley/client/store/device_store.h"
 #include "parley/core/error.h"
+#include "parley/protocol/groups/membership_log.h"
 #include "parley/crypto/entropy.h"
 #include "parley/transport/channel/payloads.h"
 #include "parley/wire/content.h"
@@ -117,6 +119,23 @@ class Engine {
   // already (upload_blob), and the send names it so that the recipients may download it (§7.1).
   // A description spec §12.4 refuses is `malformed` or `limit_exceeded`, and nothing is stored.
   core::Result<std::pair<std::uint64_t, EngineOutput>> send_media(std::uint64_t peer_account, wire::MediaBody media);
+  // --- Groups (spec §11.3) ---------------------------------------------------------------
+  // A new group with this account as its admin and `members` (accounts): its creation entry goes to
+  // the server, and the group is usable once the server took it (a GroupEvent). Its chat number.
+  core::Result<std::pair<std::uint64_t, EngineOutput>> create_group(std::string subject, std::vector<std::uint64_t> members);
+  // An admin's change (add, remove, promote, demote, subject: `subject`) or this account leaving
+  // (leave, no targets). One the members would refuse is refused here (unauthorized, conflict...).
+  core::Result<EngineOutput> change_group(std::uint64_t chat, protocol::groups::MembershipChange change,
+                                          std::vector<std::uint64_t> targets, std::string subject = {});
+  // A text (or, with `media`, an attachment whose upload is on the server) to the group of `chat`.
+  core::Result<std::pair<std::uint64_t, EngineOutput>> send_group(std::uint64_t chat, std::string text,
+                                                                   std::optional<wire::MediaBody> media = std::nullopt);
+  // The group's membership as this device verified it; nullopt while it has no verified log.
+  core::Result<std::optional<protocol::groups::GroupMembership>> group_membership(std::uint64_t chat);
+  // Fetches and verifies the group's log now (done when group_pending(chat) is false).
+  EngineOutput fetch_group(std::uint64_t chat);
+  bool group_pending(std::uint64_t chat);
+
   // The person accepted a device's new identity key (after an IdentityChangeEvent): its old
   // session goes, the messages held for the decision are read, and the next message builds a
   // session with the new key.

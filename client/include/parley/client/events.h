@@ -55,8 +55,14 @@ struct BlobEvent {
   bool complete = false;
   std::optional<core::Error> error;
 };
+// A group's verified membership moved to `version` (spec §11.3): this device made a change the
+// server took, or fetched and verified entries others made.
+struct GroupEvent {
+  std::uint64_t chat = 0;
+  std::uint64_t version = 0;
+};
 using Event = std::variant<MessageEvent, IdentityChangeEvent, SentEvent, FailedEvent, LinkedEvent, TicksEvent, CaughtUpEvent,
-                           BlobEvent>;
+                           BlobEvent, GroupEvent>;
 
 struct EngineOutput {
   std::vector<core::Bytes> frames;  // for the server, in order; sent only after the input committed

@@ -58,6 +58,18 @@ struct MediaBody {
   friend bool operator==(const MediaBody&, const MediaBody&) = default;
 };
 
+// The group a message belongs to and the membership the sender's verified log had when it wrote
+// it (spec §11.3): the version and the hash of that version's entry.
+struct GroupContext {
+  core::Bytes group;  // 16
+  std::uint64_t membership_version = 0;
+  core::Bytes membership_head;  // 32
+  friend bool operator==(const GroupContext&, const GroupContext&) = default;
+};
+
+// Past this a sender-key distribution message is not one (libsignal's is about 90 bytes).
+inline constexpr std::size_t kMaxDistributionSize = 256;
+
 struct Content {
   std::uint64_t message_id = 0;
   std::uint64_t timestamp_ms = 0;
@@ -68,6 +80,10 @@ struct Content {
   std::optional<ReceiptBody> receipt = std::nullopt;
   // Set: the message is this attachment (its text empty); with sent_to, a copy of one.
   std::optional<MediaBody> media = std::nullopt;
+  // Set: a group message (text or media) of this group, or with `distribution` the group's key.
+  std::optional<GroupContext> group = std::nullopt;
+  // Set (with `group`): the content is the sender's sender-key distribution message for the group.
+  std::optional<core::Bytes> distribution = std::nullopt;
   friend bool operator==(const Content&, const Content&) = default;
 };
 
@@ -79,7 +95,9 @@ core::Result<void> check_media(const MediaBody& media);
 
 core::Result<core::Bytes> encode_content(const Content& content);
 // `malformed` for bytes that are not a Content (or a receipt with no marks, a mark of device 0 or
-// message 0, or a read receipt naming a device twice), `unsupported_version`, `limit_exceeded`
+// message 0, or a read receipt naming a device twice; a group context that is not 16 and 32 bytes
+// and a version from 1, or one with a receipt or an own-device copy; a distribution without its
+// group or past kMaxDistributionSize), `unsupported_version`, `limit_exceeded`
 // past kMaxContentSize or kMaxReceiptMarks, `unsupported` for a body kind this build does not know.
 // An attachment must pass check_media: encode refuses what decode would.
 core::Result<Content> decode_content(core::BytesView bytes);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "parley/core/bytes.h"
 #include "parley/core/error.h"
@@ -19,6 +20,14 @@ struct DeviceCiphertext {
   std::uint64_t retry_of = 0;  // 0: not a resend
 };
 core::Bytes encode_device_ciphertext(const protocol::OutgoingMessage& message, std::uint64_t retry_of = 0);
+
+// A group message (spec §11.3): type 4 || the sender-key message (libsignal's layout), the one
+// ciphertext a groupSend carries for every member device. Never a resend: a retry answers with the
+// content over the pairwise session.
+inline constexpr std::uint8_t kGroupMessageType = 4;
+core::Bytes encode_group_ciphertext(core::BytesView sender_key_message);
+// The sender-key message of a group ciphertext; nullopt when the bytes are of another type.
+std::optional<core::BytesView> group_message_of(core::BytesView bytes);
 core::Result<DeviceCiphertext> decode_device_ciphertext(core::BytesView bytes);
 
 }  // namespace parley::wire

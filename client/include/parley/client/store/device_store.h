@@ -10,6 +10,7 @@
 #pragma once
 
 #include "parley/client/store/device_list_store.h"
+#include "parley/client/store/group_store.h"
 #include "parley/client/store/identity_store.h"
 #include "parley/client/store/message_store.h"
 #include "parley/client/store/outbox_store.h"
@@ -21,7 +22,8 @@ class DeviceStore : public IdentityStore,
                     public SessionStore,
                     public DeviceListStore,
                     public MessageStore,
-                    public OutboxStore {
+                    public OutboxStore,
+                    public GroupStore {
  public:
   // One transaction around everything until commit() or rollback(). Not nested: the engine opens
   // one per input.

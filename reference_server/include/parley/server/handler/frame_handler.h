@@ -67,6 +67,9 @@ class FrameHandler {
   // A send: checked and converted for the group commit, or the output that refuses it.
   std::variant<PreparedSend, HandlerOutput> prepare_send(ConnectionState& connection, std::uint32_t id,
                                                          const wire::Send& frame);
+  // A group send (spec §11.3), likewise: committed with the sends.
+  std::variant<PreparedSend, HandlerOutput> prepare_group_send(ConnectionState& connection, std::uint32_t id,
+                                                               const wire::GroupSend& frame);
   // The sendAck (the single tick) or the typed error, and the mailboxes to wake.
   HandlerOutput finish_send(const PreparedSend& prepared, const SendOutcome& outcome);
   // An ack: the store's ack (the connection forgets the message), or the output that refuses it.

@@ -118,7 +118,8 @@ class Router {
 
   void opened(ConnectionEvent& event, Batch& batch);
   void on_frame(ConnectionEvent& event, Batch& batch);
-  void on_send(ConnectionId id, Connection& connection, std::uint32_t request_id, const wire::Send& send,
+  template <typename SendFrame>
+  void on_send(ConnectionId id, Connection& connection, std::uint32_t request_id, const SendFrame& send,
                std::chrono::steady_clock::time_point received, Batch& batch);
   void commit(Batch& batch);
   void apply(ConnectionId id, HandlerOutput out, Batch& batch);

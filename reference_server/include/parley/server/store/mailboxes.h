@@ -5,6 +5,8 @@
 
 #include <cassert>
 #include <cstddef>
+#include <optional>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -28,6 +30,22 @@ struct DeviceCiphertext {
   core::Bytes ciphertext;
 };
 
+// One destination account's copies of a send.
+struct Destination {
+  AccountId account;
+  std::vector<DeviceCiphertext> ciphertexts;
+};
+
+// A group message's fan-out (frames.capnp GroupSend, spec §11.3): one ciphertext copied to every
+// named device of every named account, each account checked as a send's destination is. The
+// accounts are the sender's verified log's; the server checks only that the log is at
+// `membership_version`, so that a sender behind it fetches the log and plans again.
+struct GroupFanout {
+  core::Bytes group;
+  std::uint64_t membership_version = 0;
+  std::vector<Destination> destinations;  // accounts ascending, each once
+};
+
 // frames.capnp Send, with the sender the server authenticated.
 struct Send {
   AccountId sender_account;
@@ -41,6 +59,13 @@ struct Send {
   // The content hashes of the blobs the message names (spec §7.1): each must be complete and
   // readable by the sending device, and each destination device may read them once committed.
   std::vector<core::Bytes> blob_refs{};
+  // Set: a group send; `destination` and `ciphertexts` are then unused.
+  std::optional<GroupFanout> group{};
+  // Every (account, copies) the send puts in mailboxes.
+  std::vector<Destination> destinations() const {
+    if (group) return group->destinations;
+    return {Destination{destination, ciphertexts}};
+  }
 };
 
 // A committed send (frames.capnp SendAck).
@@ -61,13 +86,17 @@ struct DeviceMismatch {
   bool empty() const { return missing.empty() && extra.empty() && stale.empty(); }
 };
 
+// A group send's device mismatch: one entry per account that differs, accounts ascending.
+using GroupMismatch = std::vector<std::pair<AccountId, DeviceMismatch>>;
+
 // The outcome of one send: committed (SendReceipt), or rejected with nothing queued: an Error,
-// and for device_mismatch the three lists.
+// and for device_mismatch the three lists (per account for a group send).
 class SendOutcome {
  public:
   SendOutcome(SendReceipt receipt) : v_(receipt) {}                  // NOLINT: implicit by design
   SendOutcome(core::Error error) : v_(std::move(error)) {}           // NOLINT
   SendOutcome(DeviceMismatch mismatch) : v_(std::move(mismatch)) {}  // NOLINT
+  SendOutcome(GroupMismatch mismatch) : v_(std::move(mismatch)) {}   // NOLINT
 
   bool ok() const { return v_.index() == 0; }
   const SendReceipt& receipt() const {
@@ -77,11 +106,13 @@ class SendOutcome {
   core::Errc code() const;
   // The error for people and logs; for a mismatch its detail lists the ids.
   core::Error error() const;
-  // Empty unless code() is device_mismatch.
+  // Empty unless code() is device_mismatch of a send.
   const DeviceMismatch& mismatch() const;
+  // Empty unless code() is device_mismatch of a group send.
+  const GroupMismatch& group_mismatch() const;
 
  private:
-  std::variant<SendReceipt, core::Error, DeviceMismatch> v_;
+  std::variant<SendReceipt, core::Error, DeviceMismatch, GroupMismatch> v_;
 };
 
 // A message as the destination device receives it (frames.capnp Deliver).

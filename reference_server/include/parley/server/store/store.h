@@ -136,6 +136,8 @@ class Store {
   template <typename F>
   auto transaction(StorageBackend::Access access, F&& body) -> decltype(body());
   Result<SendOutcome> commit_one(const Send& send, TimestampMs now);
+  // A destination's copies against its devices: nothing (they match), or why not.
+  Result<std::optional<SendOutcome>> check_destination(const Send& send, const Destination& destination);
   Result<void> check_mailbox(const MailboxAddress& mailbox);
   Result<bool> may_read_blob(const BlobHash& hash, const BlobState& state, const MailboxAddress& device);
   Result<BlobState> readable_blob(const BlobHash& hash, const MailboxAddress& reader);

@@ -34,7 +34,8 @@ using FrameBody = std::variant<Register, Login, LoggedIn, UploadPreKeys, FetchPr
                                PutDeviceList, DeviceListReply, Send, SendAck, Deliver, Ack, RetiredReceipt,
                                BlobUpload, BlobDownload, BlobData, QueueEmpty, ErrorFrame, Ok, LinkDevice,
                                DeviceLinked, RemoveDevice, LinkApproval, LinkConfirmation, RetryRequest,
-                               BlobStatus, BlobState, BlobFetched, GroupLogAppend, GroupLogFetch, GroupLog>;
+                               BlobStatus, BlobState, BlobFetched, GroupLogAppend, GroupLogFetch, GroupLog,
+                               GroupSend>;
 
 struct Frame {
   std::uint32_t request_id = 0;  // a reply repeats its request's; 0 on frames the server pushes

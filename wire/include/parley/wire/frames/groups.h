@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "parley/core/bytes.h"
@@ -31,6 +32,25 @@ struct GroupLog {
   std::vector<core::Bytes> entries;
   bool more = false;  // fetch again from from_version + entries.size()
   friend bool operator==(const GroupLog&, const GroupLog&) = default;
+};
+
+// One recipient account of a group message and the devices (with incarnations) it was planned for.
+struct GroupRecipient {
+  std::uint64_t account = 0;
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> devices;  // (device, incarnation)
+  friend bool operator==(const GroupRecipient&, const GroupRecipient&) = default;
+};
+
+// device -> server: a group message (spec §11.3), one ciphertext the server copies to every named
+// device, all or nothing; answered sendAck like a send.
+struct GroupSend {
+  std::uint64_t client_message_id = 0;
+  core::Bytes group;
+  std::uint64_t membership_version = 0;
+  core::Bytes ciphertext;
+  std::vector<GroupRecipient> recipients;
+  std::vector<core::Bytes> blob_refs{};
+  friend bool operator==(const GroupSend&, const GroupSend&) = default;
 };
 
 }  // namespace parley::wire

@@ -35,11 +35,19 @@ struct Ok {
 };
 
 // server -> device: a refusal (with the request's id) or a push (request id 0).
+// One account's part of a group send's deviceMismatch (spec §11.3).
+struct AccountMismatch {
+  std::uint64_t account = 0;
+  std::vector<std::uint32_t> missing_devices, extra_devices, stale_devices;
+  friend bool operator==(const AccountMismatch&, const AccountMismatch&) = default;
+};
+
 struct ErrorFrame {
   ErrorCode code = ErrorCode::malformed;
   std::string detail;  // for people, never parsed; at most kMaxErrorDetail bytes are sent
   std::vector<std::uint32_t> missing_devices, extra_devices, stale_devices;  // deviceMismatch
   std::uint64_t retry_after_ms = 0;                                          // rateLimited
+  std::vector<AccountMismatch> account_mismatches{};                         // deviceMismatch of a groupSend
   friend bool operator==(const ErrorFrame&, const ErrorFrame&) = default;
 };
 
