@@ -99,6 +99,8 @@ const std::map<std::string, std::uint64_t>& constants() {
       {"kMaxHeldPerDevice", client::kMaxHeldPerDevice},
       {"kDeviceListRepublishMs", client::kDeviceListRepublishMs},
       {"kCheckpointIntervalMs", client::kCheckpointIntervalMs},
+      {"kMaxWaitingGroupMessages", client::kMaxWaitingGroupMessages},
+      {"kMaxDistributionSize", wire::kMaxDistributionSize},
   };
   return all;
 }

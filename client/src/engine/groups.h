@@ -26,11 +26,6 @@
 
 namespace parley::client::engine {
 
-// Group messages kept in memory, unacknowledged, while the log they need is fetched (their sender is
-// not a member of the log this device has yet); past this they are dropped. The server's delivery
-// window (256) bounds them anyway.
-inline constexpr std::size_t kMaxWaitingGroupMessages = 256;
-
 class Groups {
  public:
   Groups(EngineContext& ctx, DeviceListCache& lists, Retry& retry) : ctx_(ctx), lists_(lists), retry_(retry) {}

@@ -67,6 +67,11 @@ inline constexpr std::uint64_t kCheckpointIntervalMs = 10'000;
 // sends more than this before the person decides loses the rest (reported).
 inline constexpr std::size_t kMaxHeldPerDevice = 1000;
 
+// Group messages kept in memory, unacknowledged, per group while the log they need is fetched (their
+// sender is not a member of the log this device has yet, spec §11.3); past this they are dropped.
+// The server's delivery window (256) bounds them anyway.
+inline constexpr std::size_t kMaxWaitingGroupMessages = 256;
+
 // Below half this many one-time prekeys on the server the engine uploads more (spec §7.2 warns it).
 inline constexpr std::uint32_t kPrekeyBatch = 100;
 
