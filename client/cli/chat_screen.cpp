@@ -62,7 +62,8 @@ std::size_t screen_rows() {
 void draw_prompt(const ChatState& state) { std::cout << "\r\x1b[2K> " << state.typed << std::flush; }
 
 asio::awaitable<void> send_line(client::Client* c, std::uint64_t chat, std::string line, const Terminal* term) {
-  auto sent = co_await c->send_text(chat, std::move(line));
+  auto sent = client::is_group_chat(chat) ? co_await c->send_group_text(chat, std::move(line))
+                                           : co_await c->send_text(chat, std::move(line));
   if (!sent.ok()) term->error("a message was not sent", sent.error());
 }
 

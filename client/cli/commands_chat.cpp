@@ -31,6 +31,7 @@ struct SendArgs {
   std::string caption;  // --caption
   std::string wait = "sent";
   int timeout_s = 30;
+  bool group = false;  // --group: CONTACT names a group
 };
 
 // Connects, sends with `send` (a text, a file or a forward) and reports as `parley send` does: the
@@ -68,7 +69,37 @@ asio::awaitable<int> send_and_report(Profile& profile, const Terminal& term, con
   co_return 0;
 }
 
+// `parley send --group NAME TEXT`: one message for every member device (spec §11.3).
+asio::awaitable<int> send_to_group(Profile& profile, const Terminal& term, const SendArgs& args, std::string text) {
+  if (!args.file.empty() || text.empty()) {
+    term.error("cannot send", core::make_error(Errc::unsupported, "a group takes a TEXT (attachments to groups are not built yet)"));
+    co_return 1;
+  }
+  CommandRun s{profile, term, nullptr};
+  if (!co_await s.connect_and_catch_up()) co_return 1;
+  auto chat = group_chat(*s.client, args.contact);
+  if (!chat.ok()) {
+    term.error("cannot send", chat.error());
+    co_return 1;
+  }
+  term.progress("sending to the group " + args.contact);
+  auto id = co_await s.client->send_group_text(*chat, std::move(text));
+  if (!id.ok()) {
+    term.error("the message was not sent to " + args.contact, id.error());
+    co_return 1;
+  }
+  auto stored = s.client->store().message(s.client->identity().account, s.client->identity().device, *id);
+  if (stored.ok() && stored->has_value()) std::cout << render_message(*s.client, **stored, profile, term) << std::endl;
+  co_await s.finish();
+  co_return 0;
+}
+
 asio::awaitable<int> send(Profile& profile, const Terminal& term, SendArgs args) {
+  if (args.group) {
+    std::string text;
+    for (const auto& w : args.words) text += (text.empty() ? "" : " ") + w;
+    co_return co_await send_to_group(profile, term, args, std::move(text));
+  }
   auto chat = profile.resolve(args.contact);
   if (!chat.ok()) {
     term.error("cannot send", chat.error());
@@ -113,16 +144,22 @@ asio::awaitable<int> forward(Profile& profile, const Terminal& term, std::uint64
       });
 }
 
-asio::awaitable<int> chat(Profile& profile, const Terminal& term, std::string contact, bool once, bool pictures) {
-  auto chat_id = profile.resolve(contact);
+asio::awaitable<int> chat(Profile& profile, const Terminal& term, std::string contact, bool once, bool pictures, bool group) {
+  core::Result<std::uint64_t> chat_id = group ? core::Result<std::uint64_t>(std::uint64_t{0}) : profile.resolve(contact);
+  if (!chat_id.ok()) {
+    term.error("cannot open the chat", chat_id.error());
+    co_return 1;
+  }
+  CommandRun s{profile, term, nullptr};
+  if (!co_await s.connect_and_catch_up()) co_return 1;
+  auto& c = *s.client;
+  // A group is found once connected: what arrived may have told this device of it.
+  if (group) chat_id = group_chat(c, contact);
   if (!chat_id.ok()) {
     term.error("cannot open the chat", chat_id.error());
     co_return 1;
   }
   const auto chat = *chat_id;
-  CommandRun s{profile, term, nullptr};
-  if (!co_await s.connect_and_catch_up()) co_return 1;
-  auto& c = *s.client;
   // The chat is on the screen: what is in it is read.
   if (auto read = co_await c.mark_read(chat); !read.ok()) term.error("read receipts were not sent", read.error());
   if (once) {
@@ -171,6 +208,7 @@ void add_chat_commands(CLI::App& app, Action& action) {
   send_cmd->add_option("--wait", send_args->wait, "sent, delivered or read")
       ->check(CLI::IsMember({"sent", "delivered", "read"}))->capture_default_str();
   send_cmd->add_option("--timeout", send_args->timeout_s, "seconds --wait waits")->capture_default_str();
+  send_cmd->add_flag("--group", send_args->group, "CONTACT is a group's name (see `parley groups`)");
   on_command(send_cmd, action, [send_args](Profile& p, const Terminal& t) { return send(p, t, *send_args); });
 
   auto* forward_cmd = app.add_subcommand("forward", "send a message's attachment to another contact, reusing its upload");
@@ -190,9 +228,11 @@ void add_chat_commands(CLI::App& app, Action& action) {
   chat_cmd->add_option("CONTACT", *contact, "a contact's name or an account number")->required();
   auto pictures = std::make_shared<bool>(false);
   chat_cmd->add_flag("--once", *once, "print the conversation (marking it read) and leave");
+  auto group = std::make_shared<bool>(false);
+  chat_cmd->add_flag("--group", *group, "CONTACT is a group's name (see `parley groups`)");
   chat_cmd->add_flag("--pictures", *pictures, "with --once: draw each photo's thumbnail even when not on a terminal");
-  on_command(chat_cmd, action, [contact, once, pictures](Profile& p, const Terminal& t) {
-    return chat(p, t, *contact, *once, *pictures);
+  on_command(chat_cmd, action, [contact, once, pictures, group](Profile& p, const Terminal& t) {
+    return chat(p, t, *contact, *once, *pictures, *group);
   });
 
   auto* inbox_cmd = app.add_subcommand("inbox", "fetch what arrived and list the chats, the latest first");

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   add_chat_commands(app, action);
   add_safety_command(app, action);
   add_media_commands(app, action);
+  add_group_commands(app, action);
   CLI11_PARSE(app, argc, argv);
 
   const Terminal term(g.colour, g.quiet);

@@ -76,7 +76,12 @@ static std::string render_thumbnail(const client::StoredMessage& m, const Termin
 
 std::string render_chat(client::Client& client, std::uint64_t chat, const Profile& profile, const Terminal& term,
                         std::size_t rows, bool pictures) {
-  std::string out = term.bold("── " + profile.name_of(chat) + " (account " + std::to_string(chat) + ") ──") + "\n";
+  std::string title = profile.name_of(chat) + " (account " + std::to_string(chat) + ")";
+  if (client::is_group_chat(chat)) {
+    const auto membership = client.engine().group_membership(chat);
+    title = (membership.ok() && *membership ? (*membership)->subject : std::string("a group")) + " (group)";
+  }
+  std::string out = term.bold("── " + title + " ──") + "\n";
   auto messages = client.store().messages(chat);
   if (!messages.ok()) return out + "(the messages cannot be read: " + messages.error().detail + ")\n";
   if (messages->empty()) out += term.dim("(no messages yet)") + "\n";

@@ -1,4 +1,5 @@
 #include "parley/client/client.h"
+#include "client_wait.h"
 
 #include "parley/client/blob_files.h"
 #include "parley/core/hex.h"
@@ -157,27 +158,6 @@ asio::awaitable<core::Result<void>> Client::restart() {
   co_return co_await connect(*server_);
 }
 
-template <typename Done>
-asio::awaitable<core::Result<void>> Client::wait(Done done, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  waiters_.insert(&timer);
-  struct Unregister {
-    std::set<asio::steady_timer*>& waiters;
-    asio::steady_timer* timer;
-    ~Unregister() { waiters.erase(timer); }
-  } unregister{waiters_, &timer};
-  while (!done()) {
-    if (!connection_ || !connection_->is_open())
-      co_return connection_ && connection_->error() ? *connection_->error()
-                                                    : core::make_error(Errc::connection_closed, "not connected");
-    if (std::chrono::steady_clock::now() >= deadline) co_return core::make_error(Errc::timed_out, "no answer in time");
-    timer.expires_at(deadline);
-    boost::system::error_code ignored;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-  }
-  co_return core::Result<void>{};
-}
 
 asio::awaitable<core::Result<std::uint64_t>> Client::send_text(std::uint64_t peer_account, std::string text) {
   auto started = engine_->send_text(peer_account, std::move(text));

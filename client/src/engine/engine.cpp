@@ -73,7 +73,7 @@ bool Engine::read_receipts() const { return parts_->ticks.read_receipts(); }
 bool Engine::list_pending(std::uint64_t account) const { return parts_->lists.pending(account); }
 bool Engine::idle() const { return parts_->ctx.requests.empty() && parts_->outbox.idle() && parts_->group_sends.idle(); }
 void Engine::device_list_changed(std::uint64_t account) { parts_->lists.forget(account); }
-bool Engine::reading() const { return parts_->inbox.waiting(); }
+bool Engine::reading() const { return parts_->inbox.waiting() || parts_->groups.busy(); }
 
 void Engine::disconnected() {
   parts_->transfers.disconnected();
@@ -482,6 +482,8 @@ core::Result<EngineOutput> Engine::accept_identity(std::uint64_t account, std::u
 }
 
 core::Result<EngineOutput> Engine::mark_read(std::uint64_t chat) {
+  // Receipts in groups (§10.1's group rules) are not built yet: a group chat read sends none.
+  if (is_group_chat(chat)) return EngineOutput{};
   return in_unit_of_work<EngineOutput>([&] { return parts_->receipts.mark_read(chat); });
 }
 

@@ -67,6 +67,8 @@ class Groups {
   // A group message's content that came over a pairwise session (a resend after a retry).
   Output on_pairwise_message(std::uint64_t account, std::uint32_t device, const wire::Content& content);
 
+  // A log fetch is out, or entries or messages wait for one: what was delivered is not all read yet.
+  bool busy() const { return !fetching_.empty() || !waiting_pages_.empty() || !waiting_messages_.empty(); }
   // Forgets what is in memory (the store keeps what matters): before a reload.
   void clear() {
     logs_.clear();

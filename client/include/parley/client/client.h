@@ -65,6 +65,17 @@ class Client {
   Engine& engine() { return *engine_; }
   bool connected() const { return connection_ && connection_->is_open(); }
 
+  // --- Groups (spec §11.3, client_groups.cpp) ----------------------------------------------
+  // A new group with this account as its admin; its chat number once the server took its creation.
+  asio::awaitable<core::Result<std::uint64_t>> create_group(std::string subject, std::vector<std::uint64_t> members);
+  // An admin's change, or leaving (Engine::change_group); done once the server took it.
+  asio::awaitable<core::Result<void>> change_group(std::uint64_t chat, protocol::groups::MembershipChange change,
+                                                   std::vector<std::uint64_t> targets, std::string subject = {});
+  // A text to the group; the message id once the server took it for every member device.
+  asio::awaitable<core::Result<std::uint64_t>> send_group_text(std::uint64_t chat, std::string text);
+  // The group's log fetched and verified again now; its membership.
+  asio::awaitable<core::Result<protocol::groups::GroupMembership>> refresh_group(std::uint64_t chat);
+
   // --- Linking (spec §8.2) ---------------------------------------------------------------
   // Companion: connects unregistered and returns the QR code's text to show.
   asio::awaitable<core::Result<std::string>> start_link(transport::net::tcp::endpoint server);
@@ -139,6 +150,9 @@ class Client {
 
  private:
   Client(std::unique_ptr<DeviceStore> store, std::unique_ptr<Engine> engine);
+  // Until the group's verified log reaches `version` (its GroupEvent), or the first failure reported
+  // after event `from`.
+  asio::awaitable<core::Result<void>> wait_group(std::uint64_t chat, std::uint64_t version, std::size_t from);
   // Until the server holds every copy of message `id` (its SentEvent), or why not.
   asio::awaitable<core::Result<std::uint64_t>> wait_sent(std::uint64_t id);
   // Sends a media message whose blob the server holds; the id once it holds every copy.

@@ -181,7 +181,8 @@ class Engine {
   bool list_pending(std::uint64_t account) const;
   // Nothing waiting for the server.
   bool idle() const;
-  // Delivered messages wait for their sender's device list before they are read (spec §8.6).
+  // Delivered messages wait for their sender's device list before they are read (spec §8.6), and
+  // group messages and sender keys for their group's log (§11.3).
   bool reading() const;
   // An input could not be committed (spec §8.6): nothing of it happened, and the engine reloaded
   // its state from the store. The driver must close the connection and connect again, so that the
