@@ -5,7 +5,8 @@
 # ticks on both of Alice's devices once he is online, blue once he read it, his reply on Alice's
 # laptop, a companion linked by scanning its QR code, a replaced device that Alice must accept
 # before she writes to it, a photo and a voice note that arrive byte for byte (the photo's thumbnail
-# drawn in Bob's chat), clear errors, and matching safety numbers. Every step is
+# drawn in Bob's chat), clear errors, matching safety numbers, and a group whose removed member reads
+# nothing new and whose newcomer sees no history. Every step is
 # checked; the first that fails stops the demo with its reason and a non-zero status. Last, every
 # committed vector file is verified (one summary line).
 #
@@ -157,6 +158,32 @@ FORGED="${CODE:0:20}$([ "${CODE:20:1}" = 0 ] && echo 1 || echo 0)${CODE:21}"
 if as alice-phone safety-number bob --compare "$FORGED" >"$WORK/forged.out"; then fail "a forged code matched"; fi
 sed 's/^/  /' "$WORK/forged.out"
 ok "a match, and a code with one changed digit is refused"
+
+step "A group: Alice, Bob (phone and new laptop) and Carol; the members, not the server, decide who is in it"
+new_account carol-phone; CAROL=$ACCOUNT
+new_account dave-phone; DAVE=$ACCOUNT
+as alice-phone contacts add carol "$CAROL" >/dev/null
+as alice-phone contacts add dave "$DAVE" >/dev/null
+as alice-phone group create Weekend bob carol | sed 's/^/  /'
+as alice-phone send --group Weekend "Hiking on Saturday?" | sed 's/^/  /'
+for d in bob-phone bob-laptop-new carol-phone; do
+  SHOWN=$(as "$d" chat Weekend --group --once | strip) || fail "$d cannot open the group"
+  grep -q "Hiking on Saturday?" <<<"$SHOWN" || fail "$d did not get the group message: $SHOWN"
+done
+ok "one upload; the server copied it to Bob's phone, Bob's laptop and Carol's phone"
+as alice-phone group remove Weekend carol | sed 's/^/  /'
+as alice-phone send --group Weekend "Carol can't come, so just us." | sed 's/^/  /'
+SHOWN=$(as carol-phone chat Weekend --group --once | strip)
+grep -q "just us" <<<"$SHOWN" && fail "Carol, removed, read a message sent after her removal"
+ok "Carol was removed: Alice's phone made a new sender key, and Carol's phone got nothing new"
+as alice-phone group add Weekend dave | sed 's/^/  /'
+as alice-phone send --group Weekend "Welcome, Dave!" | sed 's/^/  /'
+SHOWN=$(as dave-phone chat Weekend --group --once | strip)
+sed 's/^/    │ /' <<<"$SHOWN"
+grep -q "Welcome, Dave!" <<<"$SHOWN" || fail "Dave did not get the message after he joined"
+grep -q "Hiking on Saturday?" <<<"$SHOWN" && fail "Dave, who joined later, read the group's history"
+ok "Dave joined: he reads what follows, not the history"
+as bob-phone group info Weekend | sed 's/^/  /'
 
 step "Stopping the server; a device that tries to connect now is told so"
 stop_server
