@@ -97,6 +97,20 @@ inline EngineOutput event(Event e) {
   return out;
 }
 
+// Runs `step(id, entry)` for every entry of a queue kept by id, in id order, with what they say
+// together; a step may remove its own entry (finished or failed), not another.
+template <typename Entries, typename Step>
+Output advance_each(Entries& entries, Step&& step) {
+  EngineOutput out;
+  for (auto it = entries.begin(); it != entries.end();) {
+    const auto id = it->first;
+    PARLEY_TRY(auto more, step(id, it->second));
+    out.append(std::move(more));
+    it = entries.upper_bound(id);
+  }
+  return out;
+}
+
 inline EngineOutput failed(std::uint64_t message_id, core::Error e) { return event(FailedEvent{message_id, std::move(e)}); }
 
 }  // namespace parley::client::engine

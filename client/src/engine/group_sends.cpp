@@ -62,14 +62,7 @@ core::Result<std::uint64_t> GroupSends::add(std::uint64_t chat, std::string text
 }
 
 Output GroupSends::advance() {
-  EngineOutput out;
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    const auto id = it->first;
-    PARLEY_TRY(auto more, advance(id, it->second));
-    out.append(std::move(more));
-    it = entries_.upper_bound(id);  // a finished or failed entry removed itself
-  }
-  return out;
+  return advance_each(entries_, [this](std::uint64_t id, auto& entry) { return advance(id, entry); });
 }
 
 Output GroupSends::advance(std::uint64_t message_id, Entry& entry) {

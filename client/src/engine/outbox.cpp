@@ -101,14 +101,7 @@ bool Outbox::distributing(const core::Bytes& group, std::uint64_t account) const
 }
 
 Output Outbox::advance() {
-  EngineOutput out;
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    const auto id = it->first;
-    PARLEY_TRY(auto more, advance(id, it->second));
-    out.append(std::move(more));
-    it = entries_.upper_bound(id);  // a finished or failed entry removed itself
-  }
-  return out;
+  return advance_each(entries_, [this](std::uint64_t id, auto& entry) { return advance(id, entry); });
 }
 
 Output Outbox::advance(std::uint64_t message_id, OutboxEntry& entry) {

@@ -7,18 +7,28 @@ namespace parley::server {
 
 using core::Errc;
 
-std::variant<PreparedSend, HandlerOutput> FrameHandler::prepare_send(ConnectionState& connection, std::uint32_t id,
-                                                                     const wire::Send& frame) {
-  if (!connection.device) return replies::refuse(id, replies::not_logged_in());
+namespace {
+
+// A send from the logged-in device, under its idempotency key, naming these blobs.
+Send from_device(const ConnectionState& connection, std::uint64_t client_message_id, const std::vector<core::Bytes>& blob_refs) {
   Send send;
   send.sender_account = connection.device->account;
   send.sender_device = connection.device->device;
-  send.client_message_id = ClientMessageId{frame.client_message_id};
+  send.client_message_id = ClientMessageId{client_message_id};
+  send.blob_refs = blob_refs;
+  return send;
+}
+
+}  // namespace
+
+std::variant<PreparedSend, HandlerOutput> FrameHandler::prepare_send(ConnectionState& connection, std::uint32_t id,
+                                                                     const wire::Send& frame) {
+  if (!connection.device) return replies::refuse(id, replies::not_logged_in());
+  Send send = from_device(connection, frame.client_message_id, frame.blob_refs);
   send.destination = AccountId{frame.destination};
   send.retry = frame.retry_of != 0;
   send.ciphertexts.reserve(frame.targets.size());
   for (const auto& t : frame.targets) send.ciphertexts.push_back({DeviceId{t.device}, Incarnation{t.incarnation}, t.ciphertext});
-  send.blob_refs = frame.blob_refs;
   return PreparedSend{id, std::move(send)};
 }
 
@@ -27,11 +37,7 @@ std::variant<PreparedSend, HandlerOutput> FrameHandler::prepare_send(ConnectionS
 std::variant<PreparedSend, HandlerOutput> FrameHandler::prepare_group_send(ConnectionState& connection, std::uint32_t id,
                                                                            const wire::GroupSend& frame) {
   if (!connection.device) return replies::refuse(id, replies::not_logged_in());
-  Send send;
-  send.sender_account = connection.device->account;
-  send.sender_device = connection.device->device;
-  send.client_message_id = ClientMessageId{frame.client_message_id};
-  send.blob_refs = frame.blob_refs;
+  Send send = from_device(connection, frame.client_message_id, frame.blob_refs);
   GroupFanout fanout{frame.group, frame.membership_version, {}};
   fanout.destinations.reserve(frame.recipients.size());
   for (const auto& r : frame.recipients) {
