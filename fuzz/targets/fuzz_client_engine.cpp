@@ -3,7 +3,8 @@
 // starts Bob's engine again from a snapshot of his store and feeds it frames the input builds, aware
 // of their structure: real deliveries from Alice (bit-flipped, truncated, under another sender),
 // the device lists and bundles Bob was served (altered), send acknowledgements, retry requests,
-// errors and pushes, arbitrary frame bytes, and Bob's own actions in between.
+// errors and pushes, arbitrary frame bytes, and Bob's own actions in between; among the deliveries,
+// Alice's sender key for a group of the three and her group messages.
 //
 // Layout: a sequence of operations, each a kind byte and the bytes it reads (a Reader that yields
 // zeros once the input is spent). Properties: never a crash; every frame out decodes; a message is
@@ -82,6 +83,14 @@ struct Setup {
     for (const char* text : {"hello bob", "are you there"}) alice_says(text);
     say(2, bob->send_text(a, "yes").value().second);  // Alice's session now sends whisper messages
     for (const char* text : {"good", "one more", "and another"}) alice_says(text);
+    // A group of the three (spec §11.3): Bob is served Alice's sender key and her group messages
+    // (type 4), which the inputs then alter, replay and misattribute like any delivery.
+    auto created = alice->create_group("fuzz", {bob->identity().account, carol->identity().account}).value();
+    say(1, created.second);
+    for (const char* text : {"group hello", "group again", "group third"}) {
+      say(1, alice->send_group(created.first, text).value().second);
+      alice_wrote.insert(text);
+    }
   }
   void alice_says(const std::string& text) {
     say(1, alice->send_text(bob->identity().account, text).value().second);
